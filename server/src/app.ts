@@ -1,0 +1,92 @@
+import fs from "node:fs";
+import path from "node:path";
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { AppContext } from "./context.js";
+import { registerProblemHandler } from "./http/problem.js";
+import { registerIdempotency } from "./http/idempotency.js";
+import { registerAuditRoutes } from "./modules/audit/routes.js";
+import { registerAuthHooks } from "./modules/auth/hooks.js";
+import { registerAuthRoutes } from "./modules/auth/routes.js";
+import { registerHealthRoutes } from "./modules/health/routes.js";
+import { registerOrgRoutes } from "./modules/org/routes.js";
+import { registerPlanRoutes } from "./modules/plans/routes.js";
+import { registerUserRoutes } from "./modules/users/routes.js";
+
+export interface BuildOptions {
+  logger?: boolean;
+}
+
+/**
+ * The HTTP pipeline (ARCHITECTURE.md): rate limit → authenticate (+CSRF) → validate (schema) →
+ * idempotency → handler (authorize → transaction → command → audit) → present; errors become
+ * problem+json in one place.
+ */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: "info" } : false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    genReqId: () => crypto.randomUUID(),
+    // Unknown fields must be rejected by name, not silently dropped (DESIGN §5), so no removeAdditional.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: "array", useDefaults: true } },
+  });
+
+  registerProblemHandler(app);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) => ({
+      statusCode: 429,
+      message: `请求过于频繁，请 ${Math.ceil(context.ttl / 1000)} 秒后再试`,
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: { title: "烽火 Fenghuo API", version: ctx.version, description: "区级应急管理与指挥平台 API" },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "fh_session" },
+          bearer: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+
+  registerAuthHooks(app, ctx);
+  registerIdempotency(app, ctx);
+
+  registerHealthRoutes(app, ctx);
+  registerAuthRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
+  registerOrgRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+  registerPlanRoutes(app, ctx);
+
+  app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  if (fs.existsSync(path.join(ctx.config.webDir, "index.html"))) {
+    await app.register(fastifyStatic, { root: ctx.config.webDir, wildcard: false });
+    // The SPA owns every non-API path (client-side routing, including /public).
+    app.setNotFoundHandler((req, reply) => {
+      if (req.url.startsWith("/api/") || req.method !== "GET") {
+        reply.status(404).type("application/problem+json").send({
+          type: "https://fenghuo.local/problems/not-found",
+          title: "未找到",
+          status: 404,
+          detail: `${req.method} ${req.url} 不存在`,
+        });
+        return;
+      }
+      reply.sendFile("index.html");
+    });
+  }
+  return app;
+}

@@ -1,0 +1,137 @@
+import { parseArgs } from "node:util";
+import { ROLES, type Role } from "../../shared/roles.js";
+import { loadConfig } from "./config.js";
+import { runCommand } from "./http/command.js";
+import { verifyAuditChain } from "./modules/audit/repository.js";
+import { runPlanLint } from "./modules/plans/lint.js";
+import { createUser } from "./modules/users/service.js";
+import { ensureOrg } from "./demo/seed.js";
+import { openRuntime, startServer } from "./server.js";
+
+const USAGE = `用法: fenghuo <命令>
+  serve [--demo] [--port N]      启动服务（--demo：首次运行时加载朝阳区演示数据）
+  migrate                        迁移数据库到最新结构
+  users create --username U --name 姓名 --unit 单元ID --roles r1,r2 [--categories 自然灾害,...]
+                                 新建用户（密码取自环境变量 FENGHUO_PASSWORD）
+  audit verify                   校验审计哈希链（完好退出 0，否则指出第一条问题记录）
+  plan lint FILE                 校验预案配置文件
+环境变量: PORT, DATABASE_URL, FENGHUO_PLAN, FENGHUO_DATA_DIR, FENGHUO_DEMO_PASSWORD`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case "serve": {
+      const { values } = parseArgs({
+        args: argv.slice(1),
+        options: { demo: { type: "boolean", default: false }, port: { type: "string" } },
+      });
+      if (values.port) {
+        config.port = Number(values.port);
+      }
+      const runtime = await openRuntime(config);
+      const { url, demo } = await startServer(runtime, { demo: values.demo ?? false, logger: !values.demo });
+      console.log(`\n烽火 Fenghuo 已启动: ${url}`);
+      console.log(`数据库: ${runtime.ctx.dialect === "sqlite" ? `${config.dataDir}/fenghuo.db (SQLite)` : "PostgreSQL"}`);
+      console.log(`预案: ${runtime.ctx.plan.profile.meta.name}`);
+      if (demo) {
+        console.log(`演示账号: admin duty office_staff office chengguan chengguan_staff hqoffice leader deputy director jianwai commander`);
+        if (demo.created && demo.password && !process.env.FENGHUO_DEMO_PASSWORD) {
+          console.log(`演示密码（仅显示这一次，另存于 ${demo.credentialsFile}）: ${demo.password}`);
+        } else if (process.env.FENGHUO_DEMO_PASSWORD) {
+          console.log("演示密码: 环境变量 FENGHUO_DEMO_PASSWORD 的值");
+        } else {
+          console.log(`演示密码见 ${demo.credentialsFile}`);
+        }
+      }
+      console.log(`API 文档: ${url}/api/docs\n`);
+      return -1;
+    }
+    case "migrate": {
+      const runtime = await openRuntime(config);
+      await ensureOrg(runtime.ctx);
+      console.log(`数据库已是最新结构（${runtime.ctx.dialect}）`);
+      await runtime.close();
+      return 0;
+    }
+    case "users": {
+      if (sub !== "create") {
+        break;
+      }
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          username: { type: "string" },
+          name: { type: "string" },
+          unit: { type: "string" },
+          roles: { type: "string" },
+          categories: { type: "string" },
+        },
+      });
+      const password = process.env.FENGHUO_PASSWORD;
+      const roles = (values.roles ?? "").split(",").filter(Boolean);
+      const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+      if (!values.username || !values.name || !values.unit || roles.length === 0 || !password || bad.length > 0) {
+        console.error(bad.length > 0 ? `未知角色: ${bad.join(", ")}（可用: ${ROLES.join(", ")}）` : USAGE);
+        return 2;
+      }
+      const runtime = await openRuntime(config);
+      try {
+        await ensureOrg(runtime.ctx);
+        await runCommand(runtime.ctx, { id: "cli" }, (scope) =>
+          createUser(runtime.ctx, scope, {
+            username: values.username ?? "",
+            displayName: values.name ?? "",
+            unitId: values.unit ?? "",
+            roles: roles as Role[],
+            categories: (values.categories ?? "").split(",").filter(Boolean),
+            password,
+          }),
+        );
+        console.log(`已创建用户 ${values.username}`);
+        return 0;
+      } finally {
+        await runtime.close();
+      }
+    }
+    case "audit": {
+      if (sub !== "verify") {
+        break;
+      }
+      const runtime = await openRuntime(config);
+      try {
+        const result = await verifyAuditChain(runtime.ctx.db);
+        if (result.ok) {
+          console.log(`审计链完好：共 ${result.rows} 条记录`);
+          return 0;
+        }
+        console.error(`审计链损坏：第一条问题记录 seq=${result.break.seq}：${result.break.reason}`);
+        return 1;
+      } finally {
+        await runtime.close();
+      }
+    }
+    case "plan": {
+      if (sub !== "lint" || !rest[0]) {
+        break;
+      }
+      return runPlanLint(rest[0], process.stdout);
+    }
+    default:
+      break;
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) {
+      process.exit(code);
+    }
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,44 @@
+import type { AppContext } from "../context.js";
+import { runCommand } from "../http/command.js";
+import { seedOrgUnits } from "../modules/org/seed.js";
+import { countUnits } from "../modules/org/repository.js";
+import { createUser } from "../modules/users/service.js";
+import { demoAccounts } from "./accounts.js";
+
+const SYSTEM = { id: "system:seed" };
+
+/** Loads the org tree once into an empty database (every deployment needs it). */
+export async function ensureOrg(ctx: AppContext): Promise<boolean> {
+  if ((await countUnits(ctx.db)) > 0) {
+    return false;
+  }
+  await runCommand(ctx, SYSTEM, (scope) => seedOrgUnits(scope, ctx.plan.org));
+  return true;
+}
+
+/** True when the demo accounts are already there (demo data is loaded on first run only). */
+export async function demoLoaded(ctx: AppContext): Promise<boolean> {
+  const row = await ctx.db.selectFrom("users").select("id").where("username", "=", "admin").executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Demo data for a newcomer: one account per role. Later modules add their demo records here
+ * (incidents, warnings, teams, shelters) so every page shows something real.
+ */
+export async function seedDemo(ctx: AppContext, password: string): Promise<string[]> {
+  await ensureOrg(ctx);
+  const firstStreet = await ctx.db
+    .selectFrom("org_units")
+    .select("id")
+    .where("type", "in", ["street", "township"])
+    .orderBy("sort_key")
+    .executeTakeFirst();
+  const accounts = demoAccounts(ctx.plan.org, firstStreet?.id, ctx.plan.categoryNames);
+  await runCommand(ctx, SYSTEM, async (scope) => {
+    for (const a of accounts) {
+      await createUser(ctx, scope, { ...a, password });
+    }
+  });
+  return accounts.map((a) => a.username);
+}

@@ -1,0 +1,86 @@
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { Config } from "./config.js";
+import type { AppContext } from "./context.js";
+import { type DatabaseHandle, openDatabase } from "./db/index.js";
+import { migrateToLatest } from "./db/migrate.js";
+import { newSecret } from "./modules/auth/tokens.js";
+import { demoLoaded, ensureOrg, seedDemo } from "./demo/seed.js";
+import { loadActivePlan } from "./modules/plans/active.js";
+
+const require = createRequire(import.meta.url);
+export const VERSION = (require("../../package.json") as { version: string }).version;
+
+export interface Runtime {
+  ctx: AppContext;
+  handle: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it and loads the plan profile; refuses to go on with an invalid plan. */
+export async function openRuntime(
+  config: Config,
+  options: { clock?: Clock; pgSchema?: string } = {},
+): Promise<Runtime> {
+  const plan = loadActivePlan(config.plan);
+  const handle = openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: path.join(config.dataDir, "fenghuo.db"),
+    ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
+  });
+  await migrateToLatest(handle.db);
+  const ctx: AppContext = {
+    db: handle.db,
+    dialect: handle.dialect,
+    clock: options.clock ?? systemClock,
+    config,
+    plan,
+    version: VERSION,
+  };
+  return { ctx, handle, close: () => handle.close() };
+}
+
+export interface DemoResult {
+  created: boolean;
+  accounts: string[];
+  password: string | undefined;
+  credentialsFile: string;
+}
+
+/** Demo data on first run; the generated password is printed once and kept beside the database. */
+export async function prepareDemo(ctx: AppContext, envPassword: string | undefined): Promise<DemoResult> {
+  if (ctx.config.production) {
+    throw new Error("NODE_ENV=production 时禁止加载演示数据（--demo）");
+  }
+  const credentialsFile = path.join(ctx.config.dataDir, "demo-credentials.txt");
+  if (await demoLoaded(ctx)) {
+    return { created: false, accounts: [], password: envPassword, credentialsFile };
+  }
+  const password = envPassword || newSecret(9);
+  const accounts = await seedDemo(ctx, password);
+  if (!envPassword) {
+    fs.mkdirSync(ctx.config.dataDir, { recursive: true });
+    fs.writeFileSync(credentialsFile, `accounts: ${accounts.join(", ")}\npassword: ${password}\n`, { mode: 0o600 });
+  }
+  return { created: true, accounts, password, credentialsFile };
+}
+
+export async function startServer(
+  runtime: Runtime,
+  options: { demo: boolean; logger?: boolean },
+): Promise<{ app: FastifyInstance; url: string; demo?: DemoResult }> {
+  const { ctx } = runtime;
+  const demo = options.demo ? await prepareDemo(ctx, process.env.FENGHUO_DEMO_PASSWORD) : undefined;
+  if (!demo) {
+    await ensureOrg(ctx);
+  }
+  const app = await buildApp(ctx, { logger: options.logger ?? false });
+  await app.listen({ port: ctx.config.port, host: ctx.config.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : ctx.config.port;
+  return { app, url: `http://localhost:${port}`, ...(demo ? { demo } : {}) };
+}

@@ -1,0 +1,164 @@
+import type { FastifyInstance } from "fastify";
+import { ManualClock, type Clock } from "../../server/src/clock.js";
+import { loadConfig } from "../../server/src/config.js";
+import type { AppContext } from "../../server/src/context.js";
+import { openRuntime, startServer } from "../../server/src/server.js";
+import { createTestDatabase, type TestDatabase } from "./db.js";
+
+export const TEST_PASSWORD = "Fenghuo-test-2026";
+
+export interface TestServer {
+  url: string;
+  password: string;
+  ctx: AppContext;
+  app: FastifyInstance;
+  clock: Clock;
+  db: TestDatabase;
+  close(): Promise<void>;
+  /** Signs in over HTTP and returns a client that sends the cookie and CSRF token. */
+  login(username: string, password?: string): Promise<ApiClient>;
+}
+
+export interface StartOptions {
+  plan?: string;
+  clock?: Clock;
+  demo?: boolean;
+  env?: Record<string, string>;
+}
+
+/** The real server on a random port over a fresh database, seeded with the demo accounts. */
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    ...process.env,
+    ...options.env,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    NODE_ENV: "test",
+    FENGHUO_DATA_DIR: db.dataDir,
+    FENGHUO_PLAN: options.plan ?? "chaoyang-2022",
+    ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+  });
+  const clock = options.clock ?? new ManualClock(new Date());
+  const runtime = await openRuntime(config, { clock, ...(db.pgSchema ? { pgSchema: db.pgSchema } : {}) });
+  const previous = process.env.FENGHUO_DEMO_PASSWORD;
+  process.env.FENGHUO_DEMO_PASSWORD = TEST_PASSWORD;
+  const { app, url } = await startServer(runtime, { demo: options.demo ?? true });
+  process.env.FENGHUO_DEMO_PASSWORD = previous;
+  const server: TestServer = {
+    url,
+    password: TEST_PASSWORD,
+    ctx: runtime.ctx,
+    app,
+    clock,
+    db,
+    close: async () => {
+      await app.close();
+      await runtime.close();
+      await db.drop();
+    },
+    login: (username, password = TEST_PASSWORD) => ApiClient.login(url, username, password),
+  };
+  return server;
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A tiny HTTP client for tests: real requests, cookie and CSRF handled like the web app does. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private cookie: string | undefined,
+    readonly csrfToken: string | undefined,
+    private bearer?: string,
+  ) {}
+
+  static anonymous(baseUrl: string): ApiClient {
+    return new ApiClient(baseUrl, undefined, undefined);
+  }
+
+  static withToken(baseUrl: string, token: string): ApiClient {
+    return new ApiClient(baseUrl, undefined, undefined, token);
+  }
+
+  static async login(baseUrl: string, username: string, password: string): Promise<ApiClient> {
+    const res = await fetch(`${baseUrl}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+    if (res.status !== 200) {
+      throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`);
+    }
+    const body = (await res.json()) as { csrfToken: string };
+    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    return new ApiClient(baseUrl, cookie, body.csrfToken);
+  }
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (body !== undefined) {
+      h["content-type"] = "application/json";
+    }
+    if (this.cookie) {
+      h.cookie = this.cookie;
+    }
+    if (this.bearer) {
+      h.authorization = `Bearer ${this.bearer}`;
+    }
+    if (this.csrfToken && method !== "GET" && !("x-csrf-token" in headers)) {
+      h["x-csrf-token"] = this.csrfToken;
+    }
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: h,
+      ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (XML, HTML): keep the text
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T };
+  }
+
+  get<T = unknown>(path: string) {
+    return this.request<T>("GET", path);
+  }
+
+  post<T = unknown>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>("POST", path, body ?? {}, headers);
+  }
+
+  patch<T = unknown>(path: string, body: unknown) {
+    return this.request<T>("PATCH", path, body);
+  }
+
+  put<T = unknown>(path: string, body: unknown) {
+    return this.request<T>("PUT", path, body);
+  }
+
+  delete<T = unknown>(path: string) {
+    return this.request<T>("DELETE", path);
+  }
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { path: string; message: string }[];
+  needed?: string[];
+}
