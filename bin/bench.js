@@ -13,7 +13,10 @@ const files = fs
   .sort();
 let failed = 0;
 for (const f of files) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "bench", f)], { stdio: "inherit", cwd: root });
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "bench", f)], {
+    stdio: "inherit",
+    cwd: root,
+  });
   if (r.status !== 0) {
     failed++;
     console.error(`benchmark ${f} failed (exit ${r.status})`);

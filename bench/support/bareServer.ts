@@ -17,7 +17,10 @@ const app = Fastify();
 app.put("/bare", async (req) => {
   const body = req.body as { locale: string };
   // biome-ignore lint/suspicious/noExplicitAny: the bare table is outside Fenghuo's schema on purpose
-  await (db as any).insertInto("bare_rows").values({ locale: body.locale, at: new Date().toISOString() }).execute();
+  await (db as any)
+    .insertInto("bare_rows")
+    .values({ locale: body.locale, at: new Date().toISOString() })
+    .execute();
   return { locale: body.locale };
 });
 await app.listen({ port: 0, host: "127.0.0.1" });

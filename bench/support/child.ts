@@ -6,7 +6,10 @@ import { REPO_ROOT } from "../../server/src/config.js";
  * Starts a server script in its own process (so the load generator does not share its event loop)
  * and resolves with the URL it prints as `LISTENING <url>`.
  */
-export function startChild(script: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+export function startChild(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, script)], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],

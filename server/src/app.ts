@@ -7,12 +7,14 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.js";
-import { registerProblemHandler } from "./http/problem.js";
+import { registerStreamRoute } from "./events/routes.js";
 import { registerIdempotency } from "./http/idempotency.js";
+import { registerProblemHandler } from "./http/problem.js";
 import { registerAuditRoutes } from "./modules/audit/routes.js";
 import { registerAuthHooks } from "./modules/auth/hooks.js";
 import { registerAuthRoutes } from "./modules/auth/routes.js";
 import { registerHealthRoutes } from "./modules/health/routes.js";
+import { registerNotifyRoutes } from "./modules/notify/routes.js";
 import { registerOrgRoutes } from "./modules/org/routes.js";
 import { registerPlanRoutes } from "./modules/plans/routes.js";
 import { registerUserRoutes } from "./modules/users/routes.js";
@@ -31,9 +33,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     logger: options.logger ? { level: "info" } : false,
     bodyLimit: 1024 * 1024,
     trustProxy: true,
+    // SSE streams are long-lived; close them with the server instead of waiting for clients.
+    forceCloseConnections: true,
     genReqId: () => crypto.randomUUID(),
     // Unknown fields must be rejected by name, not silently dropped (DESIGN §5), so no removeAdditional.
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: "array", useDefaults: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: "array", useDefaults: true },
+    },
   });
 
   registerProblemHandler(app);
@@ -69,20 +75,27 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerOrgRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerPlanRoutes(app, ctx);
+  registerNotifyRoutes(app, ctx);
+  registerStreamRoute(app, ctx);
 
-  app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   if (fs.existsSync(path.join(ctx.config.webDir, "index.html"))) {
     await app.register(fastifyStatic, { root: ctx.config.webDir, wildcard: false });
     // The SPA owns every non-API path (client-side routing, including /public).
     app.setNotFoundHandler((req, reply) => {
       if (req.url.startsWith("/api/") || req.method !== "GET") {
-        reply.status(404).type("application/problem+json").send({
-          type: "https://fenghuo.local/problems/not-found",
-          title: "未找到",
-          status: 404,
-          detail: `${req.method} ${req.url} 不存在`,
-        });
+        reply
+          .status(404)
+          .type("application/problem+json")
+          .send({
+            type: "https://fenghuo.local/problems/not-found",
+            title: "未找到",
+            status: 404,
+            detail: `${req.method} ${req.url} 不存在`,
+          });
         return;
       }
       reply.sendFile("index.html");

@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
 import { ROLES, type Role } from "../../shared/roles.js";
 import { loadConfig } from "./config.js";
+import { ensureOrg } from "./demo/seed.js";
 import { runCommand } from "./http/command.js";
 import { verifyAuditChain } from "./modules/audit/repository.js";
 import { runPlanLint } from "./modules/plans/lint.js";
 import { createUser } from "./modules/users/service.js";
-import { ensureOrg } from "./demo/seed.js";
 import { openRuntime, startServer } from "./server.js";
 
 const USAGE = `用法: fenghuo <命令>
@@ -32,10 +32,14 @@ async function main(argv: string[]): Promise<number> {
       const runtime = await openRuntime(config);
       const { url, demo } = await startServer(runtime, { demo: values.demo ?? false, logger: !values.demo });
       console.log(`\n烽火 Fenghuo 已启动: ${url}`);
-      console.log(`数据库: ${runtime.ctx.dialect === "sqlite" ? `${config.dataDir}/fenghuo.db (SQLite)` : "PostgreSQL"}`);
+      console.log(
+        `数据库: ${runtime.ctx.dialect === "sqlite" ? `${config.dataDir}/fenghuo.db (SQLite)` : "PostgreSQL"}`,
+      );
       console.log(`预案: ${runtime.ctx.plan.profile.meta.name}`);
       if (demo) {
-        console.log(`演示账号: admin duty office_staff office chengguan chengguan_staff hqoffice leader deputy director jianwai commander`);
+        console.log(
+          `演示账号: admin duty office_staff office chengguan chengguan_staff hqoffice leader deputy director jianwai commander`,
+        );
         if (demo.created && demo.password && !process.env.FENGHUO_DEMO_PASSWORD) {
           console.log(`演示密码（仅显示这一次，另存于 ${demo.credentialsFile}）: ${demo.password}`);
         } else if (process.env.FENGHUO_DEMO_PASSWORD) {
@@ -71,7 +75,14 @@ async function main(argv: string[]): Promise<number> {
       const password = process.env.FENGHUO_PASSWORD;
       const roles = (values.roles ?? "").split(",").filter(Boolean);
       const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-      if (!values.username || !values.name || !values.unit || roles.length === 0 || !password || bad.length > 0) {
+      if (
+        !values.username ||
+        !values.name ||
+        !values.unit ||
+        roles.length === 0 ||
+        !password ||
+        bad.length > 0
+      ) {
         console.error(bad.length > 0 ? `未知角色: ${bad.join(", ")}（可用: ${ROLES.join(", ")}）` : USAGE);
         return 2;
       }

@@ -1,7 +1,10 @@
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Db, Dialect } from "./db/index.js";
+import type { EventHub } from "./events/hub.js";
+import type { ChannelAdapter } from "./modules/notify/outbox.js";
 import type { LoadedPlan } from "./modules/plans/active.js";
+import type { Scheduler } from "./scheduler/scheduler.js";
 
 /** What every module needs, built once at start-up and passed down (no globals). */
 export interface AppContext {
@@ -11,4 +14,10 @@ export interface AppContext {
   config: Config;
   plan: LoadedPlan;
   version: string;
+  /** Live events to SSE clients (and other instances via NOTIFY on PostgreSQL). */
+  events: EventHub;
+  /** Sweeps that act on due rows (deadlines, expiries, outbox retries). */
+  scheduler: Scheduler;
+  /** Outbox channel adapters by channel name (webhook, sms, email …). */
+  channels: Map<string, ChannelAdapter>;
 }

@@ -2,15 +2,19 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
+import pg from "pg";
 import { buildApp } from "./app.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
 import { type DatabaseHandle, openDatabase } from "./db/index.js";
 import { migrateToLatest } from "./db/migrate.js";
-import { newSecret } from "./modules/auth/tokens.js";
 import { demoLoaded, ensureOrg, seedDemo } from "./demo/seed.js";
+import { EventHub } from "./events/hub.js";
+import { newSecret } from "./modules/auth/tokens.js";
+import { webhookAdapter } from "./modules/notify/webhook.js";
 import { loadActivePlan } from "./modules/plans/active.js";
+import { Scheduler } from "./scheduler/scheduler.js";
 
 const require = createRequire(import.meta.url);
 export const VERSION = (require("../../package.json") as { version: string }).version;
@@ -32,7 +36,16 @@ export async function openRuntime(
     sqliteFile: path.join(config.dataDir, "fenghuo.db"),
     ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
   });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, handle.dialect);
+  const events = new EventHub();
+  if (handle.dialect === "postgres" && config.databaseUrl) {
+    await events.listen(
+      new pg.Client({
+        connectionString: config.databaseUrl,
+        ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+      }),
+    );
+  }
   const ctx: AppContext = {
     db: handle.db,
     dialect: handle.dialect,
@@ -40,8 +53,19 @@ export async function openRuntime(
     config,
     plan,
     version: VERSION,
+    events,
+    scheduler: new Scheduler(),
+    channels: new Map([["webhook", webhookAdapter()]]),
   };
-  return { ctx, handle, close: () => handle.close() };
+  return {
+    ctx,
+    handle,
+    close: async () => {
+      await ctx.scheduler.drain();
+      await events.close();
+      await handle.close();
+    },
+  };
 }
 
 export interface DemoResult {
@@ -64,14 +88,16 @@ export async function prepareDemo(ctx: AppContext, envPassword: string | undefin
   const accounts = await seedDemo(ctx, password);
   if (!envPassword) {
     fs.mkdirSync(ctx.config.dataDir, { recursive: true });
-    fs.writeFileSync(credentialsFile, `accounts: ${accounts.join(", ")}\npassword: ${password}\n`, { mode: 0o600 });
+    fs.writeFileSync(credentialsFile, `accounts: ${accounts.join(", ")}\npassword: ${password}\n`, {
+      mode: 0o600,
+    });
   }
   return { created: true, accounts, password, credentialsFile };
 }
 
 export async function startServer(
   runtime: Runtime,
-  options: { demo: boolean; logger?: boolean },
+  options: { demo: boolean; logger?: boolean; sweepIntervalMs?: number },
 ): Promise<{ app: FastifyInstance; url: string; demo?: DemoResult }> {
   const { ctx } = runtime;
   const demo = options.demo ? await prepareDemo(ctx, process.env.FENGHUO_DEMO_PASSWORD) : undefined;
@@ -80,6 +106,11 @@ export async function startServer(
   }
   const app = await buildApp(ctx, { logger: options.logger ?? false });
   await app.listen({ port: ctx.config.port, host: ctx.config.host });
+  // Catch up on everything that fell due while the server was down, then keep sweeping.
+  await ctx.scheduler.runOnce(ctx);
+  if (options.sweepIntervalMs !== 0) {
+    ctx.scheduler.start(ctx, options.sweepIntervalMs ?? 5_000);
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : ctx.config.port;
   return { app, url: `http://localhost:${port}`, ...(demo ? { demo } : {}) };

@@ -403,6 +403,8 @@ export const WarningActionRuleSchema = Rule({
   to: Type.Optional(Parties),
   /** Through whom it passes (报请 via the emergency office). */
   via: Type.Optional(Parties),
+  /** A sign-off or approval that must precede this action (e.g. lifting a relayed warning, 同等权限). */
+  approvedBy: Type.Optional(Parties),
   /** `sign_off`: the seed says "报…后直接转发" (report to, then relay), not "批准". */
   mode: Type.Optional(Type.Enum(["approve", "sign_off"])),
   /** Chinese verb shown to users, e.g. 转发 for a relayed warning's publication. */

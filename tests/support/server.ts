@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { ManualClock, type Clock } from "../../server/src/clock.js";
+import { type Clock, ManualClock } from "../../server/src/clock.js";
 import { loadConfig } from "../../server/src/config.js";
 import type { AppContext } from "../../server/src/context.js";
 import { openRuntime, startServer } from "../../server/src/server.js";
@@ -43,7 +43,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const runtime = await openRuntime(config, { clock, ...(db.pgSchema ? { pgSchema: db.pgSchema } : {}) });
   const previous = process.env.FENGHUO_DEMO_PASSWORD;
   process.env.FENGHUO_DEMO_PASSWORD = TEST_PASSWORD;
-  const { app, url } = await startServer(runtime, { demo: options.demo ?? true });
+  // Tests drive sweeps themselves (ctx.scheduler.runOnce) after moving the clock.
+  const { app, url } = await startServer(runtime, { demo: options.demo ?? true, sweepIntervalMs: 0 });
   process.env.FENGHUO_DEMO_PASSWORD = previous;
   const server: TestServer = {
     url,
@@ -72,7 +73,7 @@ export interface ApiResponse<T = unknown> {
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
-    private cookie: string | undefined,
+    readonly cookie: string | undefined,
     readonly csrfToken: string | undefined,
     private bearer?: string,
   ) {}
@@ -95,7 +96,10 @@ export class ApiClient {
       throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`);
     }
     const body = (await res.json()) as { csrfToken: string };
-    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     return new ApiClient(baseUrl, cookie, body.csrfToken);
   }
 

@@ -13,10 +13,7 @@ export function predicate<R>(label: string, test: (user: SessionUser, resource: 
 }
 
 export const hasRole = <R = unknown>(...roles: Role[]): Predicate<R> =>
-  predicate(
-    roles.map((r) => ROLE_LABELS[r]).join("或"),
-    (user) => roles.some((r) => user.roles.includes(r)),
-  );
+  predicate(roles.map((r) => ROLE_LABELS[r]).join("或"), (user) => roles.some((r) => user.roles.includes(r)));
 
 export const anyone = predicate<unknown>("已登录用户", () => true);
 

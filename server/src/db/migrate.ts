@@ -1,10 +1,12 @@
-import { type Migration, type MigrationProvider, Migrator } from "kysely";
-import type { Db } from "./index.js";
+import { type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import type { Db, Dialect } from "./index.js";
 import * as m0001 from "./migrations/0001_foundation.js";
+import * as m0002 from "./migrations/0002_notify.js";
 
 /** Migrations are listed here (not read from disk) so the same set runs from source and from a bundle. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001_foundation": m0001,
+  "0002_notify": m0002,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -14,8 +16,18 @@ class StaticProvider implements MigrationProvider {
 }
 
 /** Brings the schema to the latest version; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
+export async function migrateToLatest(db: Db, dialect: Dialect): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; name the current
+  // schema so several schemas in one PostgreSQL database (tests, tenants) stay independent.
+  const schema =
+    dialect === "postgres"
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error");

@@ -1,4 +1,3 @@
-
 /**
  * Table types. Times are ISO 8601 UTC strings (sortable as text on both dialects);
  * booleans are 0/1 integers; JSON is stored as text. One representation for SQLite and PostgreSQL
@@ -100,4 +99,3 @@ export interface IdempotencyKeyTable {
   body: string | null;
   created_at: string;
 }
-

@@ -13,7 +13,11 @@ export interface DemoAccount {
  * One demo account per role (issue 2 names the usernames). Units are looked up by kind so the
  * same demo works for any plan's org file; Chaoyang's 区城管委 and 建外街道 are used where present.
  */
-export function demoAccounts(org: OrgFile, firstStreetId: string | undefined, categories: string[]): DemoAccount[] {
+export function demoAccounts(
+  org: OrgFile,
+  firstStreetId: string | undefined,
+  categories: string[],
+): DemoAccount[] {
   const byType = (type: string) => org.units.find((u) => u.type === type)?.id;
   const committee = byType("committee") ?? "committee";
   const office = byType("office") ?? committee;
@@ -42,8 +46,18 @@ export function demoAccounts(org: OrgFile, firstStreetId: string | undefined, ca
       unitId: committee,
       ...(accidents ? { categories: [accidents] } : {}),
     },
-    { username: "deputy", displayName: "区应急委副主任 周涛", roles: ["committee_deputy_director"], unitId: committee },
-    { username: "director", displayName: "区应急委主任 吴刚", roles: ["committee_director"], unitId: committee },
+    {
+      username: "deputy",
+      displayName: "区应急委副主任 周涛",
+      roles: ["committee_deputy_director"],
+      unitId: committee,
+    },
+    {
+      username: "director",
+      displayName: "区应急委主任 吴刚",
+      roles: ["committee_director"],
+      unitId: committee,
+    },
     { username: "jianwai", displayName: "建外街道 郑丽", roles: ["street_staff"], unitId: street },
     { username: "commander", displayName: "现场指挥长 何勇", roles: ["commander"], unitId: office },
   ];

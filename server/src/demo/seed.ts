@@ -1,7 +1,7 @@
 import type { AppContext } from "../context.js";
 import { runCommand } from "../http/command.js";
-import { seedOrgUnits } from "../modules/org/seed.js";
 import { countUnits } from "../modules/org/repository.js";
+import { seedOrgUnits } from "../modules/org/seed.js";
 import { createUser } from "../modules/users/service.js";
 import { demoAccounts } from "./accounts.js";
 
@@ -18,7 +18,11 @@ export async function ensureOrg(ctx: AppContext): Promise<boolean> {
 
 /** True when the demo accounts are already there (demo data is loaded on first run only). */
 export async function demoLoaded(ctx: AppContext): Promise<boolean> {
-  const row = await ctx.db.selectFrom("users").select("id").where("username", "=", "admin").executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom("users")
+    .select("id")
+    .where("username", "=", "admin")
+    .executeTakeFirst();
   return row !== undefined;
 }
 

@@ -1,21 +1,25 @@
 import type { FastifyRequest } from "fastify";
+import { sql } from "kysely";
 import type { Principal } from "../authz/principal.js";
 import type { AppContext } from "../context.js";
 import type { Trx } from "../db/index.js";
 import { unauthorized } from "../errors.js";
+import { type DomainEvent, EventHub } from "../events/hub.js";
 import { type AuditEntry, appendAudit } from "../modules/audit/repository.js";
 
-/** What a command sees: the open transaction, one "now" for the whole command, and an audit writer. */
+/** What a command sees: the open transaction, one "now" for the whole command, audit and events. */
 export interface CommandScope {
   trx: Trx;
   now: Date;
   principal: Principal | undefined;
   audit(entry: Omit<AuditEntry, "actorId" | "actorName" | "requestId">): Promise<void>;
+  /** Queues a live event; it is sent only if the transaction commits. */
+  publish(event: Omit<DomainEvent, "at"> & { at?: string }): void;
 }
 
 /**
  * Runs a state change in one transaction together with its audit rows (pipeline: transaction →
- * command → audit). Nothing is written unless everything is.
+ * command → audit). Nothing is written unless everything is; events go out after the commit.
  */
 export async function runCommand<T>(
   ctx: AppContext,
@@ -24,7 +28,8 @@ export async function runCommand<T>(
 ): Promise<T> {
   const now = ctx.clock.now();
   const principal = req.principal;
-  return ctx.db.transaction().execute(async (trx) => {
+  const events: DomainEvent[] = [];
+  const result = await ctx.db.transaction().execute(async (trx) => {
     const scope: CommandScope = {
       trx,
       now,
@@ -37,9 +42,23 @@ export async function runCommand<T>(
           requestId: req.id,
         });
       },
+      publish: (event) => {
+        events.push({ ...event, at: event.at ?? now.toISOString() });
+      },
     };
-    return fn(scope);
+    const value = await fn(scope);
+    if (ctx.dialect === "postgres") {
+      // NOTIFY is transactional: other instances hear it only if this commits.
+      for (const event of events) {
+        await sql`select pg_notify(${EventHub.channel}, ${ctx.events.notifyPayload(event)})`.execute(trx);
+      }
+    }
+    return value;
   });
+  for (const event of events) {
+    ctx.events.emitLocal(event);
+  }
+  return result;
 }
 
 /** The principal of an authenticated route; the auth hook guarantees it, this makes it typed. */

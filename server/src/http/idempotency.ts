@@ -45,7 +45,10 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
         throw conflict("相同 Idempotency-Key 的请求仍在处理中");
       }
       reply.header("idempotent-replayed", "true");
-      reply.status(existing.status).type("application/json").send(existing.body ?? "");
+      reply
+        .status(existing.status)
+        .type("application/json")
+        .send(existing.body ?? "");
       return reply;
     }
     try {
@@ -82,7 +85,8 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
         .execute();
       return payload;
     }
-    const body = typeof payload === "string" ? payload : Buffer.isBuffer(payload) ? payload.toString("utf8") : null;
+    const body =
+      typeof payload === "string" ? payload : Buffer.isBuffer(payload) ? payload.toString("utf8") : null;
     await ctx.db
       .updateTable("idempotency_keys")
       .set({ state: "done", status: reply.statusCode, body })

@@ -27,7 +27,11 @@ export function decodeCursor<T>(cursor: string | undefined, check: (v: unknown) 
 }
 
 /** Takes limit+1 rows and splits off the extra to know whether there is a next page. */
-export function page<T>(rows: T[], limit: number, keyOf: (row: T) => unknown): { items: T[]; nextCursor: string | null } {
+export function page<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => unknown,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };

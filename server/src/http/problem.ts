@@ -72,7 +72,9 @@ export function registerProblemHandler(app: FastifyInstance): void {
       };
     } else if (error.validation) {
       status = 400;
-      const errors = (error.validation as AjvError[]).map((e) => fieldErrorFromAjv(e, error.validationContext));
+      const errors = (error.validation as AjvError[]).map((e) =>
+        fieldErrorFromAjv(e, error.validationContext),
+      );
       body = {
         type: `${PROBLEM_BASE}invalid-input`,
         title: "请求参数无效",
@@ -100,7 +102,10 @@ export function registerProblemHandler(app: FastifyInstance): void {
         detail: `请联系管理员并提供请求编号 ${request.id}`,
       };
     }
-    reply.status(status).type("application/problem+json").send({ ...body, requestId: request.id });
+    reply
+      .status(status)
+      .type("application/problem+json")
+      .send({ ...body, requestId: request.id });
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -13,7 +13,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("sort_key", "varchar(64)", (c) => c.notNull())
     .addColumn("attrs", "text", (c) => c.notNull().defaultTo("{}"))
     .execute();
-  await db.schema.createIndex("org_units_parent").on("org_units").columns(["parent_id", "sort_key"]).execute();
+  await db.schema
+    .createIndex("org_units_parent")
+    .on("org_units")
+    .columns(["parent_id", "sort_key"])
+    .execute();
   await db.schema.createIndex("org_units_type").on("org_units").columns(["type", "sort_key"]).execute();
 
   await db.schema
@@ -72,7 +76,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("prev_hash", "varchar(64)", (c) => c.notNull())
     .addColumn("hash", "varchar(64)", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("audit_log_entity").on("audit_log").columns(["entity_type", "entity_id"]).execute();
+  await db.schema
+    .createIndex("audit_log_entity")
+    .on("audit_log")
+    .columns(["entity_type", "entity_id"])
+    .execute();
   await db.schema.createIndex("audit_log_actor").on("audit_log").columns(["actor_id", "seq"]).execute();
 
   await db.schema
@@ -81,7 +89,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("seq", "integer", (c) => c.notNull())
     .addColumn("hash", "varchar(64)", (c) => c.notNull())
     .execute();
-  await db.insertInto("audit_head").values({ id: 1, seq: 0, hash: "0".repeat(64) }).execute();
+  await db
+    .insertInto("audit_head")
+    .values({ id: 1, seq: 0, hash: "0".repeat(64) })
+    .execute();
 
   await db.schema
     .createTable("idempotency_keys")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AuditFields, GENESIS_HASH, auditHash, verifyRun } from "./chain.js";
+import { type AuditFields, auditHash, GENESIS_HASH, verifyRun } from "./chain.js";
 
 function chain(n: number): (AuditFields & { hash: string })[] {
   const rows: (AuditFields & { hash: string })[] = [];

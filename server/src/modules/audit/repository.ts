@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Db, Dialect } from "../../db/index.js";
 import type { AuditLogTable } from "../../db/schema.js";
-import { type ChainBreak, GENESIS_HASH, auditHash, verifyRun } from "./chain.js";
+import { auditHash, type ChainBreak, GENESIS_HASH, verifyRun } from "./chain.js";
 
 export interface AuditEntry {
   actorId: string | null;
@@ -105,13 +105,20 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<VerifyR
     seq = result.seq;
     hash = result.hash;
   }
-  const head = await db.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1).executeTakeFirst();
+  const head = await db
+    .selectFrom("audit_head")
+    .select(["seq", "hash"])
+    .where("id", "=", 1)
+    .executeTakeFirst();
   if (!head || Number(head.seq) !== seq || head.hash !== hash) {
     const missing = seq + 1;
     return {
       ok: false,
       rows: seq,
-      break: { seq: missing, reason: `链尾记录缺失：链头指向第 ${head?.seq ?? "?"} 条，实际只到第 ${seq} 条` },
+      break: {
+        seq: missing,
+        reason: `链尾记录缺失：链头指向第 ${head?.seq ?? "?"} 条，实际只到第 ${seq} 条`,
+      },
     };
   }
   return { ok: true, rows: seq };
@@ -119,9 +126,6 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<VerifyR
 
 /** Count of rows, for health and tests. */
 export async function auditCount(db: Db): Promise<number> {
-  const r = await db
-    .selectFrom("audit_log")
-    .select(sql<number>`count(*)`.as("n"))
-    .executeTakeFirstOrThrow();
+  const r = await db.selectFrom("audit_log").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -4,7 +4,7 @@ import { Type } from "typebox";
 import { authorize } from "../../authz/policy.js";
 import type { AppContext } from "../../context.js";
 import { principalOf } from "../../http/command.js";
-import { PageQuery, decodeCursor, isNumber, page } from "../../http/pagination.js";
+import { decodeCursor, isNumber, PageQuery, page } from "../../http/pagination.js";
 import "./policy.js";
 import { listAudit, verifyAuditChain } from "./repository.js";
 
@@ -44,7 +44,12 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(AuditView), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+        response: {
+          200: Type.Object({
+            items: Type.Array(AuditView),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
       },
     },
     async (req) => {

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ApiClient,
+  type Problem,
+  startTestServer,
+  TEST_PASSWORD,
+  type TestServer,
+} from "../../../../tests/support/server.js";
 import { ManualClock } from "../../clock.js";
-import { ApiClient, type Problem, TEST_PASSWORD, type TestServer, startTestServer } from "../../../../tests/support/server.js";
 
 let server: TestServer;
 const clock = new ManualClock("2026-11-27T02:00:00Z");
@@ -18,7 +24,10 @@ describe("login and sessions", () => {
       body: JSON.stringify({ username: "duty", password: TEST_PASSWORD }),
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { user: { username: string; roles: string[]; unitName: string }; csrfToken: string };
+    const body = (await res.json()) as {
+      user: { username: string; roles: string[]; unitName: string };
+      csrfToken: string;
+    };
     expect(body.user.username).toBe("duty");
     expect(body.user.roles).toEqual(["duty_officer"]);
     expect(body.user.unitName).toBe("总值班室");
@@ -40,7 +49,10 @@ describe("login and sessions", () => {
   });
 
   it("rejects a wrong password with 401 problem+json, and logout ends the session", async () => {
-    const bad = await ApiClient.anonymous(server.url).post<Problem>("/api/auth/login", { username: "duty", password: "nope" });
+    const bad = await ApiClient.anonymous(server.url).post<Problem>("/api/auth/login", {
+      username: "duty",
+      password: "nope",
+    });
     expect(bad.status).toBe(401);
     expect(bad.headers.get("content-type")).toMatch(/application\/problem\+json/);
     expect(bad.body.detail).toBe("用户名或密码错误");
@@ -54,16 +66,27 @@ describe("login and sessions", () => {
   it("locks the account after 5 failures, refuses even the right password, and unlocks after 15 minutes", async () => {
     const anon = ApiClient.anonymous(server.url);
     for (let i = 0; i < 4; i++) {
-      expect((await anon.post("/api/auth/login", { username: "jianwai", password: "wrong" })).status).toBe(401);
+      expect((await anon.post("/api/auth/login", { username: "jianwai", password: "wrong" })).status).toBe(
+        401,
+      );
     }
     const fifth = await anon.post<Problem>("/api/auth/login", { username: "jianwai", password: "wrong" });
     expect(fifth.status).toBe(429);
     expect(fifth.body.detail).toMatch(/锁定/);
-    const right = await anon.post<Problem>("/api/auth/login", { username: "jianwai", password: TEST_PASSWORD });
+    const right = await anon.post<Problem>("/api/auth/login", {
+      username: "jianwai",
+      password: TEST_PASSWORD,
+    });
     expect(right.status).toBe(429);
     clock.advanceMinutes(16);
-    expect((await anon.post("/api/auth/login", { username: "jianwai", password: TEST_PASSWORD })).status).toBe(200);
-    const audit = await server.ctx.db.selectFrom("audit_log").select("action").where("action", "=", "auth.lockout").execute();
+    expect(
+      (await anon.post("/api/auth/login", { username: "jianwai", password: TEST_PASSWORD })).status,
+    ).toBe(200);
+    const audit = await server.ctx.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("action", "=", "auth.lockout")
+      .execute();
     expect(audit.length).toBe(1);
   });
 
@@ -85,7 +108,12 @@ describe("login and sessions", () => {
 describe("CSRF and status codes", () => {
   it("refuses a cookie-authenticated write without the CSRF header", async () => {
     const client = await server.login("duty");
-    const res = await client.request<Problem>("PUT", "/api/me/preferences", { locale: "en-US" }, { "x-csrf-token": "" });
+    const res = await client.request<Problem>(
+      "PUT",
+      "/api/me/preferences",
+      { locale: "en-US" },
+      { "x-csrf-token": "" },
+    );
     expect(res.status).toBe(403);
     expect(res.body.detail).toMatch(/CSRF/);
     expect((await client.put("/api/me/preferences", { locale: "en-US" })).status).toBe(200);
@@ -105,7 +133,13 @@ describe("CSRF and status codes", () => {
     expect(paths).toContain("displayName");
     expect(invalid.body.errors?.find((e) => e.path === "extra")?.message).toBe("未知字段 extra");
 
-    const valid = { username: "newbie", displayName: "新人", unitId: "office", roles: ["office_staff"], password: "longenough1" };
+    const valid = {
+      username: "newbie",
+      displayName: "新人",
+      unitId: "office",
+      roles: ["office_staff"],
+      password: "longenough1",
+    };
     const wrongRole = await duty.post<Problem>("/api/users", valid);
     expect(wrongRole.status).toBe(403);
     expect(wrongRole.body.needed).toEqual(["系统管理员"]);
@@ -119,7 +153,11 @@ describe("CSRF and status codes", () => {
 
   it("rejects bodies over 1 MB with 413", async () => {
     const admin = await server.login("admin");
-    const res = await admin.request<Problem>("PUT", "/api/me/preferences", JSON.stringify({ locale: "x".repeat(1_100_000) }));
+    const res = await admin.request<Problem>(
+      "PUT",
+      "/api/me/preferences",
+      JSON.stringify({ locale: "x".repeat(1_100_000) }),
+    );
     expect(res.status).toBe(413);
     expect(res.body.status).toBe(413);
   });
@@ -135,14 +173,24 @@ describe("CSRF and status codes", () => {
 describe("Idempotency-Key", () => {
   it("replays the first result for a repeated key and creates nothing new", async () => {
     const admin = await server.login("admin");
-    const body = { username: "idem1", displayName: "幂等", unitId: "office", roles: ["office_staff"], password: "longenough1" };
+    const body = {
+      username: "idem1",
+      displayName: "幂等",
+      unitId: "office",
+      roles: ["office_staff"],
+      password: "longenough1",
+    };
     const first = await admin.post<{ id: string }>("/api/users", body, { "idempotency-key": "k-1" });
     const second = await admin.post<{ id: string }>("/api/users", body, { "idempotency-key": "k-1" });
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body.id).toBe(first.body.id);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
-    const rows = await server.ctx.db.selectFrom("users").select("id").where("username", "=", "idem1").execute();
+    const rows = await server.ctx.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", "idem1")
+      .execute();
     expect(rows).toHaveLength(1);
     const audits = await server.ctx.db
       .selectFrom("audit_log")
@@ -156,9 +204,18 @@ describe("Idempotency-Key", () => {
   it("refuses the same key for a different request", async () => {
     const admin = await server.login("admin");
     await admin.put("/api/me/preferences", { locale: "zh-CN" });
-    const a = await admin.request("PUT", "/api/me/preferences", { locale: "zh-CN" }, { "idempotency-key": "k-2" });
+    const a = await admin.request(
+      "PUT",
+      "/api/me/preferences",
+      { locale: "zh-CN" },
+      { "idempotency-key": "k-2" },
+    );
     expect(a.status).toBe(200);
-    const b = await admin.post<Problem>("/api/tokens", { name: "t", scopes: ["read"] }, { "idempotency-key": "k-2" });
+    const b = await admin.post<Problem>(
+      "/api/tokens",
+      { name: "t", scopes: ["read"] },
+      { "idempotency-key": "k-2" },
+    );
     expect(b.status).toBe(409);
   });
 });
@@ -166,9 +223,16 @@ describe("Idempotency-Key", () => {
 describe("API bearer tokens", () => {
   it("are shown once, stored hashed, scoped and revocable", async () => {
     const admin = await server.login("admin");
-    const created = await admin.post<{ id: string; token: string }>("/api/tokens", { name: "城市平台对接", scopes: ["read"] });
+    const created = await admin.post<{ id: string; token: string }>("/api/tokens", {
+      name: "城市平台对接",
+      scopes: ["read"],
+    });
     expect(created.status).toBe(201);
-    const stored = await server.ctx.db.selectFrom("api_tokens").selectAll().where("id", "=", created.body.id).executeTakeFirstOrThrow();
+    const stored = await server.ctx.db
+      .selectFrom("api_tokens")
+      .selectAll()
+      .where("id", "=", created.body.id)
+      .executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(created.body.token.split(".")[1]);
 
     const machine = ApiClient.withToken(server.url, created.body.token);

@@ -31,7 +31,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
         tags: ["auth"],
         summary: "登录（返回 CSRF 令牌，写请求需带 X-CSRF-Token）",
         body: Type.Object(
-          { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+          {
+            username: Type.String({ minLength: 1, maxLength: 64 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ user: MeView, csrfToken: Type.String() }) },
@@ -50,15 +53,11 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  r.post(
-    "/api/auth/logout",
-    { schema: { tags: ["auth"], summary: "退出登录" } },
-    async (req, reply) => {
-      await logout(ctx, req);
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
-      reply.status(204);
-    },
-  );
+  r.post("/api/auth/logout", { schema: { tags: ["auth"], summary: "退出登录" } }, async (req, reply) => {
+    await logout(ctx, req);
+    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    reply.status(204);
+  });
 
   r.get(
     "/api/me",

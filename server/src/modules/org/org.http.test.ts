@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestServer, startTestServer } from "../../../../tests/support/server.js";
+import { startTestServer, type TestServer } from "../../../../tests/support/server.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -50,7 +50,9 @@ describe("organisation", () => {
 
   it("lists the communities and villages under each street", async () => {
     const client = await server.login("duty");
-    const detail = await client.get<{ unit: Unit; path: Unit[]; children: Unit[] }>("/api/org/units/110105001");
+    const detail = await client.get<{ unit: Unit; path: Unit[]; children: Unit[] }>(
+      "/api/org/units/110105001",
+    );
     expect(detail.status).toBe(200);
     expect(detail.body.unit.name).toBe("建外街道");
     expect(detail.body.path.map((u) => u.id)).toEqual(["committee"]);
@@ -70,7 +72,9 @@ describe("organisation", () => {
     expect(hqs).toHaveLength(17);
     const units = await all(client, "type=department");
     const deptIds = new Set(units.map((u) => u.id));
-    const detail = await Promise.all(hqs.map((h) => client.get<{ unit: Unit & { attrs: { officeIn?: string } } }>(`/api/org/units/${h.id}`)));
+    const detail = await Promise.all(
+      hqs.map((h) => client.get<{ unit: Unit & { attrs: { officeIn?: string } } }>(`/api/org/units/${h.id}`)),
+    );
     for (const d of detail) {
       expect(deptIds.has(d.body.unit.attrs.officeIn ?? "")).toBe(true);
     }

@@ -5,7 +5,7 @@
  * never from this file; their ids are GB/T 2260 codes.
  */
 import { readFileSync } from "node:fs";
-import { Type, type Static } from "typebox";
+import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
 import { LineCounter, parseDocument } from "yaml";
 import { ORG_UNIT_TYPES } from "../../../../shared/roles.js";
@@ -56,7 +56,9 @@ export class OrgFileError extends Error {
     readonly file: string,
     readonly problems: OrgProblem[],
   ) {
-    super(`组织机构文件 ${file} 有 ${problems.length} 处问题：\n${problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
+    super(
+      `组织机构文件 ${file} 有 ${problems.length} 处问题：\n${problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`,
+    );
     this.name = "OrgFileError";
   }
 }
@@ -158,7 +160,10 @@ export function checkOrgFile(file: OrgFile): OrgProblem[] {
   file.units.forEach((unit, i) => {
     const first = ids.get(unit.id);
     if (first !== undefined) {
-      problems.push({ path: `units[${i}].id`, message: `单位编号“${unit.id}”重复（首次出现于 units[${first}]）` });
+      problems.push({
+        path: `units[${i}].id`,
+        message: `单位编号“${unit.id}”重复（首次出现于 units[${first}]）`,
+      });
     } else {
       ids.set(unit.id, i);
     }
@@ -179,7 +184,10 @@ export function checkOrgFile(file: OrgFile): OrgProblem[] {
       problems.push({ path: `units[${i}].officeIn`, message: `办公室所在单位“${unit.officeIn}”不存在` });
     }
     if (unit.officeIn !== undefined && unit.type !== "special_hq") {
-      problems.push({ path: `units[${i}].officeIn`, message: "只有专项应急指挥部（special_hq）可以设置 officeIn" });
+      problems.push({
+        path: `units[${i}].officeIn`,
+        message: "只有专项应急指挥部（special_hq）可以设置 officeIn",
+      });
     }
   });
   // A parent chain must end; a cycle would make the tree unusable for the seeding code.

@@ -1,11 +1,11 @@
-import type { FastifyInstance } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { ORG_UNIT_TYPES } from "../../../../shared/roles.js";
 import type { AppContext } from "../../context.js";
 import type { OrgUnitTable } from "../../db/schema.js";
 import { notFound } from "../../errors.js";
-import { PageQuery, decodeCursor, isPair, page } from "../../http/pagination.js";
+import { decodeCursor, isPair, PageQuery, page } from "../../http/pagination.js";
 import { ancestry, findUnit, listUnits } from "./repository.js";
 
 export const OrgUnitView = Type.Object({
@@ -51,14 +51,23 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext): void {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ items: Type.Array(OrgUnitView), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            items: Type.Array(OrgUnitView),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
         },
       },
     },
     async (req) => {
       const { type, parent, q, cursor } = req.query;
       const limit = req.query.limit ?? 50;
-      const rows = await listUnits(ctx.db, { type, parentId: parent, q, after: decodeCursor(cursor, isPair), limit });
+      const rows = await listUnits(ctx.db, {
+        type,
+        parentId: parent,
+        q,
+        after: decodeCursor(cursor, isPair),
+        limit,
+      });
       const result = page(rows, limit, (u) => [u.sort_key, u.id]);
       return { items: result.items.map(presentUnit), nextCursor: result.nextCursor };
     },
@@ -77,7 +86,12 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext): void {
             path: Type.Array(OrgUnitView),
             children: Type.Array(OrgUnitView),
             members: Type.Array(
-              Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String(), roles: Type.Array(Type.String()) }),
+              Type.Object({
+                id: Type.String(),
+                username: Type.String(),
+                displayName: Type.String(),
+                roles: Type.Array(Type.String()),
+              }),
             ),
           }),
         },

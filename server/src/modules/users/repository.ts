@@ -1,7 +1,7 @@
+import type { Role } from "../../../../shared/roles.js";
+import type { SessionUser } from "../../authz/principal.js";
 import type { Db } from "../../db/index.js";
 import type { UserTable } from "../../db/schema.js";
-import type { SessionUser } from "../../authz/principal.js";
-import type { Role } from "../../../../shared/roles.js";
 
 export type UserRow = UserTable & { unit_name: string };
 

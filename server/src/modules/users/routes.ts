@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { authorize } from "../../authz/policy.js";
 import type { AppContext } from "../../context.js";
 import { notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
-import { PageQuery, decodeCursor, isString, page } from "../../http/pagination.js";
-import { listApiTokens } from "../auth/repository.js";
+import { decodeCursor, isString, PageQuery, page } from "../../http/pagination.js";
+import { findApiToken, insertApiToken, listApiTokens, revokeApiToken } from "../auth/repository.js";
 import { formatBearer } from "../auth/service.js";
 import { newSecret, sha256 } from "../auth/tokens.js";
-import { findApiToken, insertApiToken, revokeApiToken } from "../auth/repository.js";
 import { findUserById, listUsers } from "./repository.js";
 import { CreateUserBody, PasswordBody, PreferencesBody, UpdateUserBody, UserView } from "./schema.js";
 import { createUser, presentUser, setPassword, updateUser } from "./service.js";
@@ -18,7 +18,9 @@ import "./policy.js";
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get(
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get(
     "/api/users",
     {
       schema: {
@@ -33,13 +35,18 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(UserView), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+        response: {
+          200: Type.Object({
+            items: Type.Array(UserView),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
       },
     },
     async (req) => {
       const viewer = principalOf(req).user;
       authorize(viewer, "list", "user", { id: "" });
-      const q = req.query as { q?: string; unitId?: string; role?: string; limit?: number; cursor?: string };
+      const q = req.query;
       const limit = q.limit ?? 50;
       const rows = await listUsers(ctx.db, {
         q: q.q,
@@ -53,12 +60,12 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.get(
+  r.get(
     "/api/users/:id",
     { schema: { tags: ["users"], summary: "用户详情", params: IdParams, response: { 200: UserView } } },
     async (req) => {
       const viewer = principalOf(req).user;
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       authorize(viewer, "read", "user", { id });
       const row = await findUserById(ctx.db, id);
       if (!row) {
@@ -68,13 +75,13 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.post(
+  r.post(
     "/api/users",
     { schema: { tags: ["users"], summary: "新建用户", body: CreateUserBody, response: { 201: UserView } } },
     async (req, reply) => {
       const viewer = principalOf(req).user;
       authorize(viewer, "create", "user", { id: "" });
-      const id = await runCommand(ctx, req, (scope) => createUser(ctx, scope, req.body as CreateUserBody));
+      const id = await runCommand(ctx, req, (scope) => createUser(ctx, scope, req.body));
       const row = await findUserById(ctx.db, id);
       if (!row) {
         throw notFound(`用户 ${id}`);
@@ -84,14 +91,22 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.patch(
+  r.patch(
     "/api/users/:id",
-    { schema: { tags: ["users"], summary: "修改用户", params: IdParams, body: UpdateUserBody, response: { 200: UserView } } },
+    {
+      schema: {
+        tags: ["users"],
+        summary: "修改用户",
+        params: IdParams,
+        body: UpdateUserBody,
+        response: { 200: UserView },
+      },
+    },
     async (req) => {
       const viewer = principalOf(req).user;
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       authorize(viewer, "update", "user", { id });
-      await runCommand(ctx, req, (scope) => updateUser(ctx, scope, id, req.body as UpdateUserBody));
+      await runCommand(ctx, req, (scope) => updateUser(ctx, scope, id, req.body));
       const row = await findUserById(ctx.db, id);
       if (!row) {
         throw notFound(`用户 ${id}`);
@@ -100,26 +115,30 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.post(
+  r.post(
     "/api/users/:id/password",
     { schema: { tags: ["users"], summary: "重置密码", params: IdParams, body: PasswordBody } },
     async (req, reply) => {
       const viewer = principalOf(req).user;
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       authorize(viewer, "resetPassword", "user", { id });
-      await runCommand(ctx, req, (scope) => setPassword(scope, id, (req.body as { password: string }).password));
+      await runCommand(ctx, req, (scope) => setPassword(scope, id, req.body.password));
       reply.status(204);
     },
   );
 
-  app.put(
+  r.put(
     "/api/me/preferences",
     { schema: { tags: ["users"], summary: "修改个人偏好（界面语言）", body: PreferencesBody } },
     async (req) => {
       const user = principalOf(req).user;
-      const { locale } = req.body as { locale: "zh-CN" | "en-US" };
+      const { locale } = req.body;
       await runCommand(ctx, req, async ({ trx, now, audit }) => {
-        await trx.updateTable("users").set({ locale, updated_at: now.toISOString() }).where("id", "=", user.id).execute();
+        await trx
+          .updateTable("users")
+          .set({ locale, updated_at: now.toISOString() })
+          .where("id", "=", user.id)
+          .execute();
         await audit({
           action: "user.preferences",
           entityType: "user",
@@ -142,9 +161,15 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     revokedAt: Type.Union([Type.String(), Type.Null()]),
   });
 
-  app.get(
+  r.get(
     "/api/tokens",
-    { schema: { tags: ["auth"], summary: "API 令牌列表（管理员看全部）", response: { 200: Type.Object({ items: Type.Array(TokenView) }) } } },
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "API 令牌列表（管理员看全部）",
+        response: { 200: Type.Object({ items: Type.Array(TokenView) }) },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const rows = await listApiTokens(ctx.db, user.roles.includes("admin") ? undefined : user.id);
@@ -162,7 +187,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.post(
+  r.post(
     "/api/tokens",
     {
       schema: {
@@ -171,7 +196,10 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 64 }),
-            scopes: Type.Array(Type.Union([Type.Literal("read"), Type.Literal("write")]), { minItems: 1, uniqueItems: true }),
+            scopes: Type.Array(Type.Union([Type.Literal("read"), Type.Literal("write")]), {
+              minItems: 1,
+              uniqueItems: true,
+            }),
           },
           { additionalProperties: false },
         ),
@@ -180,7 +208,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (req, reply) => {
       const user = principalOf(req).user;
       authorize(user, "create", "apiToken", { userId: user.id });
-      const body = req.body as { name: string; scopes: string[] };
+      const body = req.body;
       const id = randomUUID();
       const secret = newSecret();
       await runCommand(ctx, req, async ({ trx, now, audit }) => {
@@ -194,19 +222,24 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
           last_used_at: null,
           revoked_at: null,
         });
-        await audit({ action: "token.create", entityType: "api_token", entityId: id, after: { name: body.name, scopes: body.scopes } });
+        await audit({
+          action: "token.create",
+          entityType: "api_token",
+          entityId: id,
+          after: { name: body.name, scopes: body.scopes },
+        });
       });
       reply.status(201);
       return { id, name: body.name, scopes: body.scopes, token: formatBearer(id, secret) };
     },
   );
 
-  app.delete(
+  r.delete(
     "/api/tokens/:id",
     { schema: { tags: ["auth"], summary: "吊销 API 令牌", params: IdParams } },
     async (req, reply) => {
       const user = principalOf(req).user;
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       const token = await findApiToken(ctx.db, id);
       if (!token) {
         throw notFound(`令牌 ${id}`);

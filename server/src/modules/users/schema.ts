@@ -1,4 +1,4 @@
-import { Type, type Static } from "typebox";
+import { type Static, Type } from "typebox";
 import { ROLES } from "../../../../shared/roles.js";
 import { MIN_PASSWORD_LENGTH } from "../auth/password.js";
 

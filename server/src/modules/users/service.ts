@@ -4,12 +4,12 @@ import { allowedActions } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
-import { type FieldError, badRequest, conflict, notFound } from "../../errors.js";
+import { badRequest, conflict, type FieldError, notFound } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { hashPassword } from "../auth/password.js";
 import { deleteSessionsOfUser } from "../auth/repository.js";
 import { findUnit } from "../org/repository.js";
-import { type UserRow, findUserById, findUserByUsername } from "./repository.js";
+import { findUserById, findUserByUsername, type UserRow } from "./repository.js";
 import type { CreateUserBody, UpdateUserBody, UserView } from "./schema.js";
 
 export function presentUser(row: UserRow, viewer: SessionUser): UserView {
@@ -113,7 +113,13 @@ export async function updateUser(ctx: AppContext, scope: CommandScope, id: strin
     await deleteSessionsOfUser(scope.trx, id);
   }
   const { password_hash: _p, ...visibleBefore } = before;
-  await scope.audit({ action: "user.update", entityType: "user", entityId: id, before: visibleBefore, after: set });
+  await scope.audit({
+    action: "user.update",
+    entityType: "user",
+    entityId: id,
+    before: visibleBefore,
+    after: set,
+  });
 }
 
 export async function setPassword(scope: CommandScope, id: string, password: string) {

@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import type { AppContext } from "../../context.js";
+import type { Db } from "../../db/index.js";
+import type { OutboxTable } from "./tables.js";
+
+export interface OutboundMessage {
+  channel: string;
+  recipient: string;
+  /** Stable per message × recipient (e.g. `warning:42:v2:sms:13800000000`). */
+  dedupeKey: string;
+  subject?: string;
+  body: string;
+  payload?: Record<string, unknown>;
+  sourceType?: string;
+  sourceId?: string;
+}
+
+/**
+ * Writes messages to the outbox inside the caller's transaction (the transactional outbox of
+ * DESIGN §2): they exist if and only if the state change committed. A dedupe key seen before is
+ * ignored, so enqueueing twice never sends twice. Returns how many rows were new.
+ */
+export async function enqueue(trx: Db, now: Date, messages: OutboundMessage[]): Promise<number> {
+  let inserted = 0;
+  const CHUNK = 500;
+  for (let i = 0; i < messages.length; i += CHUNK) {
+    const rows = messages.slice(i, i + CHUNK).map((m) => ({
+      id: randomUUID(),
+      channel: m.channel,
+      recipient: m.recipient,
+      dedupe_key: m.dedupeKey,
+      subject: m.subject ?? null,
+      body: m.body,
+      payload: JSON.stringify(m.payload ?? {}),
+      source_type: m.sourceType ?? null,
+      source_id: m.sourceId ?? null,
+      state: "pending",
+      attempts: 0,
+      next_attempt_at: now.toISOString(),
+      lease_until: null,
+      last_error: null,
+      created_at: now.toISOString(),
+      sent_at: null,
+    }));
+    const result = await trx
+      .insertInto("outbox")
+      .values(rows)
+      .onConflict((oc) => oc.column("dedupe_key").doNothing())
+      .executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}
+
+/** Sends one message on one channel; throws to ask for a retry. */
+export interface ChannelAdapter {
+  channel: string;
+  send(message: OutboxTable): Promise<void>;
+}
+
+export const MAX_ATTEMPTS = 8;
+const LEASE_MS = 60_000;
+
+/** Exponential backoff: 10 s, 20 s, 40 s … capped at 30 min. */
+export function backoffMs(attempts: number): number {
+  return Math.min(10_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
+}
+
+/**
+ * Claims due messages with a lease and hands them to their channel adapters. A message whose
+ * sender died mid-send becomes due again when its lease runs out; adapters pass the dedupe key to
+ * the receiving service so a resend after a crash is recognised there. Claiming is a conditional
+ * UPDATE, so with several instances each message is claimed by exactly one.
+ */
+export async function dispatchDue(
+  ctx: AppContext,
+  adapters: Map<string, ChannelAdapter>,
+  options: { batch?: number; concurrency?: number } = {},
+): Promise<number> {
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+  const channels = [...adapters.keys()];
+  if (channels.length === 0) {
+    return 0;
+  }
+  const due = ctx.db
+    .selectFrom("outbox")
+    .select("id")
+    .where("channel", "in", channels)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("state", "=", "pending"), eb("next_attempt_at", "<=", nowIso)]),
+        eb.and([eb("state", "=", "sending"), eb("lease_until", "<", nowIso)]),
+      ]),
+    )
+    .orderBy("next_attempt_at")
+    .limit(options.batch ?? 500);
+  const claimed = await ctx.db
+    .updateTable("outbox")
+    .set({ state: "sending", lease_until: leaseUntil })
+    .where("id", "in", ctx.dialect === "postgres" ? due.forUpdate().skipLocked() : due)
+    .returningAll()
+    .execute();
+  const queue = [...claimed];
+  const workers = Array.from({ length: Math.min(options.concurrency ?? 32, queue.length) }, async () => {
+    for (let msg = queue.shift(); msg; msg = queue.shift()) {
+      await deliver(ctx.db, adapters, msg, ctx.clock.now());
+    }
+  });
+  await Promise.all(workers);
+  return claimed.length;
+}
+
+async function deliver(db: Db, adapters: Map<string, ChannelAdapter>, msg: OutboxTable, now: Date) {
+  const adapter = adapters.get(msg.channel);
+  try {
+    if (!adapter) {
+      throw new Error(`no adapter for channel ${msg.channel}`);
+    }
+    await adapter.send(msg);
+    await db
+      .updateTable("outbox")
+      .set({
+        state: "sent",
+        sent_at: now.toISOString(),
+        attempts: msg.attempts + 1,
+        lease_until: null,
+        last_error: null,
+      })
+      .where("id", "=", msg.id)
+      .execute();
+  } catch (error) {
+    const attempts = msg.attempts + 1;
+    await db
+      .updateTable("outbox")
+      .set({
+        state: attempts >= MAX_ATTEMPTS ? "failed" : "pending",
+        attempts,
+        next_attempt_at: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
+        lease_until: null,
+        last_error: error instanceof Error ? error.message.slice(0, 500) : String(error),
+      })
+      .where("id", "=", msg.id)
+      .execute();
+  }
+}
+
+/** Delivery counts per channel and state for one source (a warning, an incident). */
+export async function deliverySummary(db: Db, sourceType: string, sourceId: string) {
+  const rows = await db
+    .selectFrom("outbox")
+    .select(["channel", "state", sql<number>`count(*)`.as("n")])
+    .where("source_type", "=", sourceType)
+    .where("source_id", "=", sourceId)
+    .groupBy(["channel", "state"])
+    .execute();
+  return rows.map((r) => ({ channel: r.channel, state: r.state, count: Number(r.n) }));
+}

@@ -1,0 +1,37 @@
+import { createBrowserRouter, Navigate } from "react-router";
+import { AppLayout } from "./components/AppLayout.js";
+import { PLANNED_MODULES } from "./components/modules.js";
+import { RequireAuth } from "./components/RequireAuth.js";
+import { AuditPage } from "./pages/AuditPage.js";
+import { LoginPage } from "./pages/LoginPage.js";
+import { NotFoundPage } from "./pages/NotFoundPage.js";
+import { OrgPage } from "./pages/OrgPage.js";
+import { TokensPage } from "./pages/TokensPage.js";
+import { UnderConstructionPage } from "./pages/UnderConstructionPage.js";
+import { UsersPage } from "./pages/UsersPage.js";
+
+export const router = createBrowserRouter([
+  { path: "/login", element: <LoginPage /> },
+  {
+    path: "/",
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <Navigate to="/duty" replace /> },
+      ...PLANNED_MODULES.map((module) => ({
+        path: module,
+        element: <UnderConstructionPage key={module} module={module} />,
+      })),
+      { path: "org", element: <OrgPage /> },
+      { path: "org/:unitId", element: <OrgPage /> },
+      { path: "audit", element: <AuditPage /> },
+      { path: "admin", element: <Navigate to="/admin/users" replace /> },
+      { path: "admin/users", element: <UsersPage /> },
+      { path: "admin/tokens", element: <TokensPage /> },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);
