@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.js";
 import { registerStreamRoute } from "./events/routes.js";
 import { registerIdempotency } from "./http/idempotency.js";
-import { registerProblemHandler } from "./http/problem.js";
+import { registerProblemHandler, sendNotFound } from "./http/problem.js";
 import { registerAuditRoutes } from "./modules/audit/routes.js";
 import { registerAuthHooks } from "./modules/auth/hooks.js";
 import { registerAuthRoutes } from "./modules/auth/routes.js";
@@ -82,24 +82,17 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     app.swagger(),
   );
 
-  if (fs.existsSync(path.join(ctx.config.webDir, "index.html"))) {
+  const hasWeb = fs.existsSync(path.join(ctx.config.webDir, "index.html"));
+  if (hasWeb) {
     await app.register(fastifyStatic, { root: ctx.config.webDir, wildcard: false });
-    // The SPA owns every non-API path (client-side routing, including /public).
-    app.setNotFoundHandler((req, reply) => {
-      if (req.url.startsWith("/api/") || req.method !== "GET") {
-        reply
-          .status(404)
-          .type("application/problem+json")
-          .send({
-            type: "https://fenghuo.local/problems/not-found",
-            title: "未找到",
-            status: 404,
-            detail: `${req.method} ${req.url} 不存在`,
-          });
-        return;
-      }
-      reply.sendFile("index.html");
-    });
   }
+  // The SPA owns every other GET path (client-side routing, including /public); the API answers 404.
+  app.setNotFoundHandler((req, reply) => {
+    if (hasWeb && req.method === "GET" && !req.url.startsWith("/api/")) {
+      reply.sendFile("index.html");
+      return;
+    }
+    sendNotFound(req, reply);
+  });
   return app;
 }

@@ -1,4 +1,4 @@
-import { App as AntApp, ConfigProvider } from "antd";
+import { App as AntApp, ConfigProvider, type ConfigProviderProps } from "antd";
 import antdEnUS from "antd/es/locale/en_US.js";
 import antdZhCN from "antd/es/locale/zh_CN.js";
 import dayjs from "dayjs";
@@ -13,6 +13,12 @@ import { router } from "./router.js";
 import { theme } from "./theme.js";
 import "./styles.css";
 
+type AntdLocale = NonNullable<ConfigProviderProps["locale"]>;
+
+/** antd's es/ files are ESM at runtime (default = the locale) but typed as CommonJS under NodeNext. */
+const interop = (m: AntdLocale | { default: AntdLocale }): AntdLocale => ("default" in m ? m.default : m);
+const ANTD_LOCALES = { "zh-CN": interop(antdZhCN), "en-US": interop(antdEnUS) };
+
 /** Re-renders the whole app, antd's own texts included, whenever the language changes. */
 function Root() {
   // Subscribes Root to language changes; children re-render through their own useTranslation.
@@ -23,7 +29,7 @@ function Root() {
     dayjs.locale(locale === "en-US" ? "en" : "zh-cn");
   }, [locale]);
   return (
-    <ConfigProvider locale={locale === "en-US" ? antdEnUS : antdZhCN} theme={theme}>
+    <ConfigProvider locale={ANTD_LOCALES[locale]} theme={theme}>
       <AntApp>
         <SessionProvider>
           <RouterProvider router={router} />

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, type FieldError } from "../errors.js";
 
 const PROBLEM_BASE = "https://fenghuo.local/problems/";
@@ -107,16 +107,17 @@ export function registerProblemHandler(app: FastifyInstance): void {
       .type("application/problem+json")
       .send({ ...body, requestId: request.id });
   });
+}
 
-  app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .type("application/problem+json")
-      .send({
-        type: `${PROBLEM_BASE}not-found`,
-        title: "未找到",
-        status: 404,
-        detail: `${request.method} ${request.url} 不存在`,
-      });
-  });
+/** 404 as problem+json, for API paths and non-GET requests. */
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply): void {
+  reply
+    .status(404)
+    .type("application/problem+json")
+    .send({
+      type: `${PROBLEM_BASE}not-found`,
+      title: "未找到",
+      status: 404,
+      detail: `${request.method} ${request.url} 不存在`,
+    });
 }

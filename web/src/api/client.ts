@@ -15,7 +15,13 @@ export class ApiError extends Error {
   /** For 403: which role or authority the action needs. */
   readonly needed: string[] | undefined;
 
-  constructor(init: { status: number; title: string; detail: string; errors?: FieldError[]; needed?: string[] }) {
+  constructor(init: {
+    status: number;
+    title: string;
+    detail: string;
+    errors?: FieldError[];
+    needed?: string[];
+  }) {
     super(init.detail);
     this.name = "ApiError";
     this.status = init.status;

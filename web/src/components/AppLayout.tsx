@@ -33,7 +33,12 @@ export function AppLayout() {
             onClick: () => navigate(child.path),
           })),
         }
-      : { key: entry.key, icon: entry.icon, label: t(`modules.${entry.key}`), onClick: () => navigate(entry.path) },
+      : {
+          key: entry.key,
+          icon: entry.icon,
+          label: t(`modules.${entry.key}`),
+          onClick: () => navigate(entry.path),
+        },
   );
 
   return (

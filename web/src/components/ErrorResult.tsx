@@ -9,7 +9,9 @@ export function ErrorResult({ error, onRetry }: { error: unknown; onRetry?: () =
   return (
     <Result
       status={forbidden ? "403" : "error"}
-      title={forbidden ? t("common.forbidden") : error instanceof ApiError ? error.title : errorMessage(error)}
+      title={
+        forbidden ? t("common.forbidden") : error instanceof ApiError ? error.title : errorMessage(error)
+      }
       subTitle={errorMessage(error)}
       extra={
         onRetry && !forbidden ? (

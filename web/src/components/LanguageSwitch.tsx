@@ -1,7 +1,7 @@
 import { App, Segmented } from "antd";
 import { useTranslation } from "react-i18next";
 import { api, errorMessage } from "../api/client.js";
-import { type Locale, currentLocale, isLocale, rememberLocale } from "../i18n/index.js";
+import { currentLocale, isLocale, type Locale, rememberLocale } from "../i18n/index.js";
 
 /** Each language is named in itself, so someone stuck in the wrong one can still find theirs. */
 const OPTIONS: { value: Locale; label: string }[] = [

@@ -13,7 +13,11 @@ export function PageHeader({ title, extra }: { title: string; extra?: ReactNode 
       <Typography.Title level={4} style={{ margin: 0 }}>
         {title}
       </Typography.Title>
-      {extra ? <Flex gap={8} wrap>{extra}</Flex> : null}
+      {extra ? (
+        <Flex gap={8} wrap>
+          {extra}
+        </Flex>
+      ) : null}
     </Flex>
   );
 }

@@ -19,7 +19,15 @@ interface UnitSelectProps {
 const SEARCH_DELAY_MS = 250;
 
 /** Picks an org unit by typing part of its name: searches the server, never loads the whole tree. */
-export function UnitSelect({ value, onChange, initial, placeholder, allowClear, id, style }: UnitSelectProps) {
+export function UnitSelect({
+  value,
+  onChange,
+  initial,
+  placeholder,
+  allowClear,
+  id,
+  style,
+}: UnitSelectProps) {
   const { t } = useTranslation();
   const [query, setQuery] = useState("");
   const [units, setUnits] = useState<OrgUnit[]>([]);

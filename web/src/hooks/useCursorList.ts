@@ -16,7 +16,10 @@ export interface CursorList<T> {
  * "Load more" over a cursor-paginated endpoint. `key` identifies the query (filters): when it changes
  * the list starts over, and answers to an older query are dropped.
  */
-export function useCursorList<T>(key: string, fetchPage: (cursor: string | undefined) => Promise<Page<T>>): CursorList<T> {
+export function useCursorList<T>(
+  key: string,
+  fetchPage: (cursor: string | undefined) => Promise<Page<T>>,
+): CursorList<T> {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);

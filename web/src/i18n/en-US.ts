@@ -165,7 +165,8 @@ export const enUS: Messages = {
     disable: "Disable",
     enable: "Enable",
     disableConfirm: "Disable the account “{{name}}”?",
-    disableConfirmBody: "The account is signed out at once and cannot sign in; you can enable it again at any time.",
+    disableConfirmBody:
+      "The account is signed out at once and cannot sign in; you can enable it again at any time.",
     enableConfirm: "Enable the account “{{name}}”?",
     resetPassword: "Reset password",
     resetPasswordTitle: "Reset password: {{name}}",

@@ -5,7 +5,11 @@ import { ApiError } from "../api/client.js";
  * Puts the server's field errors (`errors[].path`, e.g. "unitId" or "categories.0") on the matching
  * form fields. Returns the messages that match no field, for a general alert.
  */
-export function applyFieldErrors<T>(form: FormInstance<T>, error: unknown, fields: readonly string[]): string[] {
+export function applyFieldErrors<T>(
+  form: FormInstance<T>,
+  error: unknown,
+  fields: readonly string[],
+): string[] {
   if (!(error instanceof ApiError)) {
     return [error instanceof Error ? error.message : String(error)];
   }

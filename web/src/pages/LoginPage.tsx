@@ -65,7 +65,14 @@ export function LoginPage() {
             <Alert type="info" showIcon title={t("login.sessionExpired")} style={{ marginBottom: 16 }} />
           ) : null}
           {error ? (
-            <Alert type="error" showIcon title={error} role="alert" data-testid="login-error" style={{ marginBottom: 16 }} />
+            <Alert
+              type="error"
+              showIcon
+              title={error}
+              role="alert"
+              data-testid="login-error"
+              style={{ marginBottom: 16 }}
+            />
           ) : null}
           <Form<LoginForm> form={form} layout="vertical" requiredMark={false} onFinish={submit} size="large">
             <Form.Item
@@ -85,7 +92,10 @@ export function LoginPage() {
             <Button type="primary" htmlType="submit" block loading={submitting}>
               {t("login.submit")}
             </Button>
-            <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, textAlign: "center" }}>
+            <Typography.Paragraph
+              type="secondary"
+              style={{ marginTop: 12, marginBottom: 0, textAlign: "center" }}
+            >
               {t("login.hint")}
             </Typography.Paragraph>
           </Form>

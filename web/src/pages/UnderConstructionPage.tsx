@@ -1,8 +1,8 @@
 import { ToolOutlined } from "@ant-design/icons";
 import { Card, Result, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { PageHeader } from "../components/PageHeader.js";
 import type { PlannedModule } from "../components/modules.js";
+import { PageHeader } from "../components/PageHeader.js";
 
 /** A module that is not built yet says so plainly, by name, instead of showing an empty screen. */
 export function UnderConstructionPage({ module }: { module: PlannedModule }) {

@@ -66,10 +66,13 @@ describe("organisation", () => {
     expect(total).toBe(768);
   });
 
-  it("has the committee, office, duty room and the 17 special HQs with the department their office sits in", async () => {
+  it("has the 17 special HQs of 000 §2.1.4 under the committee, each with the department its office sits in", async () => {
     const client = await server.login("duty");
-    const hqs = await all(client, "type=special_hq");
+    const allHqs = await all(client, "type=special_hq");
+    const hqs = allHqs.filter((h) => h.parentId === "committee");
     expect(hqs).toHaveLength(17);
+    // 000 §2.1.4: the flood HQ (区人民政府防汛抗旱指挥部) is "不纳入区应急委编成体系" — outside the committee.
+    expect(allHqs.filter((h) => h.parentId === null).map((h) => h.id)).toEqual(["hq-flood"]);
     const units = await all(client, "type=department");
     const deptIds = new Set(units.map((u) => u.id));
     const detail = await Promise.all(

@@ -1,20 +1,20 @@
-import path from "node:path";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
-import { REPO_ROOT } from "../../config.js";
-import { type OrgFile, readOrgFile } from "../org/orgFile.js";
+import type { OrgFile } from "../org/orgFile.js";
+import { loadProfile } from "./loader.js";
 
+/** The plan profile the server runs with, plus lookups derived from it once at start-up. */
 export interface LoadedPlan {
   profile: PlanProfile;
   org: OrgFile;
+  /** Category names (自然灾害 …) that district leaders can be put in charge of. */
   categoryNames: string[];
 }
-// TEMPORARY until loader.ts lands
-export function loadActivePlan(_n: string): LoadedPlan {
-  const org = readOrgFile(path.join(REPO_ROOT, "plans/org/chaoyang.yaml"));
-  const categoryNames = ["自然灾害", "事故灾难", "公共卫生事件", "社会安全事件"];
-  return {
-    profile: { meta: { id: "chaoyang-2022", name: "朝阳" } } as unknown as PlanProfile,
-    org,
-    categoryNames,
-  };
+
+/**
+ * Loads `FENGHUO_PLAN` (a name under plans/ or a path). An invalid profile throws with every
+ * problem listed, and the server refuses to start (issue 3 §5).
+ */
+export function loadActivePlan(nameOrPath: string): LoadedPlan {
+  const { profile, org } = loadProfile(nameOrPath);
+  return { profile, org, categoryNames: profile.taxonomy.categories.map((c) => c.name) };
 }

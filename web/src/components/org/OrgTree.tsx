@@ -79,8 +79,14 @@ export function OrgTree({ selectedId, reveal, onSelect }: OrgTreeProps) {
 
   const fetchChildren = useCallback(
     async (parentId: string, cursor: string | undefined) => {
-      const page = await api.get<Page<OrgUnit>>("/api/org/units", { parent: parentId, limit: PAGE_SIZE, cursor });
-      setNodes((prev) => withChildren(prev, parentId, toNodes(parentId, page, moreLabel), cursor !== undefined));
+      const page = await api.get<Page<OrgUnit>>("/api/org/units", {
+        parent: parentId,
+        limit: PAGE_SIZE,
+        cursor,
+      });
+      setNodes((prev) =>
+        withChildren(prev, parentId, toNodes(parentId, page, moreLabel), cursor !== undefined),
+      );
     },
     [moreLabel],
   );

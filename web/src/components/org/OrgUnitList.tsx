@@ -28,7 +28,9 @@ export function OrgUnitList({ q, type, selectedId, onSelect }: OrgUnitListProps)
         size="small"
         loading={list.loading && list.items.length === 0}
         dataSource={list.items}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("org.noResults")} /> }}
+        locale={{
+          emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("org.noResults")} />,
+        }}
         renderItem={(unit) => (
           <List.Item
             style={{ paddingInline: 8, background: unit.id === selectedId ? "#e6efff" : undefined }}
@@ -44,7 +46,9 @@ export function OrgUnitList({ q, type, selectedId, onSelect }: OrgUnitListProps)
               </Typography.Link>
               <span>
                 <Tag>{unitTypeLabel(t, unit.type)}</Tag>
-                {unit.divisionCode ? <Typography.Text type="secondary">{unit.divisionCode}</Typography.Text> : null}
+                {unit.divisionCode ? (
+                  <Typography.Text type="secondary">{unit.divisionCode}</Typography.Text>
+                ) : null}
               </span>
             </Flex>
           </List.Item>

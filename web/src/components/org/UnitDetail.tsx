@@ -69,7 +69,10 @@ export function UnitDetail({ unitId, onOpen, onLoaded }: UnitDetailProps) {
       <Card size="small">
         <Breadcrumb
           items={[
-            ...path.map((p) => ({ key: p.id, title: <Link to={`/org/${encodeURIComponent(p.id)}`}>{p.name}</Link> })),
+            ...path.map((p) => ({
+              key: p.id,
+              title: <Link to={`/org/${encodeURIComponent(p.id)}`}>{p.name}</Link>,
+            })),
             { key: unit.id, title: unit.name },
           ]}
         />
@@ -98,7 +101,9 @@ export function UnitDetail({ unitId, onOpen, onLoaded }: UnitDetailProps) {
           rowKey="id"
           dataSource={children}
           pagination={children.length > 20 ? { pageSize: 20, showSizeChanger: false, size: "small" } : false}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("org.noChildren")} /> }}
+          locale={{
+            emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("org.noChildren")} />,
+          }}
           onRow={(row) => ({ onDoubleClick: () => onOpen(row.id) })}
           columns={[
             {
@@ -118,7 +123,9 @@ export function UnitDetail({ unitId, onOpen, onLoaded }: UnitDetailProps) {
           rowKey="id"
           dataSource={members}
           pagination={members.length > 20 ? { pageSize: 20, showSizeChanger: false, size: "small" } : false}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("org.noMembers")} /> }}
+          locale={{
+            emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("org.noMembers")} />,
+          }}
           columns={[
             { key: "name", title: t("org.displayName"), dataIndex: "displayName", width: 160 },
             { key: "username", title: t("org.username"), dataIndex: "username", width: 160 },

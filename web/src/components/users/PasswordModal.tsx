@@ -53,7 +53,9 @@ export function PasswordModal({ user, onClose, onDone }: PasswordModalProps) {
       onCancel={onClose}
       destroyOnHidden
     >
-      {problems.length > 0 ? <Alert type="error" showIcon title={problems.join("；")} style={{ marginBottom: 16 }} /> : null}
+      {problems.length > 0 ? (
+        <Alert type="error" showIcon title={problems.join("；")} style={{ marginBottom: 16 }} />
+      ) : null}
       <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item
           name="password"

@@ -108,7 +108,13 @@ export function UserFormModal({ user, open, onClose, onSaved }: UserFormModalPro
       width={560}
     >
       {problems.length > 0 ? (
-        <Alert type="error" showIcon title={problems.join("；")} style={{ marginBottom: 16 }} data-testid="form-error" />
+        <Alert
+          type="error"
+          showIcon
+          title={problems.join("；")}
+          style={{ marginBottom: 16 }}
+          data-testid="form-error"
+        />
       ) : null}
       <Form<UserFormValues> form={form} layout="vertical" onFinish={submit} requiredMark autoComplete="off">
         {editing ? null : (
@@ -130,13 +136,21 @@ export function UserFormModal({ user, open, onClose, onSaved }: UserFormModalPro
         >
           <Input autoFocus={editing} />
         </Form.Item>
-        <Form.Item name="unitId" label={t("users.unit")} rules={[{ required: true, message: t("users.required") }]}>
+        <Form.Item
+          name="unitId"
+          label={t("users.unit")}
+          rules={[{ required: true, message: t("users.required") }]}
+        >
           <UnitSelect
             placeholder={t("users.unitPlaceholder")}
             initial={user ? { id: user.unitId, name: user.unitName } : undefined}
           />
         </Form.Item>
-        <Form.Item name="roles" label={t("users.roles")} rules={[{ required: true, message: t("users.required") }]}>
+        <Form.Item
+          name="roles"
+          label={t("users.roles")}
+          rules={[{ required: true, message: t("users.required") }]}
+        >
           <Select<string[]>
             mode="multiple"
             placeholder={t("users.rolesPlaceholder")}
@@ -153,7 +167,11 @@ export function UserFormModal({ user, open, onClose, onSaved }: UserFormModalPro
             <Select<string[]> mode="multiple" options={categories.map((c) => ({ value: c, label: c }))} />
           </Form.Item>
         ) : null}
-        <Form.Item name="phone" label={t("users.phone")} rules={[{ pattern: PHONE_PATTERN, message: t("users.phoneRule") }]}>
+        <Form.Item
+          name="phone"
+          label={t("users.phone")}
+          rules={[{ pattern: PHONE_PATTERN, message: t("users.phoneRule") }]}
+        >
           <Input autoComplete="off" inputMode="tel" />
         </Form.Item>
         {editing ? null : (

@@ -1,0 +1,84 @@
+import { Alert, Checkbox, Form, Input, Modal } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api } from "../../api/client.js";
+import type { CreatedApiToken } from "../../api/types.js";
+import { applyFieldErrors } from "../../lib/formErrors.js";
+
+interface TokenForm {
+  name: string;
+  scopes: string[];
+}
+
+export function TokenCreateModal({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose(): void;
+  onCreated(token: CreatedApiToken): void;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<TokenForm>();
+  const [saving, setSaving] = useState(false);
+  const [problems, setProblems] = useState<string[]>([]);
+
+  const submit = async (values: TokenForm) => {
+    setSaving(true);
+    setProblems([]);
+    try {
+      onCreated(
+        await api.post<CreatedApiToken>("/api/tokens", { name: values.name.trim(), scopes: values.scopes }),
+      );
+    } catch (error) {
+      setProblems(applyFieldErrors(form, error, ["name", "scopes"]));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={t("tokens.create")}
+      okText={t("common.create")}
+      cancelText={t("common.cancel")}
+      confirmLoading={saving}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      destroyOnHidden
+      afterOpenChange={(visible) => {
+        if (visible) {
+          form.resetFields();
+          setProblems([]);
+        }
+      }}
+    >
+      {problems.length > 0 ? (
+        <Alert type="error" showIcon title={problems.join("；")} style={{ marginBottom: 16 }} />
+      ) : null}
+      <Form<TokenForm> form={form} layout="vertical" onFinish={submit} initialValues={{ scopes: ["read"] }}>
+        <Form.Item
+          name="name"
+          label={t("tokens.name")}
+          rules={[{ required: true, whitespace: true, max: 64, message: t("users.required") }]}
+        >
+          <Input autoFocus placeholder={t("tokens.namePlaceholder")} />
+        </Form.Item>
+        <Form.Item
+          name="scopes"
+          label={t("tokens.scopes")}
+          rules={[{ required: true, message: t("users.required") }]}
+        >
+          <Checkbox.Group
+            options={[
+              { value: "read", label: t("tokens.scopeRead") },
+              { value: "write", label: t("tokens.scopeWrite") },
+            ]}
+          />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
