@@ -1,4 +1,4 @@
-// schema-status: stable
+// schema-status: stable, released
 /**
  * The plan profile (数字化预案, DESIGN §3): one YAML file per written general emergency plan.
  * This TypeBox schema is the single source of validation and of the TypeScript types every module
@@ -13,7 +13,7 @@
  *   explicit states (`grading.belowLowest.id`, `grading.undetermined.id`).
  * - Unit ids refer to the org file named in `meta.orgFile`, or to division codes (GB/T 2260).
  */
-import { Type, type Static, type TProperties } from "typebox";
+import { type Static, type TProperties, Type } from "typebox";
 import { ORG_UNIT_TYPES, ROLES } from "../roles.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -37,7 +37,8 @@ export const SCOPE_DOCS = {
     "“区相关专项应急指挥部办公室或部门”：该子类的专项指挥部办公室及主责部门（HQ office of the subtype plus its lead department(s); as an authority any of them may act, as a recipient all receive）",
   related_department:
     "相关部门／职能部门：主责、协作部门及专项指挥部办公室所在部门（lead, cooperating and HQ-office host departments of the subtype）",
-  emergency_office: "区应急办（含总值班室、预警信息发布中心）（the district emergency office and its duty room）",
+  emergency_office:
+    "区应急办（含总值班室、预警信息发布中心）（the district emergency office and its duty room）",
   committee: "区应急委（the district emergency committee）",
   in_charge_of_category:
     "分管／主管该类事件的领导（with district_leader or committee_deputy_director: the leader whose portfolio covers the subtype）",
@@ -63,6 +64,10 @@ export const INCIDENT_FLAG_DOCS = {
   may_affect_other_areas: "可能影响本区以外其他地区（000 §3.3.1 第3项）",
   dense_urban_area: "发生在人口密集的城区、城镇（002 附件 地震）",
   beyond_district_capacity: "发动全区应急力量仍不可控制，需要上级力量（000 §4.3.1）",
+  outside_district: "发生在本区以外的周边邻区、地市（002 §1.5.1；附件 地震、传染病、动植物疫情）",
+  protected_area: "发生在自然保护区、森林公园、风景旅游区、天然林区及其他重点林区（002 附件 森林火灾）",
+  school: "发生在学校、托幼机构（002 附件 食品安全、传染病、刑事案件）",
+  public_place: "发生在公共场所（002 附件 刑事案件）",
 } as const;
 export type IncidentFlag = keyof typeof INCIDENT_FLAG_DOCS;
 export const INCIDENT_FLAGS = Object.keys(INCIDENT_FLAG_DOCS) as IncidentFlag[];
@@ -96,7 +101,13 @@ export type Metric = keyof typeof METRIC_DOCS;
 export const METRICS = Object.keys(METRIC_DOCS) as Metric[];
 
 /** When a reporting clock starts (000 §4.1: receipt vs occurrence; 002: after verification). */
-export const CLOCK_STARTS = ["receipt", "occurrence", "verification", "previous_report", "instruction"] as const;
+export const CLOCK_STARTS = [
+  "receipt",
+  "occurrence",
+  "verification",
+  "previous_report",
+  "instruction",
+] as const;
 export type ClockStart = (typeof CLOCK_STARTS)[number];
 
 export const DEADLINE_KINDS = [
@@ -289,12 +300,15 @@ export const ThresholdSchema = Strict({
 export type Threshold = Static<typeof ThresholdSchema>;
 
 /**
- * One way to reach a level: every threshold in `all` holds and every flag in `requiresFlags` is set.
- * A criterion without `all` is qualitative (`text` only) and is shown to people, never auto-matched.
+ * One way to reach a level: every threshold in `all` holds, every flag in `requiresFlags` is set and
+ * no flag in `excludesFlags` is set. A criterion without `all` is qualitative (`text` only) and is
+ * shown to people, never auto-matched.
  */
 export const CriterionSchema = Strict({
   all: Type.Optional(Type.Array(ThresholdSchema, { minItems: 1 })),
   requiresFlags: Type.Optional(Type.Array(FlagSchema)),
+  /** 002 附件 地震: "本区其它地区…5.5级以上" must not match a quake in a neighbouring district. */
+  excludesFlags: Type.Optional(Type.Array(FlagSchema)),
   text: Type.Optional(Zh),
   source: Type.Optional(Source),
   gap: Type.Optional(Gap),
@@ -375,10 +389,17 @@ export const ReportingSchema = Strict({
   notifications: Type.Array(NotificationSchema),
   /** Reports to the upper level need an approval first (000 §4.1: 报请区应急委相关领导批准后). */
   upward: Type.Optional(
-    Rule({ by: Parties, to: Parties, approvedBy: Parties, minutes: Type.Optional(Type.Integer({ minimum: 0 })) }),
+    Rule({
+      by: Parties,
+      to: Parties,
+      approvedBy: Parties,
+      minutes: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
   ),
   requiredFields: Rule({
-    fields: Type.Array(Strict({ id: Id, name: Zh, auxiliary: Type.Optional(Type.Boolean()) }), { minItems: 1 }),
+    fields: Type.Array(Strict({ id: Id, name: Zh, auxiliary: Type.Optional(Type.Boolean()) }), {
+      minItems: 1,
+    }),
   }),
   /** 批示 feedback deadlines (004: phone 20 min, written 40 min). */
   instructionFeedback: Type.Optional(
@@ -444,7 +465,9 @@ export const WarningsSchema = Strict({
   ),
   authority: Type.Array(WarningAuthoritySchema, { minItems: 1 }),
   /** Orange/red that may affect other areas: report upward and notify those areas (000 §3.3.1-3). */
-  crossArea: Type.Optional(Rule({ origin: Type.Enum(WARNING_ORIGINS), colours: Type.Array(ColourSchema), by: Parties, to: Parties })),
+  crossArea: Type.Optional(
+    Rule({ origin: Type.Enum(WARNING_ORIGINS), colours: Type.Array(ColourSchema), by: Parties, to: Parties }),
+  ),
   /** Who alone may publish to society / residents (000 §3.3.1-8). */
   publicPublisher: Type.Optional(Rule({ by: Parties })),
   /** Subtypes whose warnings follow another plan (000 §3.3.1: 区防汛预警按区防汛应急预案执行). */

@@ -1,4 +1,4 @@
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium; tests never download a browser (`apt-get install -y chromium fonts-noto-cjk`). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -32,7 +32,12 @@ export function watchErrors(page: Page): string[] {
 }
 
 /** Signs in through the login form (Enter submits) and waits for the shell to show the user. */
-export async function loginAs(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+export async function loginAs(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel(/用户名|Username/).fill(username);
   await page.getByLabel(/密码|Password/).fill(password);

@@ -8,13 +8,17 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { launchBrowser, loginAs, watchErrors } from "./browser.js";
 
-const [url, out, passwordArg] = process.argv.slice(2);
-const password = passwordArg ?? process.env.FENGHUO_DEMO_PASSWORD;
-if (!url || !out || !password) {
-  console.error("用法: npx tsx tests/browser/screenshot.ts <url> <out.png> [password]（或设置 FENGHUO_DEMO_PASSWORD）");
+const [urlArg, outArg, passwordArg] = process.argv.slice(2);
+const passwordValue = passwordArg ?? process.env.FENGHUO_DEMO_PASSWORD;
+if (!urlArg || !outArg || !passwordValue) {
+  console.error(
+    "用法: npx tsx tests/browser/screenshot.ts <url> <out.png> [password]（或设置 FENGHUO_DEMO_PASSWORD）",
+  );
   process.exit(2);
 }
-const base = url.replace(/\/$/, "");
+const out: string = outArg;
+const password: string = passwordValue;
+const base = urlArg.replace(/\/$/, "");
 const width = Number(process.env.WIDTH ?? 1366);
 const height = Number(process.env.HEIGHT ?? 768);
 const stem = out.replace(/\.png$/, "");
@@ -30,7 +34,11 @@ async function shot(page: Page, name: string | undefined, fullPage = false): Pro
 
 const browser = await launchBrowser();
 try {
-  const context = await browser.newContext({ viewport: { width, height }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const context = await browser.newContext({
+    viewport: { width, height },
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+  });
   const page = await context.newPage();
   const errors = watchErrors(page);
 

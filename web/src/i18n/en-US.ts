@@ -89,7 +89,7 @@ export const enUS: Messages = {
   modules: {
     duty: "Duty desk",
     warnings: "Warnings",
-    response: "Emergency response",
+    response: "Response",
     resources: "Resources",
     risks: "Risks & hazards",
     plans: "Plans & drills",
@@ -138,6 +138,11 @@ export const enUS: Messages = {
     displayName: "Name",
     roles: "Roles",
     open: "Open",
+  },
+  orgAttrs: {
+    source: "Basis (plan section)",
+    note: "Note",
+    officeIn: "Office located in",
   },
   users: {
     title: "Users",
@@ -245,6 +250,7 @@ export const enUS: Messages = {
     "token.revoke": "Revoke API token",
     "auth.login": "Sign in",
     "auth.logout": "Sign out",
+    "auth.login_failed": "Failed sign-in",
     "org.seed": "Import organisation",
     "incident.create": "Register incident",
   },

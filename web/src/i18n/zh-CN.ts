@@ -109,6 +109,11 @@ export const zhCN = {
     roles: "角色",
     open: "查看",
   },
+  orgAttrs: {
+    source: "依据（预案条款）",
+    note: "说明",
+    officeIn: "办公室设在",
+  },
   users: {
     title: "用户管理",
     searchPlaceholder: "搜索用户名或姓名",
@@ -214,6 +219,7 @@ export const zhCN = {
     "token.revoke": "吊销 API 令牌",
     "auth.login": "登录",
     "auth.logout": "退出登录",
+    "auth.login_failed": "登录失败",
     "org.seed": "导入组织机构",
     "incident.create": "登记突发事件",
   },

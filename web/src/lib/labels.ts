@@ -26,3 +26,8 @@ export function auditActionLabel(action: string): string {
 export function entityTypeLabel(entityType: string): string {
   return lookup(messages().entityTypes, entityType) ?? entityType;
 }
+
+/** Labels for the free-form `attrs` of an org unit; unknown keys are shown as is. */
+export function orgAttrLabel(key: string): string {
+  return lookup(messages().orgAttrs, key) ?? key;
+}

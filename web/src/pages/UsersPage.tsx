@@ -137,12 +137,12 @@ export function UsersPage() {
             loading={list.loading}
             dataSource={list.items}
             pagination={false}
-            scroll={{ x: 1100 }}
+            scroll={{ x: 1020 }}
             columns={[
               {
                 key: "name",
                 title: t("users.displayName"),
-                width: 170,
+                width: 160,
                 fixed: "left",
                 render: (_, u) => (
                   <Flex vertical>
@@ -153,9 +153,14 @@ export function UsersPage() {
                   </Flex>
                 ),
               },
-              { key: "unit", title: t("users.unit"), dataIndex: "unitName", width: 220, ellipsis: true },
-              { key: "roles", title: t("users.roles"), render: (_, u) => <RoleTags roles={u.roles} /> },
-              { key: "phone", title: t("users.phone"), dataIndex: "phone", width: 140 },
+              { key: "unit", title: t("users.unit"), dataIndex: "unitName", width: 190, ellipsis: true },
+              {
+                key: "roles",
+                title: t("users.roles"),
+                width: 220,
+                render: (_, u) => <RoleTags roles={u.roles} />,
+              },
+              { key: "phone", title: t("users.phone"), dataIndex: "phone", width: 130 },
               {
                 key: "status",
                 title: t("users.status"),
@@ -163,15 +168,9 @@ export function UsersPage() {
                 render: (_, u) => <StatusTag user={u} />,
               },
               {
-                key: "updated",
-                title: t("users.updatedAt"),
-                width: 170,
-                render: (_, u) => formatDateTime(u.updatedAt),
-              },
-              {
                 key: "actions",
                 title: t("common.actions"),
-                width: 220,
+                width: 200,
                 fixed: "right",
                 render: (_, u) => (
                   <Space size={0} wrap>

@@ -193,6 +193,9 @@ export function checkOrgFile(file: OrgFile): OrgProblem[] {
   // A parent chain must end; a cycle would make the tree unusable for the seeding code.
   const byId = new Map(file.units.map((u) => [u.id, u]));
   file.units.forEach((unit, i) => {
+    if (unit.parent === unit.id) {
+      return; // reported above
+    }
     const visited = new Set<string>([unit.id]);
     let cursor = unit.parent;
     while (cursor !== undefined) {

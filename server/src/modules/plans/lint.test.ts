@@ -1,11 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROLES } from "../../../../shared/roles.js";
+import { REPO_ROOT } from "../../config.js";
 import { lintProfile, runPlanLint } from "./lint.js";
-import { loadProfile, PlanProfileError, REPO_ROOT, resolveProfilePath } from "./loader.js";
+import { loadProfile, PlanProfileError, resolveProfilePath } from "./loader.js";
 
 const testdata = (name: string) => fileURLToPath(new URL(`./testdata/${name}`, import.meta.url));
-const show = (file: string) => lintProfile(testdata(file)).map((p) => `[${p.severity}] ${p.path}: ${p.message}`);
+const show = (file: string) =>
+  lintProfile(testdata(file)).map((p) => `[${p.severity}] ${p.path}: ${p.message}`);
 
 describe("lintProfile", () => {
   it("the shipped Chaoyang profile lints clean", () => {
@@ -37,10 +39,16 @@ describe("lintProfile", () => {
         "[error] reporting.deadlines[1].to[0].unit: 组织机构文件中不存在单位“ext-nowhere”",
       ],
     ],
-    ["broken-no-lead.yaml", ["[error] taxonomy.categories[0].subtypes[1].lead: 事件子类“燃气事故”没有主责部门"]],
+    [
+      "broken-no-lead.yaml",
+      ["[error] taxonomy.categories[0].subtypes[1].lead: 事件子类“燃气事故”没有主责部门"],
+    ],
     [
       "broken-warning-authority.yaml",
-      ["[error] warnings.authority: 本区黄色预警没有权限规则", "[error] warnings.authority[1]: 本区红色预警没有“批准”权限"],
+      [
+        "[error] warnings.authority: 本区黄色预警没有权限规则",
+        "[error] warnings.authority[1]: 本区红色预警没有“批准”权限",
+      ],
     ],
     [
       "broken-thresholds-overlap.yaml",
@@ -48,7 +56,9 @@ describe("lintProfile", () => {
     ],
     [
       "broken-thresholds-monotonic.yaml",
-      ["[error] grading.criteria[0].levels[1].any[0].all[0]: 指标“deaths”的阈值随等级不单调：“重大”的区间低于“较大”"],
+      [
+        "[error] grading.criteria[0].levels[1].any[0].all[0]: 指标“deaths”的阈值随等级不单调：“重大”的区间低于“较大”",
+      ],
     ],
     [
       "broken-unreachable-response.yaml",
@@ -97,12 +107,16 @@ describe("runPlanLint", () => {
     let out = "";
     const code = runPlanLint(testdata("broken-no-lead.yaml"), { write: (s: string) => (out += s) });
     expect(code).toBe(1);
-    expect(out.split("\n")[0]).toBe("taxonomy.categories[0].subtypes[1].lead: 事件子类“燃气事故”没有主责部门");
+    expect(out.split("\n")[0]).toBe(
+      "taxonomy.categories[0].subtypes[1].lead: 事件子类“燃气事故”没有主责部门",
+    );
   });
 
   it("returns 0 for a clean profile", () => {
     let out = "";
-    expect(runPlanLint(`${REPO_ROOT}/plans/chaoyang-2022.yaml`, { write: (s: string) => (out += s) })).toBe(0);
+    expect(runPlanLint(`${REPO_ROOT}/plans/chaoyang-2022.yaml`, { write: (s: string) => (out += s) })).toBe(
+      0,
+    );
     expect(out).toContain("校验通过");
   });
 });

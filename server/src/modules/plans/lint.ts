@@ -67,7 +67,12 @@ function isRecord(v: Json): v is Record<string, Json> {
 }
 
 /** Calls `fn` for every (value, key, path) in a JSON tree. */
-function walk(value: Json, pathStr: string, key: string, fn: (v: Json, key: string, p: string) => void): void {
+function walk(
+  value: Json,
+  pathStr: string,
+  key: string,
+  fn: (v: Json, key: string, p: string) => void,
+): void {
   fn(value, key, pathStr);
   if (Array.isArray(value)) {
     value.forEach((item, i) => {
@@ -121,8 +126,12 @@ export function checkProfile(profile: PlanProfile, org: OrgFile | undefined): Pr
   });
   const levelLike = [
     ...profile.grading.levels.map((l, i) => ({ id: l.id, p: `grading.levels[${i}]` })),
-    ...(profile.grading.belowLowest ? [{ id: profile.grading.belowLowest.id, p: "grading.belowLowest" }] : []),
-    ...(profile.grading.undetermined ? [{ id: profile.grading.undetermined.id, p: "grading.undetermined" }] : []),
+    ...(profile.grading.belowLowest
+      ? [{ id: profile.grading.belowLowest.id, p: "grading.belowLowest" }]
+      : []),
+    ...(profile.grading.undetermined
+      ? [{ id: profile.grading.undetermined.id, p: "grading.undetermined" }]
+      : []),
   ];
   const levelFirst = new Map<string, string>();
   for (const l of levelLike) {
@@ -145,7 +154,10 @@ export function checkProfile(profile: PlanProfile, org: OrgFile | undefined): Pr
     entries.forEach((e, i) => {
       const first = seen.get(e.no);
       if (first !== undefined) {
-        error(`catalogue.${table}[${i}].no`, `目录序号 ${e.no} 重复（首次出现于 catalogue.${table}[${first}]）`);
+        error(
+          `catalogue.${table}[${i}].no`,
+          `目录序号 ${e.no} 重复（首次出现于 catalogue.${table}[${first}]）`,
+        );
       } else {
         seen.set(e.no, i);
       }
@@ -277,7 +289,10 @@ export function checkProfile(profile: PlanProfile, org: OrgFile | undefined): Pr
   const colourRanks = profile.warnings.colours.map((c) => ({ id: c.id, rank: c.rank }));
   const sortedByRank = [...colourRanks].sort((a, b) => a.rank - b.rank).map((c) => c.id);
   const canonical = WARNING_COLOURS.filter((c) => sortedByRank.includes(c));
-  if (sortedByRank.join(",") !== canonical.join(",") || new Set(colourRanks.map((c) => c.rank)).size !== colourRanks.length) {
+  if (
+    sortedByRank.join(",") !== canonical.join(",") ||
+    new Set(colourRanks.map((c) => c.rank)).size !== colourRanks.length
+  ) {
     error("warnings.colours", "预警颜色等级顺序必须为 蓝<黄<橙<红，且等级不能相同");
   }
   const colourNames = new Map(profile.warnings.colours.map((c) => [c.id, c.name]));
@@ -295,7 +310,10 @@ export function checkProfile(profile: PlanProfile, org: OrgFile | undefined): Pr
       if (covering.length > 1) {
         const second = covering[1];
         if (second) {
-          error(`warnings.authority[${second.i}].colours`, `${ORIGIN_NAMES[origin]}${c.name}预警有多条权限规则`);
+          error(
+            `warnings.authority[${second.i}].colours`,
+            `${ORIGIN_NAMES[origin]}${c.name}预警有多条权限规则`,
+          );
         }
       }
     }
@@ -306,7 +324,10 @@ export function checkProfile(profile: PlanProfile, org: OrgFile | undefined): Pr
       const rule = a[action];
       if (rule === undefined) {
         if (REQUIRED_WARNING_ACTIONS.includes(action)) {
-          error(`warnings.authority[${i}]`, `${ORIGIN_NAMES[a.origin]}${names}预警没有“${ACTION_NAMES[action]}”权限`);
+          error(
+            `warnings.authority[${i}]`,
+            `${ORIGIN_NAMES[a.origin]}${names}预警没有“${ACTION_NAMES[action]}”权限`,
+          );
         }
         continue;
       }
@@ -351,7 +372,10 @@ export function checkProfile(profile: PlanProfile, org: OrgFile | undefined): Pr
     r.grades.forEach((g, gi) => {
       const seen = gradeToLevel.get(g);
       if (seen !== undefined) {
-        error(`response.levels[${i}].grades[${gi}]`, `事件等级“${g}”同时对应多个响应等级（另见 response.levels[${seen}]）`);
+        error(
+          `response.levels[${i}].grades[${gi}]`,
+          `事件等级“${g}”同时对应多个响应等级（另见 response.levels[${seen}]）`,
+        );
       } else {
         gradeToLevel.set(g, i);
       }
@@ -442,11 +466,16 @@ export function lintProfileData(
   try {
     orgText = readFileSync(orgPath, "utf8");
   } catch {
-    problems.push({ path: "meta.orgFile", message: `无法读取组织机构文件“${profile.meta.orgFile}”`, severity: "error" });
+    problems.push({
+      path: "meta.orgFile",
+      message: `无法读取组织机构文件“${profile.meta.orgFile}”`,
+      severity: "error",
+    });
   }
   if (orgText !== undefined) {
     const parsed = parseYaml(orgText);
-    const validated = parsed.problems.length > 0 ? { problems: parsed.problems } : validateOrgFile(parsed.data);
+    const validated =
+      parsed.problems.length > 0 ? { problems: parsed.problems } : validateOrgFile(parsed.data);
     for (const p of validated.problems) {
       problems.push({ path: `meta.orgFile→${p.path}`, message: p.message, severity: "error" });
     }
@@ -479,6 +508,10 @@ export function runPlanLint(file: string, out: { write(chunk: string): unknown }
   }
   const errors = problems.filter((p) => p.severity === "error").length;
   const warnings = problems.length - errors;
-  out.write(errors === 0 ? `${file}：校验通过${warnings > 0 ? `（${warnings} 条警告）` : ""}\n` : `${file}：${errors} 处错误，${warnings} 条警告\n`);
+  out.write(
+    errors === 0
+      ? `${file}：校验通过${warnings > 0 ? `（${warnings} 条警告）` : ""}\n`
+      : `${file}：${errors} 处错误，${warnings} 条警告\n`,
+  );
   return errors === 0 ? 0 : 1;
 }

@@ -5,13 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
+import { REPO_ROOT } from "../../config.js";
 import { type OrgFile, parseYaml } from "../org/orgFile.js";
 import { lintProfileData, type Problem } from "./lint.js";
-
-/** server/src/modules/plans → repository root. */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
 /** Thrown by loadProfile; carries every error-level problem found. */
 export class PlanProfileError extends Error {

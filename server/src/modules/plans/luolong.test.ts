@@ -5,9 +5,10 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { IncidentFlag } from "../../../../shared/plan/schema.js";
+import { REPO_ROOT } from "../../config.js";
 import { readOrgFile } from "../org/orgFile.js";
 import { lintProfile } from "./lint.js";
-import { loadProfile, REPO_ROOT } from "./loader.js";
+import { loadProfile } from "./loader.js";
 import {
   addDuration,
   assessmentDeadlines,
@@ -123,6 +124,22 @@ describe("grading: suggestLevel from the 002 annex (突发公共事件分级标�
       },
       // 附件 一(三) 一般: "较大级别以下,造成一定经济损失的地震"
       { seed: "一(三) 一般", subtype: "earthquake", figures: { magnitude: 4.2 }, level: "general" },
+      // 附件 一(三) 较大 3: "本区周边邻区发生5.0级以上6.0级以下地震并对我区造成实际破坏" — not 重大 by 其它地区 5.5
+      {
+        seed: "一(三) 较大3",
+        subtype: "earthquake",
+        figures: { magnitude: 5.7, economic_loss_yuan: 200_000 },
+        flags: ["outside_district"],
+        level: "larger",
+      },
+      // 附件 一(三) 重大 3: "本区周边邻区发生6.0级以上地震并对我区造成实际破坏"
+      {
+        seed: "一(三) 重大3",
+        subtype: "earthquake",
+        figures: { magnitude: 6.8, economic_loss_yuan: 200_000 },
+        flags: ["outside_district"],
+        level: "major",
+      },
       // 附件 一(四) 重大: "因灾死亡10人以上30人以下"
       { seed: "一(四) 重大", subtype: "geological", figures: { deaths: 12 }, level: "major" },
       // 附件 一(四) 特大: "因灾死亡30人以上" — 以上 includes 30
@@ -157,6 +174,14 @@ describe("grading: suggestLevel from the 002 annex (突发公共事件分级标�
         subtype: "forest_fire",
         figures: { area_ha: 20, duration_hours: 30 },
         level: "larger",
+      },
+      // 附件 一(七) 重大 4: "发生在自然保护区、森林公园…受害森林面积50公顷以上1000公顷以下"
+      {
+        seed: "一(七) 重大4",
+        subtype: "forest_fire",
+        figures: { area_ha: 60 },
+        flags: ["protected_area"],
+        level: "major",
       },
       // 附件 一(六) 重大: "跨镇(办事处)集中连片发生面积达6000公顷以上1万公顷以下"
       { seed: "一(六) 重大", subtype: "forest_pests", figures: { area_ha: 7000, towns: 3 }, level: "major" },
@@ -210,6 +235,24 @@ describe("grading: suggestLevel from the 002 annex (突发公共事件分级标�
         figures: { poisoned: 8, deaths: 1 },
         level: "especially_major",
       },
+      // 附件 三(三) 重大 2: "学校一次发生10人以上食物中毒的事件"
+      {
+        seed: "三(三) 重大2",
+        subtype: "food_safety",
+        figures: { poisoned: 12, deaths: 0 },
+        flags: ["school"],
+        level: "major",
+      },
+      // 附件 三(三) 较大 2: "一次发生30人以下…的食物中毒"
+      { seed: "三(三) 较大2", subtype: "food_safety", figures: { poisoned: 12, deaths: 0 }, level: "larger" },
+      // 附件 四(二) 特大 2: "一次造成公共场所3人以上死亡"
+      {
+        seed: "四(二) 特大2",
+        subtype: "criminal_case",
+        figures: { deaths: 3 },
+        flags: ["public_place"],
+        level: "especially_major",
+      },
       // 附件 四(二) 较大 1: "一次造成3人或4人死亡的杀人、爆炸…案件"
       { seed: "四(二) 较大1", subtype: "criminal_case", figures: { deaths: 4 }, level: "larger" },
     ];
@@ -217,6 +260,13 @@ describe("grading: suggestLevel from the 002 annex (突发公共事件分级标�
   it.each(cases)("附件 $seed: $subtype $figures → $level", ({ subtype, figures, flags, level }) => {
     const s = suggestLevel(profile, subtype, figures, flags ?? []);
     expect(s).toMatchObject({ kind: "suggested", level });
+  });
+
+  // 附件 一(三): a neighbouring quake with no actual damage in the district is not graded by this plan.
+  it("does not grade a neighbouring quake that did no damage here (附件 一(三) 重大3/较大3)", () => {
+    expect(
+      suggestLevel(profile, "earthquake", { magnitude: 5.7, economic_loss_yuan: 0 }, ["outside_district"]),
+    ).toMatchObject({ kind: "not_determinable" });
   });
 
   // 附件 一(一) 水旱灾害 is qualitative only: a person grades it.

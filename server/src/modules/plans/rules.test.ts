@@ -42,7 +42,11 @@ describe("lead and cooperating departments (000 §2.7)", () => {
     ["hazardous_chemicals", ["dept-emergency"], "（1）区应急局：危险化学品事故、铁路行车事故。"],
     // （1）区应急局：…水灾干旱（水灾、暴雨）…  （2）区水务局：水灾、暴雨。 — both are named.
     ["flood", ["dept-emergency", "dept-water"], "（2）区水务局：水灾、暴雨。"],
-    ["news_opinion", ["dept-publicity", "dept-cyberspace"], "（7）区委宣传部、区委网信办：新闻及网络舆情事件。"],
+    [
+      "news_opinion",
+      ["dept-publicity", "dept-cyberspace"],
+      "（7）区委宣传部、区委网信办：新闻及网络舆情事件。",
+    ],
     ["foreign_related", ["dept-foreign-affairs"], "（6）区外办：涉外突发事件。"],
     ["infectious_disease", ["dept-health"], "（1）区卫生健康委：传染病事件…"],
     ["mass_incident", ["dept-police"], "（1）公安朝阳分局：民用爆炸物事故、群体性事件…"],
@@ -53,7 +57,12 @@ describe("lead and cooperating departments (000 §2.7)", () => {
 
   it("every subtype of §2.7 has a lead department; about 60 subtypes in four categories", () => {
     const subtypes = profile.taxonomy.categories.flatMap((c) => c.subtypes);
-    expect(profile.taxonomy.categories.map((c) => c.name)).toEqual(["自然灾害", "事故灾难", "公共卫生事件", "社会安全事件"]);
+    expect(profile.taxonomy.categories.map((c) => c.name)).toEqual([
+      "自然灾害",
+      "事故灾难",
+      "公共卫生事件",
+      "社会安全事件",
+    ]);
     expect(subtypes.length).toBeGreaterThanOrEqual(60);
     expect(subtypes.filter((s) => s.lead.length === 0)).toEqual([]);
   });
@@ -70,7 +79,12 @@ describe("lead and cooperating departments (000 §2.7)", () => {
 
 describe("grades, 以上 and 以下 (000 §8.1 item 16)", () => {
   // 16.本预案中表述突发事件级别“以上”的，为含本级别，表述“以下”的，为不含本级别。
-  const cases: [level: string, threshold: string, phrase: "以上" | "以下" | "及以上" | "及以下", expected: boolean][] = [
+  const cases: [
+    level: string,
+    threshold: string,
+    phrase: "以上" | "以下" | "及以上" | "及以下",
+    expected: boolean,
+  ][] = [
     ["larger", "larger", "以上", true], // 较大以上 includes 较大
     ["major", "larger", "以上", true],
     ["general", "larger", "以上", false],
@@ -104,7 +118,10 @@ describe("grades, 以上 and 以下 (000 §8.1 item 16)", () => {
 describe("suggestLevel", () => {
   it("Chaoyang has no quantitative criteria (000 §1.2.4 defers to national plans)", () => {
     // 具体事件等级标准依照相应国家级专项应急预案、国家有关部门应急预案执行。
-    expect(suggestLevel(profile, "fire", { deaths: 12 })).toMatchObject({ kind: "not_determinable", state: "undetermined" });
+    expect(suggestLevel(profile, "fire", { deaths: 12 })).toMatchObject({
+      kind: "not_determinable",
+      state: "undetermined",
+    });
   });
 
   const cases: [deaths: number | undefined, expected: string | undefined][] = [
@@ -146,7 +163,12 @@ describe("reporting deadlines (000 §4.1)", () => {
     expect(d.detailed?.dueAt).toEqual(at("2025-03-01T10:00:00+08:00"));
     // 应及时向区相关专项应急指挥部办公室或相关部门、有关单位和区应急办报告
     expect(d.initial?.recipients.map((r) => r.unit ?? r.scope)).toEqual(["responsible_unit", "office"]);
-    expect(Object.keys(d).sort()).toEqual(["detailed", "initial", "office_notifies_on_leader_report", "publicity_with_report"]);
+    expect(Object.keys(d).sort()).toEqual([
+      "detailed",
+      "initial",
+      "office_notifies_on_leader_report",
+      "publicity_with_report",
+    ]);
   });
 
   it("notifies 区委宣传部 at the same time as the initial report", () => {
@@ -204,10 +226,15 @@ describe("reporting deadlines (000 §4.1)", () => {
     expect(first?.clockStart).toBe("previous_report");
     expect(first?.recurrenceMinutes).toBe(30);
     expect(first?.dueAt).toEqual(at("2025-03-01T09:30:00+08:00"));
-    const later = due({ level: "especially_major", previousReportAt: at("2025-03-01T10:15:00+08:00") }).continuing;
+    const later = due({
+      level: "especially_major",
+      previousReportAt: at("2025-03-01T10:15:00+08:00"),
+    }).continuing;
     expect(later?.dueAt).toEqual(at("2025-03-01T10:45:00+08:00"));
     expect(due({ level: "larger" }).continuing).toBeUndefined();
-    expect(due({ level: "major", handlingEndedAt: at("2025-03-01T12:00:00+08:00") }).continuing).toBeUndefined();
+    expect(
+      due({ level: "major", handlingEndedAt: at("2025-03-01T12:00:00+08:00") }).continuing,
+    ).toBeUndefined();
   });
 
   const foreignCases: [IncidentFlag][] = [["foreign"], ["hk_macao_taiwan"]];
@@ -221,7 +248,10 @@ describe("reporting deadlines (000 §4.1)", () => {
 
   it("district → city only after a committee leader approves", () => {
     // 区应急办…在报请区应急委相关领导批准后，按规定及时向市应急办（市应急指挥中心）报告。
-    expect(roles(profile.reporting.upward?.approvedBy)).toEqual(["committee_director", "committee_deputy_director"]);
+    expect(roles(profile.reporting.upward?.approvedBy)).toEqual([
+      "committee_director",
+      "committee_deputy_director",
+    ]);
     expect(profile.reporting.upward?.to[0]?.unit).toBe("ext-city-office");
   });
 
@@ -241,18 +271,25 @@ describe("reporting deadlines (000 §4.1)", () => {
       "潜在次生灾害",
       "已采取的措施",
     ]);
-    expect(fields.filter((f) => f.auxiliary).map((f) => f.name)).toEqual(["签发人", "信息提供者或单位", "联系方式"]);
+    expect(fields.filter((f) => f.auxiliary).map((f) => f.name)).toEqual([
+      "签发人",
+      "信息提供者或单位",
+      "联系方式",
+    ]);
   });
 
   it("overdueReports reads now from the clock", () => {
     const reports = reportingDeadlines(profile, base);
     const clock = new ManualClock("2025-03-01T09:11:00+08:00");
-    expect(overdueReports(reports, new Set(), clock).map((r) => r.id)).toEqual(["initial", "publicity_with_report"]);
+    expect(overdueReports(reports, new Set(), clock).map((r) => r.id)).toEqual([
+      "initial",
+      "publicity_with_report",
+    ]);
     expect(overdueReports(reports, new Set(["initial", "publicity_with_report"]), clock)).toEqual([]);
     clock.advanceMinutes(50);
-    expect(overdueReports(reports, new Set(["initial", "publicity_with_report"]), clock).map((r) => r.id)).toEqual([
-      "detailed",
-    ]);
+    expect(
+      overdueReports(reports, new Set(["initial", "publicity_with_report"]), clock).map((r) => r.id),
+    ).toEqual(["detailed"]);
   });
 
   it("Chaoyang sets no leader-instruction feedback deadlines (Wuqing does, 004)", () => {
@@ -261,13 +298,23 @@ describe("reporting deadlines (000 §4.1)", () => {
 });
 
 describe("warning authority (000 §3.3.1)", () => {
-  const cases: [origin: WarningOrigin, colour: WarningColour, action: "approve" | "publish" | "lift", expected: string[]][] = [
+  const cases: [
+    origin: WarningOrigin,
+    colour: WarningColour,
+    action: "approve" | "publish" | "lift",
+    expected: string[],
+  ][] = [
     // 我区域内蓝色、黄色预警，由区相关专项应急指挥部办公室或部门报主管区领导批准后，负责发布和解除
     ["local", "blue", "approve", ["district_leader:in_charge_of_category"]],
     ["local", "yellow", "publish", ["-:responsible_unit"]],
     ["local", "yellow", "lift", ["-:responsible_unit"]],
     // 橙色预警…由区应急办分别报请区应急委主管或主要领导批准后，由区应急办或授权区专项应急指挥部办公室、区相关部门发布和解除
-    ["local", "orange", "approve", ["committee_deputy_director:in_charge_of_category", "committee_director:-"]],
+    [
+      "local",
+      "orange",
+      "approve",
+      ["committee_deputy_director:in_charge_of_category", "committee_director:-"],
+    ],
     ["local", "orange", "publish", ["-:-@office", "-:hq_office", "-:related_department"]],
     // 红色预警…由区应急办报请区应急委主任批准后，由区应急办负责发布和解除
     ["local", "red", "approve", ["committee_director:-"]],
@@ -283,7 +330,9 @@ describe("warning authority (000 §3.3.1)", () => {
   ];
   it.each(cases)("%s %s %s", (origin, colour, action, expected) => {
     const rule = warningAuthority(profile, origin, colour, action);
-    expect(rule?.by.map((p) => `${p.role ?? "-"}:${p.scope ?? "-"}${p.unit ? `@${p.unit}` : ""}`)).toEqual(expected);
+    expect(rule?.by.map((p) => `${p.role ?? "-"}:${p.scope ?? "-"}${p.unit ? `@${p.unit}` : ""}`)).toEqual(
+      expected,
+    );
   });
 
   it("a local red warning is approved only by the committee director", () => {
@@ -321,7 +370,10 @@ describe("warning authority (000 §3.3.1)", () => {
     expect(profile.warnings.publicPublisher?.by.map((p) => p.unit)).toEqual(["office"]);
     // 对于可能影响我区以外其他地区的我区域内橙色、红色预警信息…并向可能受到危害的相关地区通报
     expect(profile.warnings.crossArea?.colours).toEqual(["orange", "red"]);
-    expect(profile.warnings.crossArea?.to.map((p) => p.unit ?? p.scope)).toEqual(["ext-city-office", "affected_areas"]);
+    expect(profile.warnings.crossArea?.to.map((p) => p.unit ?? p.scope)).toEqual([
+      "ext-city-office",
+      "affected_areas",
+    ]);
   });
 
   it("flood warnings follow the flood plan", () => {
@@ -447,7 +499,9 @@ describe("assessment deadlines (000 §4.9)", () => {
 describe("supplies dispatch (000 §6.7)", () => {
   it("district-owned supplies are dispatched by the holding HQ or department", () => {
     // 区属应急物资由区相关专项应急指挥部或部门调用
-    expect(dispatchApproval(profile, "dept-water", "dept-water", org).steps.map((s) => s.action)).toEqual(["dispatch"]);
+    expect(dispatchApproval(profile, "dept-water", "dept-water", org).steps.map((s) => s.action)).toEqual([
+      "dispatch",
+    ]);
     // an HQ and the department hosting its office hold the same stock
     expect(dispatchApproval(profile, "hq-earthquake", "dept-emergency", org).case).toBe("own");
   });
@@ -463,12 +517,17 @@ describe("supplies dispatch (000 §6.7)", () => {
   it("city departments or other districts: the committee coordinates", () => {
     // 市有关部门、其他区需要调拨我区应急物资时，由区应急委统一协调。
     const rule = dispatchApproval(profile, "ext-city-departments", "dept-water", org);
-    expect(rule.steps).toEqual([{ action: "coordinate", name: "区应急委统一协调", by: [{ unit: "committee", label: "区应急委" }] }]);
+    expect(rule.steps).toEqual([
+      { action: "coordinate", name: "区应急委统一协调", by: [{ unit: "committee", label: "区应急委" }] },
+    ]);
   });
 
   it("shelters are opened by the committee (§6.9)", () => {
     // 区应急委根据突发事件危险程度及事态发展情况启用应急避难场所
-    expect(roles(profile.resources.shelterActivation?.by)).toEqual(["committee_director", "committee_deputy_director"]);
+    expect(roles(profile.resources.shelterActivation?.by)).toEqual([
+      "committee_director",
+      "committee_deputy_director",
+    ]);
   });
 });
 
@@ -487,7 +546,9 @@ describe("organisation, catalogue and plan management", () => {
     expect(profile.catalogue?.special).toHaveLength(49);
     expect(profile.catalogue?.department).toHaveLength(63);
     expect(profile.catalogue?.special.map((e) => e.no)).toEqual(Array.from({ length: 49 }, (_, i) => i + 1));
-    expect(profile.catalogue?.department.map((e) => e.no)).toEqual(Array.from({ length: 63 }, (_, i) => i + 1));
+    expect(profile.catalogue?.department.map((e) => e.no)).toEqual(
+      Array.from({ length: 63 }, (_, i) => i + 1),
+    );
     // 7 朝阳区道路交通事故处置救援应急预案 朝阳交通支队
     expect(profile.catalogue?.special[6]?.lead).toEqual(["dept-traffic-police"]);
   });
@@ -505,9 +566,14 @@ describe("organisation, catalogue and plan management", () => {
 
   it("partyUnits resolves scopes against the incident", () => {
     const ctx = { subtypeId: "gas", ownUnitId: "dept-chengguan", streetCode: "110105001" };
-    expect(partyUnits(profile, org, { scope: "responsible_unit" }, ctx)).toEqual(["hq-public-facilities", "dept-chengguan"]);
+    expect(partyUnits(profile, org, { scope: "responsible_unit" }, ctx)).toEqual([
+      "hq-public-facilities",
+      "dept-chengguan",
+    ]);
     expect(partyUnits(profile, org, { scope: "street_in_area" }, ctx)).toEqual(["110105001"]);
     expect(partyUnits(profile, org, { unit: "office" }, ctx)).toEqual(["office"]);
-    expect(partyUnits(profile, org, { role: "district_leader", scope: "in_charge_of_category" }, ctx)).toEqual([]);
+    expect(
+      partyUnits(profile, org, { role: "district_leader", scope: "in_charge_of_category" }, ctx),
+    ).toEqual([]);
   });
 });

@@ -183,14 +183,21 @@ function clauseHolds(profile: PlanProfile, clause: Clause, incident: IncidentFac
       return false;
     }
   }
-  if (clause.responseActive !== undefined && clause.responseActive !== (incident.handlingEndedAt === undefined)) {
+  if (
+    clause.responseActive !== undefined &&
+    clause.responseActive !== (incident.handlingEndedAt === undefined)
+  ) {
     return false;
   }
   return true;
 }
 
 /** A `when` list holds if any clause holds; absent or empty always holds. */
-export function whenHolds(profile: PlanProfile, when: readonly Clause[] | undefined, incident: IncidentFacts): boolean {
+export function whenHolds(
+  profile: PlanProfile,
+  when: readonly Clause[] | undefined,
+  incident: IncidentFacts,
+): boolean {
   if (!when || when.length === 0) {
     return true;
   }
@@ -236,6 +243,9 @@ function criterionMatch(
   if (criterion.requiresFlags && !criterion.requiresFlags.every((f) => flags.has(f))) {
     return undefined;
   }
+  if (criterion.excludesFlags?.some((f) => flags.has(f))) {
+    return undefined;
+  }
   const matched: MatchedThreshold[] = [];
   for (const t of criterion.all) {
     const value = figures[t.metric];
@@ -262,7 +272,11 @@ export function suggestLevel(
   const undeterminedState = profile.grading.undetermined?.id;
   const sets = profile.grading.criteria.filter((c) => c.subtypes.includes(subtypeId));
   if (sets.length === 0) {
-    return { kind: "not_determinable", state: undeterminedState, reason: "该事件子类在预案中没有量化分级标准" };
+    return {
+      kind: "not_determinable",
+      state: undeterminedState,
+      reason: "该事件子类在预案中没有量化分级标准",
+    };
   }
   const flagSet = new Set(flags);
   const byRank = sets
@@ -373,7 +387,11 @@ export function reportingDeadlines(profile: PlanProfile, incident: IncidentFacts
  * The reports of `reports` not yet done whose deadline has passed at the clock's now (000 §7.1:
  * 迟报 is sanctioned). Reports without a numeric deadline are never overdue.
  */
-export function overdueReports(reports: readonly DueReport[], done: ReadonlySet<string>, clock: Clock): DueReport[] {
+export function overdueReports(
+  reports: readonly DueReport[],
+  done: ReadonlySet<string>,
+  clock: Clock,
+): DueReport[] {
   const now = clock.now().getTime();
   return reports.filter((r) => !done.has(r.id) && r.dueAt !== null && r.dueAt.getTime() < now);
 }

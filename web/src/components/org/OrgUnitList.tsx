@@ -1,4 +1,4 @@
-import { Button, Empty, Flex, List, Tag, Typography } from "antd";
+import { Button, Empty, Flex, Spin, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.js";
 import type { OrgUnit, Page } from "../../api/types.js";
@@ -13,7 +13,7 @@ interface OrgUnitListProps {
   onSelect(id: string): void;
 }
 
-/** Flat search results (name, short name or division code), a page at a time. */
+/** Flat search results (name, short name or division code), a page at a time; each row is a button. */
 export function OrgUnitList({ q, type, selectedId, onSelect }: OrgUnitListProps) {
   const { t } = useTranslation();
   const list = useCursorList(`${q}|${type ?? ""}`, (cursor) =>
@@ -22,38 +22,38 @@ export function OrgUnitList({ q, type, selectedId, onSelect }: OrgUnitListProps)
   if (list.error) {
     return <ErrorResult error={list.error} onRetry={list.reload} />;
   }
+  if (list.loading && list.items.length === 0) {
+    return (
+      <Flex justify="center" style={{ padding: 24 }}>
+        <Spin />
+      </Flex>
+    );
+  }
+  if (list.items.length === 0) {
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("org.noResults")} />;
+  }
   return (
     <div className="fh-org-tree" data-testid="org-search-results">
-      <List<OrgUnit>
-        size="small"
-        loading={list.loading && list.items.length === 0}
-        dataSource={list.items}
-        locale={{
-          emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("org.noResults")} />,
-        }}
-        renderItem={(unit) => (
-          <List.Item
-            style={{ paddingInline: 8, background: unit.id === selectedId ? "#e6efff" : undefined }}
-            actions={[
-              <Button key="open" size="small" type="link" onClick={() => onSelect(unit.id)}>
-                {t("org.open")}
-              </Button>,
-            ]}
-          >
-            <Flex vertical style={{ minWidth: 0 }}>
-              <Typography.Link onClick={() => onSelect(unit.id)} ellipsis>
-                {unit.name}
-              </Typography.Link>
+      <ul className="fh-unit-list">
+        {list.items.map((unit) => (
+          <li key={unit.id}>
+            <button
+              type="button"
+              className={`fh-unit-item${unit.id === selectedId ? " fh-unit-item-selected" : ""}`}
+              aria-current={unit.id === selectedId ? "true" : undefined}
+              onClick={() => onSelect(unit.id)}
+            >
+              <span className="fh-unit-item-name">{unit.name}</span>
               <span>
                 <Tag>{unitTypeLabel(t, unit.type)}</Tag>
                 {unit.divisionCode ? (
                   <Typography.Text type="secondary">{unit.divisionCode}</Typography.Text>
                 ) : null}
               </span>
-            </Flex>
-          </List.Item>
-        )}
-      />
+            </button>
+          </li>
+        ))}
+      </ul>
       {list.hasMore ? (
         <Button block type="dashed" loading={list.loading} onClick={list.loadMore} style={{ marginTop: 8 }}>
           {t("common.loadMore")}

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../../api/client.js";
 import type { OrgMember, OrgUnit, OrgUnitDetail } from "../../api/types.js";
-import { unitTypeLabel } from "../../lib/labels.js";
+import { orgAttrLabel, unitTypeLabel } from "../../lib/labels.js";
 import { ErrorResult } from "../ErrorResult.js";
 import { RoleTags } from "../RoleTags.js";
 
@@ -85,13 +85,24 @@ export function UnitDetail({ unitId, onOpen, onLoaded }: UnitDetailProps) {
         <Descriptions
           size="small"
           bordered
-          column={{ xs: 1, md: 2, xl: 3 }}
+          column={{ xs: 1, md: 2 }}
+          styles={{ label: { width: 140 } }}
           items={[
             { key: "type", label: t("org.type"), children: unitTypeLabel(t, unit.type) },
             { key: "code", label: t("org.divisionCode"), children: unit.divisionCode ?? t("common.none") },
             { key: "short", label: t("org.shortName"), children: unit.shortName ?? t("common.none") },
             { key: "children", label: t("org.childCount"), children: children.length },
-            ...attrs.map(([k, v]) => ({ key: `attr-${k}`, label: k, children: attrValue(v) })),
+            ...attrs.map(([k, v]) => ({
+              key: `attr-${k}`,
+              label: orgAttrLabel(k),
+              span: attrValue(v).length > 30 ? ("filled" as const) : 1,
+              children:
+                k === "officeIn" && typeof v === "string" ? (
+                  <Link to={`/org/${encodeURIComponent(v)}`}>{v}</Link>
+                ) : (
+                  attrValue(v)
+                ),
+            })),
           ]}
         />
       </Card>
