@@ -3,12 +3,14 @@ import type { Db, Dialect } from "./index.js";
 import * as m0001 from "./migrations/0001_foundation.js";
 import * as m0002 from "./migrations/0002_notify.js";
 import * as m0003 from "./migrations/0003_incidents.js";
+import * as m0004 from "./migrations/0004_warnings.js";
 
 /** Migrations are listed here (not read from disk) so the same set runs from source and from a bundle. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_notify": m0002,
   "0003_incidents": m0003,
+  "0004_warnings": m0004,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -5,10 +5,6 @@ export function insertSession(db: Db, row: SessionTable) {
   return db.insertInto("sessions").values(row).execute();
 }
 
-export function findSessionByTokenHash(db: Db, tokenHash: string) {
-  return db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
-}
-
 export function touchSession(db: Db, id: string, lastSeenAt: string, expiresAt: string) {
   return db
     .updateTable("sessions")

@@ -3,12 +3,11 @@ import type { Principal } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import { rateLimited, unauthorized } from "../../errors.js";
 import { runCommand } from "../../http/command.js";
-import { findUserById, findUserByUsername, toSessionUser } from "../users/repository.js";
+import { findUserById, findUserByUsername, toSessionUser, userQuery } from "../users/repository.js";
 import { hashPassword, verifyPassword } from "./password.js";
 import {
   deleteSession,
   findApiToken,
-  findSessionByTokenHash,
   insertSession,
   markTokenUsed,
   touchSession,
@@ -118,20 +117,26 @@ export async function logout(ctx: AppContext, req: { id: string; principal?: Pri
 
 /** Resolves a session cookie to its principal, sliding the idle expiry; undefined if invalid. */
 export async function principalFromSession(ctx: AppContext, token: string): Promise<Principal | undefined> {
-  const session = await findSessionByTokenHash(ctx.db, sha256(token));
+  // One query per request: session, user and unit together (this runs on every API call).
+  const row = await userQuery(ctx.db)
+    .innerJoin("sessions", "sessions.user_id", "users.id")
+    .select([
+      "sessions.id as session_id",
+      "sessions.csrf_token",
+      "sessions.last_seen_at",
+      "sessions.expires_at",
+    ])
+    .where("sessions.token_hash", "=", sha256(token))
+    .executeTakeFirst();
   const now = ctx.clock.now();
-  if (!session || session.expires_at <= now.toISOString()) {
+  if (!row || row.expires_at <= now.toISOString() || row.disabled) {
     return undefined;
   }
-  const row = await findUserById(ctx.db, session.user_id);
-  if (!row || row.disabled) {
-    return undefined;
-  }
-  if (now.getTime() - new Date(session.last_seen_at).getTime() > TOUCH_INTERVAL_MS) {
+  if (now.getTime() - new Date(row.last_seen_at).getTime() > TOUCH_INTERVAL_MS) {
     const expires = new Date(now.getTime() + ctx.config.sessionIdleMinutes * MINUTE);
-    await touchSession(ctx.db, session.id, now.toISOString(), expires.toISOString());
+    await touchSession(ctx.db, row.session_id, now.toISOString(), expires.toISOString());
   }
-  return { user: toSessionUser(row), via: "session", sessionId: session.id, csrfToken: session.csrf_token };
+  return { user: toSessionUser(row), via: "session", sessionId: row.session_id, csrfToken: row.csrf_token };
 }
 
 /** Bearer tokens look like `fh_<id>.<secret>`; the id finds the row, the secret's hash must match. */

@@ -1,0 +1,135 @@
+/**
+ * The deadline sweep (issue 4 §3): deadlines are rows, not timers. Each run claims pending rows that
+ * are due at the injected clock's now, marks them overdue and escalates them — in-app notices to the
+ * duty officers and the office director, and (when configured) a webhook message through the
+ * transactional outbox — in the same transaction as the mark and its audit row. It runs at start-up
+ * too, so a server that was down when a deadline passed still marks and escalates it.
+ */
+import type { AppContext } from "../../context.js";
+import { runCommand } from "../../http/command.js";
+import { notifyUsers, usersWithRoles } from "../notify/notifications.js";
+import { enqueue } from "../notify/outbox.js";
+import { claimDueDeadlines, findIncidentsByIds } from "./repository.js";
+import { Timeline } from "./service.js";
+import { incidentSettings } from "./settings.js";
+import type { IncidentDeadlineTable } from "./tables.js";
+
+/** Rows claimed per transaction: bounds memory and lock time when many fall due at once. */
+const BATCH = 5_000;
+/** Above this many incidents in one batch, one summary notice replaces one notice per incident. */
+const PER_INCIDENT_NOTICES = 20;
+
+const SWEEPER = { id: "sweep:incident-deadlines" };
+
+function shanghaiTime(iso: string): string {
+  return new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
+}
+
+/** Marks and escalates every due deadline; returns how many rows it handled. */
+export async function sweepIncidentDeadlines(ctx: AppContext): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const handled = await runCommand(ctx, SWEEPER, async (scope) => {
+      const nowIso = scope.now.toISOString();
+      const claimed = await claimDueDeadlines(scope.trx, ctx.dialect, nowIso, BATCH);
+      if (claimed.length === 0) {
+        return 0;
+      }
+      const byIncident = new Map<string, IncidentDeadlineTable[]>();
+      for (const d of claimed) {
+        byIncident.set(d.incident_id, [...(byIncident.get(d.incident_id) ?? []), d]);
+      }
+      const incidents = new Map(
+        (await findIncidentsByIds(scope.trx, [...byIncident.keys()])).map((i) => [i.id, i]),
+      );
+      const recipients = await usersWithRoles(scope.trx, ["duty_officer", "office_director"]);
+      const timeline = new Timeline(scope.now, undefined);
+      for (const [incidentId, rows] of byIncident) {
+        const names = rows.map((r) => `${r.name}（应于 ${shanghaiTime(r.due_at)} 前）`).join("、");
+        timeline.add(incidentId, "deadline.overdue", `超时未报：${names}，已提醒值班员和区应急办主任`, {
+          deadlines: rows.map((r) => r.id),
+        });
+      }
+      await timeline.flush(scope.trx);
+
+      if (byIncident.size <= PER_INCIDENT_NOTICES) {
+        for (const [incidentId, rows] of byIncident) {
+          const incident = incidents.get(incidentId);
+          await notifyUsers(scope, recipients, {
+            title: `报送超时：${incident?.number ?? incidentId}`,
+            body: `${incident?.title ?? ""} — ${rows.map((r) => r.name).join("、")} 已超过时限`,
+            link: `/duty/incidents/${incidentId}`,
+            sourceType: "incident",
+            sourceId: incidentId,
+          });
+        }
+      } else {
+        await notifyUsers(scope, recipients, {
+          title: `报送超时：${byIncident.size} 起事件的 ${claimed.length} 项时限`,
+          body: "请在值班台查看超时清单并尽快补报",
+          link: "/duty?deadlines=overdue",
+          sourceType: "incident_deadlines",
+          sourceId: nowIso,
+        });
+      }
+
+      const url = incidentSettings(ctx).escalationWebhookUrl;
+      if (url) {
+        await enqueue(
+          scope.trx,
+          scope.now,
+          claimed.map((d) => {
+            const incident = incidents.get(d.incident_id);
+            return {
+              channel: "webhook",
+              recipient: url,
+              dedupeKey: `incident-deadline:${d.id}:overdue`,
+              subject: `报送超时：${incident?.number ?? d.incident_id} ${d.name}`,
+              body: `${incident?.number ?? ""} ${incident?.title ?? ""}：${d.name}应于 ${d.due_at} 前完成，已超时。`,
+              payload: {
+                incidentId: d.incident_id,
+                incidentNumber: incident?.number ?? null,
+                deadlineId: d.id,
+                kind: d.kind,
+                dueAt: d.due_at,
+                overdueAt: nowIso,
+              },
+              sourceType: "incident",
+              sourceId: d.incident_id,
+            };
+          }),
+        );
+      }
+
+      // One audit row per batch lists every deadline it marked: the same transaction, one hash link.
+      await scope.audit({
+        action: "incident.deadlines_overdue",
+        entityType: "incident_deadlines",
+        entityId: nowIso,
+        after: { deadlines: claimed.map((d) => ({ id: d.id, incidentId: d.incident_id, kind: d.kind, dueAt: d.due_at })) },
+      });
+      if (byIncident.size <= 200) {
+        for (const d of claimed) {
+          scope.publish({
+            type: "deadline.state",
+            entityType: "incident",
+            entityId: d.incident_id,
+            data: { deadlineId: d.id, kind: d.kind, name: d.name, state: "overdue", dueAt: d.due_at },
+          });
+        }
+      } else {
+        scope.publish({
+          type: "deadline.state",
+          entityType: "incident",
+          entityId: "*",
+          data: { state: "overdue", count: claimed.length },
+        });
+      }
+      return claimed.length;
+    });
+    total += handled;
+    if (handled < BATCH) {
+      return total;
+    }
+  }
+}
