@@ -13,11 +13,16 @@ import { registerProblemHandler, sendNotFound } from "./http/problem.js";
 import { registerAuditRoutes } from "./modules/audit/routes.js";
 import { registerAuthHooks } from "./modules/auth/hooks.js";
 import { registerAuthRoutes } from "./modules/auth/routes.js";
+import { registerGeoRoutes } from "./modules/geo/routes.js";
 import { registerHealthRoutes } from "./modules/health/routes.js";
+import { registerIncidentRoutes } from "./modules/incidents/routes.js";
 import { registerNotifyRoutes } from "./modules/notify/routes.js";
 import { registerOrgRoutes } from "./modules/org/routes.js";
 import { registerPlanRoutes } from "./modules/plans/routes.js";
+import { registerResourceRoutes } from "./modules/resources/routes.js";
+import { registerResponseRoutes } from "./modules/response/routes.js";
 import { registerUserRoutes } from "./modules/users/routes.js";
+import { registerWarningRoutes } from "./modules/warnings/routes.js";
 
 export interface BuildOptions {
   logger?: boolean;
@@ -76,6 +81,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerAuditRoutes(app, ctx);
   registerPlanRoutes(app, ctx);
   registerNotifyRoutes(app, ctx);
+  registerIncidentRoutes(app, ctx);
+  registerResourceRoutes(app, ctx);
+  registerGeoRoutes(app, ctx);
+  registerWarningRoutes(app, ctx);
+  registerResponseRoutes(app, ctx);
   registerStreamRoute(app, ctx);
 
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>

@@ -12,6 +12,7 @@ import { migrateToLatest } from "./db/migrate.js";
 import { demoLoaded, ensureOrg, seedDemo } from "./demo/seed.js";
 import { EventHub } from "./events/hub.js";
 import { newSecret } from "./modules/auth/tokens.js";
+import { channelsFromEnv } from "./modules/notify/channelsFromEnv.js";
 import { webhookAdapter } from "./modules/notify/webhook.js";
 import { loadActivePlan } from "./modules/plans/active.js";
 import { Scheduler } from "./scheduler/scheduler.js";
@@ -55,7 +56,7 @@ export async function openRuntime(
     version: VERSION,
     events,
     scheduler: new Scheduler(),
-    channels: new Map([["webhook", webhookAdapter()]]),
+    channels: new Map([["webhook", webhookAdapter()], ...channelsFromEnv(process.env)]),
   };
   return {
     ctx,

@@ -166,6 +166,49 @@ describe("web shell", () => {
     await dialog.getByTestId("form-error").getByText("用户名 jianwai_night 已存在").waitFor();
   });
 
+  it("keeps a language picked on the login page and saves it to the account", async () => {
+    await open();
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId("language-switch").getByText("English").click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await loginAs(page, server.url, "office", server.password);
+    await page.getByRole("menuitem", { name: /Duty desk/ }).waitFor();
+    const api = await server.login("office");
+    const me = await api.get<{ user: { locale: string } }>("/api/me");
+    expect(me.body.user.locale).toBe("en-US");
+  });
+
+  it("lists the audit log page by page, filters it and verifies the hash chain", async () => {
+    await open();
+    await loginAs(page, server.url, "admin", server.password);
+    await page.getByRole("menuitem", { name: /审计/ }).click();
+    const rows = page.locator(".ant-table-row");
+    await rows.first().waitFor();
+
+    const api = await server.login("admin");
+    const all = await api.get<{ items: unknown[]; nextCursor: string | null }>("/api/audit?limit=50");
+    if (all.body.nextCursor) {
+      await expect.poll(() => rows.count()).toBe(50);
+      await page.getByRole("button", { name: /加载更多/ }).click();
+      await expect.poll(() => rows.count()).toBeGreaterThan(50);
+    }
+
+    await page.getByLabel("动作").fill("auth.login");
+    await page.getByRole("button", { name: /查\s*询/ }).click();
+    await expect
+      .poll(async () => (await rows.allTextContents()).every((t) => t.includes("auth.login")))
+      .toBe(true);
+
+    await rows.first().locator(".ant-table-row-expand-icon").click();
+    await page.getByTestId("audit-changes").first().waitFor();
+
+    await page.getByRole("button", { name: /校验哈希链/ }).click();
+    await page
+      .getByTestId("verify-result")
+      .getByText(/哈希链完整/)
+      .waitFor();
+  });
+
   it("shows the server's own message for a wrong password", async () => {
     await open();
     const expected = await fetch(`${server.url}/api/auth/login`, {

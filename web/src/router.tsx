@@ -3,6 +3,8 @@ import { AppLayout } from "./components/AppLayout.js";
 import { PLANNED_MODULES } from "./components/modules.js";
 import { RequireAuth } from "./components/RequireAuth.js";
 import { AuditPage } from "./pages/AuditPage.js";
+import { DutyDeskPage } from "./pages/incidents/DutyDeskPage.js";
+import { IncidentDetailPage } from "./pages/incidents/IncidentDetailPage.js";
 import { LoginPage } from "./pages/LoginPage.js";
 import { NotFoundPage } from "./pages/NotFoundPage.js";
 import { OrgPage } from "./pages/OrgPage.js";
@@ -21,6 +23,9 @@ export const router = createBrowserRouter([
     ),
     children: [
       { index: true, element: <Navigate to="/duty" replace /> },
+      // Issue 4 (值班台): listed before the planned modules so it wins over the "duty" placeholder.
+      { path: "duty", element: <DutyDeskPage /> },
+      { path: "duty/incidents/:id", element: <IncidentDetailPage /> },
       ...PLANNED_MODULES.map((module) => ({
         path: module,
         element: <UnderConstructionPage key={module} module={module} />,

@@ -4,6 +4,8 @@ import * as m0001 from "./migrations/0001_foundation.js";
 import * as m0002 from "./migrations/0002_notify.js";
 import * as m0003 from "./migrations/0003_incidents.js";
 import * as m0004 from "./migrations/0004_warnings.js";
+import * as m0005 from "./migrations/0005_resources.js";
+import * as m0006 from "./migrations/0006_response.js";
 
 /** Migrations are listed here (not read from disk) so the same set runs from source and from a bundle. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +13,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "0002_notify": m0002,
   "0003_incidents": m0003,
   "0004_warnings": m0004,
+  "0005_resources": m0005,
+  "0006_response": m0006,
 };
 
 class StaticProvider implements MigrationProvider {

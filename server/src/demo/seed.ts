@@ -1,7 +1,9 @@
 import type { AppContext } from "../context.js";
 import { runCommand } from "../http/command.js";
+import { seedIncidentsDemo } from "../modules/incidents/demo.js";
 import { countUnits } from "../modules/org/repository.js";
 import { seedOrgUnits } from "../modules/org/seed.js";
+import { seedResourcesDemo } from "../modules/resources/seed.js";
 import { createUser } from "../modules/users/service.js";
 import { demoAccounts } from "./accounts.js";
 
@@ -44,5 +46,7 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
       await createUser(ctx, scope, { ...a, password });
     }
   });
+  await seedResourcesDemo(ctx);
+  await seedIncidentsDemo(ctx);
   return accounts.map((a) => a.username);
 }

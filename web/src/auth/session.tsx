@@ -1,7 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { ApiError, api, onUnauthorized, request, setCsrfToken } from "../api/client.js";
 import type { LoginResponse, MeResponse, SessionUser } from "../api/types.js";
-import { currentLocale, i18n, isLocale, rememberLocale } from "../i18n/index.js";
+import { currentLocale, i18n, isLocale, rememberLocale, takeChoiceBeforeLogin } from "../i18n/index.js";
 
 export type SessionState =
   | { status: "loading" }
@@ -61,7 +61,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       redirectOn401: false,
     });
     setCsrfToken(result.csrfToken);
-    adoptUserLocale(result.user);
+    const chosen = takeChoiceBeforeLogin();
+    if (chosen && chosen !== result.user.locale) {
+      // Picked on the login page just now: that wins over the account's older preference.
+      await api.put("/api/me/preferences", { locale: chosen }).catch((e: unknown) => console.warn(e));
+    } else {
+      adoptUserLocale(result.user);
+    }
     setState({ status: "authenticated", user: result.user });
   }, []);
 

@@ -1,7 +1,13 @@
 import { App, Segmented } from "antd";
 import { useTranslation } from "react-i18next";
 import { api, errorMessage } from "../api/client.js";
-import { currentLocale, isLocale, type Locale, rememberLocale } from "../i18n/index.js";
+import {
+  currentLocale,
+  isLocale,
+  type Locale,
+  rememberChoiceBeforeLogin,
+  rememberLocale,
+} from "../i18n/index.js";
 
 /** Each language is named in itself, so someone stuck in the wrong one can still find theirs. */
 const OPTIONS: { value: Locale; label: string }[] = [
@@ -20,12 +26,14 @@ export function LanguageSwitch({ signedIn }: { signedIn: boolean }) {
     }
     rememberLocale(value);
     await i18n.changeLanguage(value);
-    if (signedIn) {
-      try {
-        await api.put("/api/me/preferences", { locale: value });
-      } catch (error) {
-        message.warning(t("header.languageSaveFailed", { detail: errorMessage(error) }));
-      }
+    if (!signedIn) {
+      rememberChoiceBeforeLogin(value);
+      return;
+    }
+    try {
+      await api.put("/api/me/preferences", { locale: value });
+    } catch (error) {
+      message.warning(t("header.languageSaveFailed", { detail: errorMessage(error) }));
     }
   };
 

@@ -14,22 +14,21 @@ function categoryName(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Accepts `{categories}` or `{taxonomy: {categories}}`; categories as names or `{name}` objects. */
+function field(value: unknown, key: string): unknown {
+  return typeof value === "object" && value !== null && key in value
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/** GET /api/plan answers `{profile: {taxonomy: {categories: [{id, name}]}}}`; users hold category names. */
 function namesFrom(body: unknown): string[] {
-  if (typeof body !== "object" || body === null) {
-    return [];
-  }
-  const taxonomy = "taxonomy" in body ? body.taxonomy : undefined;
-  const list =
-    "categories" in body
-      ? body.categories
-      : typeof taxonomy === "object" && taxonomy !== null && "categories" in taxonomy
-        ? taxonomy.categories
-        : undefined;
-  if (!Array.isArray(list)) {
-    return [];
-  }
-  return list.map(categoryName).filter((n): n is string => n !== undefined);
+  const candidates = [
+    field(field(field(body, "profile"), "taxonomy"), "categories"),
+    field(field(body, "taxonomy"), "categories"),
+    field(body, "categories"),
+  ];
+  const list = candidates.find(Array.isArray);
+  return Array.isArray(list) ? list.map(categoryName).filter((n): n is string => n !== undefined) : [];
 }
 
 /** The active plan's event categories (what a district leader can be in charge of). */

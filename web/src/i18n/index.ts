@@ -55,3 +55,24 @@ export function currentLocale(): Locale {
 export function messages(locale: Locale = currentLocale()): Messages {
   return locale === "en-US" ? enUS : zhCN;
 }
+
+const CHOICE_KEY = "fenghuo.localeChosenBeforeLogin";
+
+/** A language picked on the login page (kept for this tab); it is saved to the account at sign-in. */
+export function rememberChoiceBeforeLogin(locale: Locale): void {
+  try {
+    window.sessionStorage.setItem(CHOICE_KEY, locale);
+  } catch {
+    // Storage disabled: the account's own preference applies at sign-in.
+  }
+}
+
+export function takeChoiceBeforeLogin(): Locale | undefined {
+  try {
+    const value = window.sessionStorage.getItem(CHOICE_KEY);
+    window.sessionStorage.removeItem(CHOICE_KEY);
+    return isLocale(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -160,7 +160,7 @@ export function UsersPage() {
                 width: 220,
                 render: (_, u) => <RoleTags roles={u.roles} />,
               },
-              { key: "phone", title: t("users.phone"), dataIndex: "phone", width: 130 },
+              { key: "phone", title: t("users.phone"), width: 130, render: (_, u) => u.phone ?? "—" },
               {
                 key: "status",
                 title: t("users.status"),

@@ -49,7 +49,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "varchar(32)", (c) => c.notNull())
     .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("incidents_status").on("incidents").columns(["status", "received_at"]).execute();
+  await db.schema
+    .createIndex("incidents_status")
+    .on("incidents")
+    .columns(["status", "received_at"])
+    .execute();
   await db.schema.createIndex("incidents_received").on("incidents").columns(["received_at", "id"]).execute();
   await db.schema
     .createIndex("incidents_subtype")

@@ -78,6 +78,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("warning_history")
     .addColumn("id", "varchar(36)", (c) => c.primaryKey())
     .addColumn("warning_id", "varchar(36)", (c) => c.notNull().references("warnings.id"))
+    .addColumn("seq", "integer", (c) => c.notNull())
     .addColumn("at", "varchar(32)", (c) => c.notNull())
     .addColumn("action", "varchar(32)", (c) => c.notNull())
     .addColumn("actor_id", "varchar(36)")
@@ -88,7 +89,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex("warning_history_warning")
     .on("warning_history")
-    .columns(["warning_id", "at"])
+    .columns(["warning_id", "seq"])
+    .unique()
     .execute();
 
   await db.schema

@@ -168,6 +168,7 @@ export async function up(db: Db): Promise<void> {
     .createTable("res_dispatches")
     .addColumn("id", "varchar(36)", (c) => c.primaryKey())
     .addColumn("incident_id", "varchar(64)", (c) => c.notNull())
+    .addColumn("incident_subtype", "varchar(64)")
     .addColumn("resource_type", "varchar(16)", (c) => c.notNull())
     .addColumn("resource_id", "varchar(36)", (c) => c.notNull())
     .addColumn("resource_name", "text", (c) => c.notNull())

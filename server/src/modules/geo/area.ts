@@ -30,6 +30,48 @@ const validPosition = (p: number[]): boolean =>
   Math.abs(p[0] ?? 0) <= 180 &&
   Math.abs(p[1] ?? 0) <= 90;
 
+const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((n) => typeof n === "number");
+
+/**
+ * Structural check of GeoJSON features before any geometry: Polygon coordinates are number[][][],
+ * a circle is a Point with `properties.radiusKm`. Returns the typed shapes or the problems found.
+ */
+export function parseShapes(
+  features: readonly unknown[],
+  prefix = "area.features",
+): { shapes: AreaShape[]; errors: FieldError[] } {
+  const shapes: AreaShape[] = [];
+  const errors: FieldError[] = [];
+  features.forEach((raw, i) => {
+    const at = `${prefix}.${i}`;
+    const f = raw as { geometry?: { type?: string; coordinates?: unknown }; properties?: { radiusKm?: unknown } | null };
+    const type = f.geometry?.type;
+    const coords = f.geometry?.coordinates;
+    if (type === "Polygon") {
+      if (!Array.isArray(coords) || !coords.every((ring) => Array.isArray(ring) && ring.every(isNumberArray))) {
+        errors.push({ path: `${at}.geometry.coordinates`, message: "多边形坐标应为 [[[经度, 纬度], …]]" });
+        return;
+      }
+      shapes.push(raw as PolygonShape);
+      return;
+    }
+    if (type === "Point") {
+      if (!isNumberArray(coords)) {
+        errors.push({ path: `${at}.geometry.coordinates`, message: "圆心坐标应为 [经度, 纬度]" });
+        return;
+      }
+      if (typeof f.properties?.radiusKm !== "number") {
+        errors.push({ path: `${at}.properties.radiusKm`, message: "圆形区域必须给出半径（公里）" });
+        return;
+      }
+      shapes.push(raw as CircleShape);
+      return;
+    }
+    errors.push({ path: `${at}.geometry.type`, message: "只支持 Polygon（多边形）和 Point + radiusKm（圆形）" });
+  });
+  return { shapes, errors };
+}
+
 /** Checks one polygon: one ring, ≥4 positions, closed, ≤100 positions, no self-intersection, inside. */
 function checkPolygon(shape: PolygonShape, at: string, outline: DistrictOutline): FieldError[] {
   const rings = shape.geometry.coordinates;

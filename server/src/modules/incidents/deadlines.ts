@@ -106,7 +106,14 @@ export async function sweepIncidentDeadlines(ctx: AppContext): Promise<number> {
         action: "incident.deadlines_overdue",
         entityType: "incident_deadlines",
         entityId: nowIso,
-        after: { deadlines: claimed.map((d) => ({ id: d.id, incidentId: d.incident_id, kind: d.kind, dueAt: d.due_at })) },
+        after: {
+          deadlines: claimed.map((d) => ({
+            id: d.id,
+            incidentId: d.incident_id,
+            kind: d.kind,
+            dueAt: d.due_at,
+          })),
+        },
       });
       if (byIncident.size <= 200) {
         for (const d of claimed) {

@@ -50,9 +50,8 @@ const grader = hasRole<IncidentResource>(
   "committee_director",
 );
 
-const relayedUnit = predicate<IncidentResource>(
-  "批示转达的单位",
-  (u, r) => (r.relayUnits ?? []).includes(u.unitId),
+const relayedUnit = predicate<IncidentResource>("批示转达的单位", (u, r) =>
+  (r.relayUnits ?? []).includes(u.unitId),
 );
 
 export const incidentPolicy = definePolicy<IncidentResource>("incident", {

@@ -234,6 +234,19 @@ export async function insertEvents(trx: Db, rows: IncidentEventTable[]): Promise
   }
 }
 
+/** The highest `ord` of each incident's timeline. */
+export function lastEventOrd(db: Db, incidentIds: string[]) {
+  if (incidentIds.length === 0) {
+    return Promise.resolve([]);
+  }
+  return db
+    .selectFrom("incident_events")
+    .select(["incident_id", sql<number>`max(ord)`.as("ord")])
+    .where("incident_id", "in", incidentIds)
+    .groupBy("incident_id")
+    .execute();
+}
+
 export function eventsOf(db: Db, incidentIds: string[]): Promise<IncidentEventTable[]> {
   if (incidentIds.length === 0) {
     return Promise.resolve([]);
@@ -242,7 +255,6 @@ export function eventsOf(db: Db, incidentIds: string[]): Promise<IncidentEventTa
     .selectFrom("incident_events")
     .selectAll()
     .where("incident_id", "in", incidentIds)
-    .orderBy("at")
     .orderBy("ord")
     .execute();
 }
@@ -277,7 +289,10 @@ export function findReport(db: Db, incidentId: string, reportId: string) {
     .executeTakeFirst();
 }
 
-export async function reportCount(db: Db, incidentId: string): Promise<{ count: number; lastAt: string | null }> {
+export async function reportCount(
+  db: Db,
+  incidentId: string,
+): Promise<{ count: number; lastAt: string | null }> {
   const row = await db
     .selectFrom("incident_reports")
     .select([sql<number>`count(*)`.as("n"), sql<string | null>`max(filed_at)`.as("last_at")])

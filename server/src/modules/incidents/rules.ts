@@ -172,7 +172,9 @@ export function resolveRecipients(
 ): Recipient[] {
   return parties.map((p) => {
     const units = partyUnits(profile, org, p, ctx);
-    const names = units.map((id) => org.units.find((u) => u.id === id)?.short ?? org.units.find((u) => u.id === id)?.name ?? id);
+    const names = units.map(
+      (id) => org.units.find((u) => u.id === id)?.short ?? org.units.find((u) => u.id === id)?.name ?? id,
+    );
     return { label: p.label ?? (names.join("、") || "相关单位"), units };
   });
 }
@@ -204,7 +206,9 @@ export function factsOf(s: IncidentState): IncidentFacts {
 
 /** The deadlines the profile sets for an incident now (those whose clock has started). */
 export function dueReports(profile: PlanProfile, s: IncidentState): (DueReport & { dueAt: Date })[] {
-  return reportingDeadlines(profile, factsOf(s)).filter((d): d is DueReport & { dueAt: Date } => d.dueAt !== null);
+  return reportingDeadlines(profile, factsOf(s)).filter(
+    (d): d is DueReport & { dueAt: Date } => d.dueAt !== null,
+  );
 }
 
 export interface ExistingDeadline {

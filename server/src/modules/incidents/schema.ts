@@ -3,16 +3,14 @@ import {
   DEADLINE_STATES,
   FIGURE_KEYS,
   INCIDENT_STATUSES,
-  INSTRUCTION_CHANNELS,
   INTAKE_FLAGS,
-  REPORT_KINDS,
   SOURCE_CHANNELS,
 } from "../../../../shared/incidents.js";
 import { PageQuery } from "../../http/pagination.js";
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Iso = Type.String({ format: "date-time", description: "ISO 8601 with offset" });
-const literalUnion = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const literalUnion = <const T extends readonly string[]>(values: T) => Type.Enum(values);
 
 /** Counts are whole people/households; money, area and magnitude may be fractional. All ≥ 0. */
 const FIGURE_PROPS = Object.fromEntries(
@@ -79,7 +77,7 @@ export type VerifyBody = Static<typeof VerifyBody>;
 
 export const ReportBody = Type.Object(
   {
-    kind: literalUnion(REPORT_KINDS),
+    kind: Type.Union([Type.Literal("initial"), Type.Literal("continuing"), Type.Literal("final")]),
     /** Required field id (profile reporting.requiredFields) → text. */
     fields: Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 5000 })),
     /** 报送单位; defaults to the filer's unit. */
@@ -102,7 +100,7 @@ export type InstructionBody = Static<typeof InstructionBody>;
 
 export const FeedbackBody = Type.Object(
   {
-    channel: literalUnion(INSTRUCTION_CHANNELS),
+    channel: Type.Union([Type.Literal("phone"), Type.Literal("written")]),
     content: Type.String({ minLength: 1, maxLength: 5000 }),
   },
   { additionalProperties: false },
@@ -271,10 +269,12 @@ export type InstructionView = Static<typeof InstructionView>;
 export const IncidentDetail = Type.Object({
   ...IncidentSummary.properties,
   timeline: Type.Array(TimelineEntry),
-    reports: Type.Array(ReportView),
-    instructions: Type.Array(InstructionView),
-    mergedFrom: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), title: Type.String() })),
-    requiredFields: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), auxiliary: Type.Boolean() })),
+  reports: Type.Array(ReportView),
+  instructions: Type.Array(InstructionView),
+  mergedFrom: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), title: Type.String() })),
+  requiredFields: Type.Array(
+    Type.Object({ id: Type.String(), name: Type.String(), auxiliary: Type.Boolean() }),
+  ),
   levelChoices: Type.Array(Named),
 });
 export type IncidentDetail = Static<typeof IncidentDetail>;

@@ -35,6 +35,7 @@ import {
   insertIncident,
   insertInstruction,
   insertReport,
+  lastEventOrd,
   markDeadlineMet,
   nextSequence,
   openIncidentsNear,
@@ -58,13 +59,21 @@ import {
   numberPrefix,
   type PlannedDeadline,
   possibleDuplicates,
-  type ReconcileTrigger,
   type Recipient,
+  type ReconcileTrigger,
   reconcileDeadlines,
   resolveRecipients,
   unknownReportFields,
 } from "./rules.js";
-import type { FeedbackBody, InstructionBody, LevelBody, MergeBody, RegisterBody, ReportBody, VerifyBody } from "./schema.js";
+import type {
+  FeedbackBody,
+  InstructionBody,
+  LevelBody,
+  MergeBody,
+  RegisterBody,
+  ReportBody,
+  VerifyBody,
+} from "./schema.js";
 import { incidentSettings } from "./settings.js";
 import type { IncidentDeadlineTable, IncidentEventTable, IncidentTable } from "./tables.js";
 
@@ -105,7 +114,13 @@ export class Timeline {
     });
   }
 
+  /** Continues each incident's order after its last entry, so same-instant entries keep their order. */
   async flush(trx: Db): Promise<void> {
+    const incidents = [...new Set(this.rows.map((r) => r.incident_id))];
+    const last = new Map((await lastEventOrd(trx, incidents)).map((r) => [r.incident_id, Number(r.ord)]));
+    for (const row of this.rows) {
+      row.ord += (last.get(row.incident_id) ?? -1) + 1;
+    }
     await insertEvents(trx, this.rows);
   }
 }
@@ -128,7 +143,9 @@ export function stateOf(row: IncidentTable, lastReportAt?: string | null): Incid
   };
 }
 
-function partyContext(row: Pick<IncidentTable, "subtype_id" | "reporter_unit_id" | "street_code">): PartyContext {
+function partyContext(
+  row: Pick<IncidentTable, "subtype_id" | "reporter_unit_id" | "street_code">,
+): PartyContext {
   return {
     subtypeId: row.subtype_id,
     ...(row.reporter_unit_id ? { ownUnitId: row.reporter_unit_id } : {}),
@@ -162,7 +179,12 @@ export function incidentResource(
   };
 }
 
-function deadlineRow(incidentId: string, d: PlannedDeadline, now: Date, instructionId?: string): IncidentDeadlineTable {
+function deadlineRow(
+  incidentId: string,
+  d: PlannedDeadline,
+  now: Date,
+  instructionId?: string,
+): IncidentDeadlineTable {
   return {
     id: randomUUID(),
     incident_id: incidentId,
@@ -194,6 +216,37 @@ function publishDeadline(scope: CommandScope, row: IncidentDeadlineTable, state:
 }
 
 /**
+ * 000 §4.1 "…要立即报告区应急办": when the emergency office (or its duty room) itself registers the
+ * incident, the office has the information at registration, so an immediate report whose only
+ * recipient is the office is met then (its lateness counts from receipt).
+ */
+function metByOfficeRegistration(
+  ctx: AppContext,
+  row: IncidentTable,
+  rows: IncidentDeadlineTable[],
+  now: Date,
+): void {
+  const officeUnits = new Set(
+    ctx.plan.org.units.filter((u) => u.type === "office" || u.type === "duty_room").map((u) => u.id),
+  );
+  if (!row.reporter_unit_id || !officeUnits.has(row.reporter_unit_id)) {
+    return;
+  }
+  for (const d of rows) {
+    const recipients = parseJson<Recipient[]>(d.recipients);
+    const toOfficeOnly =
+      recipients.length > 0 &&
+      recipients.every((r) => r.units.length > 0 && r.units.every((u) => officeUnits.has(u)));
+    if (d.kind === "immediate" && toOfficeOnly) {
+      d.state = "met";
+      d.met_at = now.toISOString();
+      d.met_by = "registration";
+      d.late_minutes = lateMinutes(new Date(d.due_at), now);
+    }
+  }
+}
+
+/**
  * Applies the profile's deadlines to an incident's current state: creates rows for rules that now
  * apply, cancels pending rows whose rule no longer does. Returns what changed, for the timeline.
  */
@@ -215,9 +268,12 @@ async function applyDeadlines(
     (d) => resolveRecipients(ctx.plan.profile, ctx.plan.org, d.recipients, partyContext(row)),
   );
   const rows = plan.create.map((d) => deadlineRow(row.id, d, scope.now));
+  if (trigger === "registration") {
+    metByOfficeRegistration(ctx, row, rows, scope.now);
+  }
   await insertDeadlines(scope.trx, rows);
   for (const r of rows) {
-    publishDeadline(scope, r, "pending");
+    publishDeadline(scope, r, r.state);
   }
   if (trigger !== "registration" && rows.length > 0) {
     timeline.add(row.id, "deadline.created", `新增报送时限：${rows.map((r) => r.name).join("、")}`, {
@@ -230,9 +286,14 @@ async function applyDeadlines(
     publishDeadline(scope, r, "cancelled");
   }
   if (cancelledRows.length > 0) {
-    timeline.add(row.id, "deadline.cancelled", `不再适用的报送时限：${cancelledRows.map((r) => r.name).join("、")}`, {
-      deadlines: cancelledRows.map((r) => r.id),
-    });
+    timeline.add(
+      row.id,
+      "deadline.cancelled",
+      `不再适用的报送时限：${cancelledRows.map((r) => r.name).join("、")}`,
+      {
+        deadlines: cancelledRows.map((r) => r.id),
+      },
+    );
   }
 }
 
@@ -251,7 +312,11 @@ export interface ValidRegistration {
  * Everything about a registration a schema cannot check, all problems at once (400 before 403:
  * the policy needs a known subtype and place to decide who may register).
  */
-export async function validateRegistration(ctx: AppContext, body: RegisterBody, now: Date): Promise<ValidRegistration> {
+export async function validateRegistration(
+  ctx: AppContext,
+  body: RegisterBody,
+  now: Date,
+): Promise<ValidRegistration> {
   const occurredAt = new Date(body.occurredAt);
   const receivedAt = body.receivedAt ? new Date(body.receivedAt) : now;
   const errors = intakeErrors(
@@ -263,7 +328,10 @@ export async function validateRegistration(ctx: AppContext, body: RegisterBody, 
   if (body.divisionCode !== undefined) {
     const unit = await findUnit(ctx.db, body.divisionCode);
     if (!unit || !DIVISION_TYPES.has(unit.type)) {
-      errors.push({ path: "divisionCode", message: `行政区划 ${body.divisionCode} 不存在（应为街道、乡、社区或村）` });
+      errors.push({
+        path: "divisionCode",
+        message: `行政区划 ${body.divisionCode} 不存在（应为街道、乡、社区或村）`,
+      });
     } else {
       streetCode = unit.type === "street" || unit.type === "township" ? unit.id : unit.parent_id;
     }
@@ -367,14 +435,27 @@ export async function registerIncident(
   };
   await insertIncident(scope.trx, row);
   const timeline = timelineFor(scope);
-  timeline.add(id, "incident.registered", `登记事件 ${number}：${body.title}（${levelName(profile, level)}）`, {
-    level,
-    subtypeId: body.subtypeId,
-  });
+  timeline.add(
+    id,
+    "incident.registered",
+    `登记事件 ${number}：${body.title}（${levelName(profile, level)}）`,
+    {
+      level,
+      subtypeId: body.subtypeId,
+    },
+  );
   if (duplicates.length > 0) {
-    timeline.add(id, "incident.possible_duplicate", `可能与 ${duplicates.map((d) => d.number).join("、")} 为同一事件`, {
-      duplicates,
-    });
+    timeline.add(
+      id,
+      "incident.possible_duplicate",
+      `可能与 ${duplicates
+        .slice(0, 5)
+        .map((d) => d.number)
+        .join("、")}${duplicates.length > 5 ? ` 等 ${duplicates.length} 起事件` : ""} 为同一事件`,
+      {
+        duplicates,
+      },
+    );
   }
   await applyDeadlines(ctx, scope, row, "registration", timeline);
   await timeline.flush(scope.trx);
@@ -383,7 +464,13 @@ export async function registerIncident(
     type: "incident.created",
     entityType: "incident",
     entityId: id,
-    data: { number, title: body.title, level, subtypeId: body.subtypeId, possibleDuplicates: duplicates.length },
+    data: {
+      number,
+      title: body.title,
+      level,
+      subtypeId: body.subtypeId,
+      possibleDuplicates: duplicates.length,
+    },
   });
   return id;
 }
@@ -462,7 +549,12 @@ export async function setIncidentLevel(
 }
 
 /** Records that the information was verified (核实); starts clocks that run from verification (002). */
-export async function verifyIncident(ctx: AppContext, scope: CommandScope, id: string, body: VerifyBody): Promise<void> {
+export async function verifyIncident(
+  ctx: AppContext,
+  scope: CommandScope,
+  id: string,
+  body: VerifyBody,
+): Promise<void> {
   const before = await loadIncident(scope.trx, id);
   assertOpen(before);
   if (before.verified_at) {
@@ -519,7 +611,9 @@ function addresseeLabels(recipients: Recipient[][]): string[] {
 /** Which open deadline rows a report of this kind would meet now. */
 function deadlinesMet(rows: IncidentDeadlineTable[], kind: ReportKind): IncidentDeadlineTable[] {
   const kinds = kindsMetBy(kind);
-  return rows.filter((r) => (r.state === "pending" || r.state === "overdue") && kinds.has(r.kind) && !r.instruction_id);
+  return rows.filter(
+    (r) => (r.state === "pending" || r.state === "overdue") && kinds.has(r.kind) && !r.instruction_id,
+  );
 }
 
 async function reportConflict(db: Db, row: IncidentTable, kind: ReportKind): Promise<string | null> {
@@ -619,12 +713,10 @@ export async function fileReport(
   timeline.add(id, "report.filed", `报送${label}（第 ${count + 1} 报）`, { reportId, kind: body.kind });
   for (const m of met) {
     const late = m.late_minutes ?? 0;
-    timeline.add(
-      id,
-      "deadline.met",
-      late > 0 ? `${m.name}：迟报 ${late} 分钟` : `${m.name}：按时报送`,
-      { deadlineId: m.id, lateMinutes: late },
-    );
+    timeline.add(id, "deadline.met", late > 0 ? `${m.name}：迟报 ${late} 分钟` : `${m.name}：按时报送`, {
+      deadlineId: m.id,
+      lateMinutes: late,
+    });
     publishDeadline(scope, m, "met");
   }
 
@@ -633,7 +725,9 @@ export async function fileReport(
     const set = { status: "closed", handling_ended_at: nowIso, updated_at: nowIso };
     await updateIncident(scope.trx, id, set);
     after = { ...row, ...set };
-    const open = rows.filter((r) => r.state === "pending" && !met.some((m) => m.id === r.id)).map((r) => r.id);
+    const open = rows
+      .filter((r) => r.state === "pending" && !met.some((m) => m.id === r.id))
+      .map((r) => r.id);
     const cancelled = await cancelDeadlines(scope.trx, open);
     for (const r of rows.filter((x) => cancelled.includes(x.id))) {
       publishDeadline(scope, r, "cancelled");
@@ -678,7 +772,13 @@ export async function fileReport(
     action: "incident.report",
     entityType: "incident",
     entityId: id,
-    after: { reportId, kind: body.kind, seq: count + 1, metDeadlines: met.map((m) => m.id), status: after.status },
+    after: {
+      reportId,
+      kind: body.kind,
+      seq: count + 1,
+      metDeadlines: met.map((m) => m.id),
+      status: after.status,
+    },
   });
   scope.publish({
     type: "report.filed",
@@ -758,28 +858,35 @@ export async function recordInstruction(
   await timeline.flush(scope.trx);
   if (relayTo.length > 0) {
     const users = await usersWithRoles(scope.trx, [...ROLES], relayTo);
-    await notifyUsers(
-      scope,
-      users,
-      {
-        title: `领导批示：${row.number}`,
-        body: `${body.leader}：${body.content}`,
-        link: `/duty/incidents/${id}`,
-        sourceType: "incident",
-        sourceId: id,
-      },
-    );
+    await notifyUsers(scope, users, {
+      title: `领导批示：${row.number}`,
+      body: `${body.leader}：${body.content}`,
+      link: `/duty/incidents/${id}`,
+      sourceType: "incident",
+      sourceId: id,
+    });
   }
   await scope.audit({
     action: "incident.instruction",
     entityType: "incident",
     entityId: id,
-    after: { instructionId, leader: body.leader, content: body.content, relayTo, deadlines: rows.map((r) => r.id) },
+    after: {
+      instructionId,
+      leader: body.leader,
+      content: body.content,
+      relayTo,
+      deadlines: rows.map((r) => r.id),
+    },
   });
   for (const r of rows) {
     publishDeadline(scope, r, "pending");
   }
-  scope.publish({ type: "instruction.recorded", entityType: "incident", entityId: id, data: { instructionId } });
+  scope.publish({
+    type: "instruction.recorded",
+    entityType: "incident",
+    entityId: id,
+    data: { instructionId },
+  });
   return instructionId;
 }
 
@@ -796,16 +903,26 @@ export async function instructionFeedback(
     throw notFound(`批示 ${instructionId}`);
   }
   const user = scope.principal?.user;
-  const entry = { channel: body.channel, content: body.content, at: scope.now.toISOString(), by: user?.displayName ?? null };
+  const entry = {
+    channel: body.channel,
+    content: body.content,
+    at: scope.now.toISOString(),
+    by: user?.displayName ?? null,
+  };
   const feedback = [...parseJson<unknown[]>(instruction.feedback), entry];
   await setInstructionFeedback(scope.trx, instructionId, JSON.stringify(feedback));
   const rows = (await deadlinesOf(scope.trx, [id])).filter(
     (r) => r.instruction_id === instructionId && r.kind === `instruction_${body.channel}`,
   );
   const timeline = timelineFor(scope);
-  timeline.add(id, "instruction.feedback", `批示${body.channel === "phone" ? "电话" : "书面"}反馈：${body.content}`, {
-    instructionId,
-  });
+  timeline.add(
+    id,
+    "instruction.feedback",
+    `批示${body.channel === "phone" ? "电话" : "书面"}反馈：${body.content}`,
+    {
+      instructionId,
+    },
+  );
   for (const d of rows) {
     const late = lateMinutes(new Date(d.due_at), scope.now);
     if (await markDeadlineMet(scope.trx, d.id, entry.at, instructionId, late)) {
@@ -834,7 +951,12 @@ export async function instructionFeedback(
  * Merges a duplicate into another incident: the duplicate keeps its source, reports and timeline and
  * points at the target; its pending deadlines stop (the target's deadlines govern).
  */
-export async function mergeIncident(ctx: AppContext, scope: CommandScope, id: string, body: MergeBody): Promise<void> {
+export async function mergeIncident(
+  ctx: AppContext,
+  scope: CommandScope,
+  id: string,
+  body: MergeBody,
+): Promise<void> {
   const source = await loadIncident(scope.trx, id);
   const target = await findIncident(scope.trx, body.into);
   if (!target) {
@@ -850,7 +972,11 @@ export async function mergeIncident(ctx: AppContext, scope: CommandScope, id: st
     throw conflict(`目标事件 ${target.number} 已合并到其他事件`, { status: target.status });
   }
   const nowIso = scope.now.toISOString();
-  await updateIncident(scope.trx, source.id, { status: "merged", merged_into: target.id, updated_at: nowIso });
+  await updateIncident(scope.trx, source.id, {
+    status: "merged",
+    merged_into: target.id,
+    updated_at: nowIso,
+  });
   const pending = (await deadlinesOf(scope.trx, [source.id])).filter((r) => r.state === "pending");
   const cancelled = await cancelDeadlines(
     scope.trx,
@@ -860,12 +986,22 @@ export async function mergeIncident(ctx: AppContext, scope: CommandScope, id: st
     publishDeadline(scope, r, "cancelled");
   }
   const timeline = timelineFor(scope);
-  timeline.add(source.id, "incident.merged", `合并到 ${target.number}${body.reason ? `（${body.reason}）` : ""}`, {
-    into: target.id,
-  });
-  timeline.add(target.id, "incident.merged_in", `并入 ${source.number}：${source.title}（保留其来源与报告）`, {
-    from: source.id,
-  });
+  timeline.add(
+    source.id,
+    "incident.merged",
+    `合并到 ${target.number}${body.reason ? `（${body.reason}）` : ""}`,
+    {
+      into: target.id,
+    },
+  );
+  timeline.add(
+    target.id,
+    "incident.merged_in",
+    `并入 ${source.number}：${source.title}（保留其来源与报告）`,
+    {
+      from: source.id,
+    },
+  );
   await timeline.flush(scope.trx);
   await updateIncident(scope.trx, target.id, { updated_at: nowIso });
   await scope.audit({
@@ -875,7 +1011,17 @@ export async function mergeIncident(ctx: AppContext, scope: CommandScope, id: st
     before: { status: source.status },
     after: { status: "merged", mergedInto: target.id, reason: body.reason ?? null },
   });
-  scope.publish({ type: "incident.updated", entityType: "incident", entityId: source.id, data: { merged: target.id } });
-  scope.publish({ type: "incident.updated", entityType: "incident", entityId: target.id, data: { mergedFrom: source.id } });
+  scope.publish({
+    type: "incident.updated",
+    entityType: "incident",
+    entityId: source.id,
+    data: { merged: target.id },
+  });
+  scope.publish({
+    type: "incident.updated",
+    entityType: "incident",
+    entityId: target.id,
+    data: { mergedFrom: source.id },
+  });
   void ctx;
 }

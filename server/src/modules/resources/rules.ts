@@ -154,10 +154,13 @@ export function partyLabel(org: OrgFile, party: Party): string {
     return party.label;
   }
   const unit = party.unit ? org.units.find((u) => u.id === party.unit) : undefined;
+  const unitName = unit ? (unit.short ?? unit.name) : undefined;
+  const role = party.role ? ROLE_LABELS[party.role] : undefined;
   const parts = [
-    unit ? (unit.short ?? unit.name) : undefined,
+    // "区应急委主任" already says which body; do not prefix it with "区应急委" again.
+    unitName && !(role?.includes(unitName) ?? false) ? unitName : undefined,
     party.scope && party.scope !== "any" ? SCOPE_LABELS[party.scope] : undefined,
-    party.role ? ROLE_LABELS[party.role] : undefined,
+    role,
   ].filter((p): p is string => p !== undefined);
   return parts.length > 0 ? parts.join("") : "（预案未指定）";
 }

@@ -2,7 +2,7 @@
  * Request/response schemas of the resources module. Registry schemas are derived from the field
  * descriptions in registries.ts; the rest (stock, dispatch, nearest, import jobs) are declared here.
  */
-import { type TSchema, Type } from "typebox";
+import { type Static, type TSchema, type TUnsafe, Type } from "typebox";
 import {
   DISPATCH_RESOURCE_LABELS,
   DISPATCH_STATE_LABELS,
@@ -20,12 +20,12 @@ const keys = (labels: Readonly<Record<string, string>>) => Object.keys(labels);
 export const DATE_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
 /** Accepts null besides the schema's own type, keeping Ajv's messages about the field itself. */
-export function nullable(schema: TSchema): TSchema {
+export function nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
   const raw = schema as unknown as Record<string, unknown>;
   if (Array.isArray(raw.enum)) {
-    return Type.Unsafe({ ...raw, enum: [...(raw.enum as unknown[]), null] });
+    return Type.Unsafe<Static<T> | null>({ ...raw, enum: [...(raw.enum as unknown[]), null] } as TSchema);
   }
-  return Type.Unsafe({ ...raw, type: [raw.type, "null"] });
+  return Type.Unsafe<Static<T> | null>({ ...raw, type: [raw.type, "null"] } as TSchema);
 }
 
 /** The JSON schema of one field as a client writes it. */

@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /**
  * Tables of the resources module (issue 6), merged into the Database interface. Lists are JSON text;
  * coordinates are WGS-84 degrees as double precision; quantities are whole numbers of the supply's
@@ -128,6 +130,8 @@ export interface EquipmentTable extends Audited, Located {
 export interface DispatchTable {
   id: string;
   incident_id: string;
+  /** The incident's subtype when the incidents module knows it (for lead-department parties). */
+  incident_subtype: string | null;
   resource_type: string;
   resource_id: string;
   /** Name at request time, so the record reads well even if the resource is renamed. */
@@ -157,7 +161,7 @@ export interface DispatchTable {
 
 /** One row per located resource; the spatial index (R*Tree / GiST) is over these rows. */
 export interface GeoTable {
-  rid: number;
+  rid: Generated<number>;
   kind: string;
   ref_id: string;
   lat: number;

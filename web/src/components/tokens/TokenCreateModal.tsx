@@ -1,5 +1,5 @@
 import { Alert, Checkbox, Form, Input, Modal } from "antd";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.js";
 import type { CreatedApiToken } from "../../api/types.js";
@@ -23,6 +23,14 @@ export function TokenCreateModal({
   const [form] = Form.useForm<TokenForm>();
   const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
+
+  // Reset as the dialog opens (not after its animation), so nothing typed meanwhile is lost.
+  useEffect(() => {
+    if (open) {
+      form.resetFields();
+      setProblems([]);
+    }
+  }, [open, form]);
 
   const submit = async (values: TokenForm) => {
     setSaving(true);
@@ -48,12 +56,6 @@ export function TokenCreateModal({
       onOk={() => form.submit()}
       onCancel={onClose}
       destroyOnHidden
-      afterOpenChange={(visible) => {
-        if (visible) {
-          form.resetFields();
-          setProblems([]);
-        }
-      }}
     >
       {problems.length > 0 ? (
         <Alert type="error" showIcon title={problems.join("；")} style={{ marginBottom: 16 }} />

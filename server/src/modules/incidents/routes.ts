@@ -1,0 +1,389 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import { authorize } from "../../authz/policy.js";
+import type { AppContext } from "../../context.js";
+import { badRequest, conflict, notFound } from "../../errors.js";
+import { principalOf, runCommand } from "../../http/command.js";
+import { decodeCursor, isPair, page } from "../../http/pagination.js";
+import { sweepIncidentDeadlines } from "./deadlines.js";
+import { reportDocx } from "./docx.js";
+import "./policy.js";
+import {
+  presentDeadline,
+  presentDetail,
+  presentInstruction,
+  presentReport,
+  presentSummaries,
+} from "./present.js";
+import { findInstruction, findReport, listDeadlines, listIncidents } from "./repository.js";
+import { levelChoices, numberPrefix } from "./rules.js";
+import {
+  DeadlineQuery,
+  DeadlineView,
+  FeedbackBody,
+  IncidentDetail,
+  IncidentSummary,
+  InstructionBody,
+  InstructionView,
+  LevelBody,
+  ListQuery,
+  MergeBody,
+  RegisterBody,
+  ReportBody,
+  ReportView,
+  VerifyBody,
+} from "./schema.js";
+import {
+  checkLevel,
+  checkRelayUnits,
+  fileReport,
+  incidentResource,
+  instructionFeedback,
+  loadIncident,
+  mergeIncident,
+  previewReport,
+  recordInstruction,
+  registerIncident,
+  reportFieldErrors,
+  setIncidentLevel,
+  validateRegistration,
+  verifyIncident,
+} from "./service.js";
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 36 }) });
+const TAGS = ["incidents"];
+
+/** Duty desk and information reporting (issue 4). */
+export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): void {
+  ctx.scheduler.register("incident-deadlines", sweepIncidentDeadlines);
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  const resourceOf = (row: { subtype_id: string; street_code: string | null }, relay?: string[]) =>
+    incidentResource(ctx, row.subtype_id, row.street_code, relay);
+
+  r.get(
+    "/api/incidents/meta",
+    { schema: { tags: TAGS, summary: "值班台表单所需的预案数据（分类、子类、等级、必报内容）" } },
+    async () => {
+      const profile = ctx.plan.profile;
+      return {
+        plan: { id: profile.meta.id, name: profile.meta.name, district: profile.meta.district },
+        numberPrefix: numberPrefix(profile),
+        categories: profile.taxonomy.categories.map((c) => ({
+          id: c.id,
+          name: c.name,
+          subtypes: c.subtypes.map((s) => ({ id: s.id, name: s.name, aliases: s.aliases ?? [] })),
+        })),
+        levels: levelChoices(profile),
+        requiredFields: profile.reporting.requiredFields.fields.map((f) => ({
+          id: f.id,
+          name: f.name,
+          auxiliary: f.auxiliary === true,
+        })),
+      };
+    },
+  );
+
+  r.post(
+    "/api/incidents",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "登记突发事件（接报）",
+        body: RegisterBody,
+        response: { 201: IncidentDetail },
+      },
+    },
+    async (req, reply) => {
+      const user = principalOf(req).user;
+      const valid = await validateRegistration(ctx, req.body, ctx.clock.now());
+      authorize(user, "register", "incident", incidentResource(ctx, req.body.subtypeId, valid.streetCode));
+      const id = await runCommand(ctx, req, (scope) => registerIncident(ctx, scope, valid, user));
+      reply.status(201);
+      return presentDetail(ctx, ctx.db, await loadIncident(ctx.db, id), user);
+    },
+  );
+
+  r.get(
+    "/api/incidents",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "事件列表（新到旧；按状态、等级、子类、区划、接报时间筛选）",
+        querystring: ListQuery,
+        response: {
+          200: Type.Object({
+            items: Type.Array(IncidentSummary),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const q = req.query;
+      const limit = q.limit ?? 50;
+      const rows = await listIncidents(ctx.db, {
+        status: q.status,
+        level: q.level,
+        subtype: q.subtype,
+        division: q.division,
+        from: q.from ? new Date(q.from).toISOString() : undefined,
+        to: q.to ? new Date(q.to).toISOString() : undefined,
+        before: decodeCursor(q.cursor, isPair),
+        limit,
+      });
+      const result = page(rows, limit, (row) => [row.received_at, row.id]);
+      return {
+        items: await presentSummaries(ctx, ctx.db, result.items, user),
+        nextCursor: result.nextCursor,
+      };
+    },
+  );
+
+  r.get(
+    "/api/incidents/:id",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "事件详情（含时限、时间线、报告、批示）",
+        params: IdParams,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await loadIncident(ctx.db, req.params.id);
+      authorize(user, "read", "incident", resourceOf(row));
+      return presentDetail(ctx, ctx.db, row, user);
+    },
+  );
+
+  r.post(
+    "/api/incidents/:id/level",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "确认或调整事件等级（须说明理由）",
+        params: IdParams,
+        body: LevelBody,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      checkLevel(ctx, req.body.level);
+      const row = await loadIncident(ctx.db, req.params.id);
+      authorize(user, "setLevel", "incident", resourceOf(row));
+      await runCommand(ctx, req, (scope) => setIncidentLevel(ctx, scope, row.id, req.body));
+      return presentDetail(ctx, ctx.db, await loadIncident(ctx.db, row.id), user);
+    },
+  );
+
+  r.post(
+    "/api/incidents/:id/verify",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "记录信息已核实",
+        params: IdParams,
+        body: VerifyBody,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await loadIncident(ctx.db, req.params.id);
+      authorize(user, "verify", "incident", resourceOf(row));
+      await runCommand(ctx, req, (scope) => verifyIncident(ctx, scope, row.id, req.body));
+      return presentDetail(ctx, ctx.db, await loadIncident(ctx.db, row.id), user);
+    },
+  );
+
+  r.post(
+    "/api/incidents/:id/reports/preview",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "报告预览：缺少的必报内容、主送单位、将满足的时限（不写入）",
+        params: IdParams,
+        body: ReportBody,
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await loadIncident(ctx.db, req.params.id);
+      authorize(user, "read", "incident", resourceOf(row));
+      return previewReport(ctx, row, req.body.kind, req.body.fields, ctx.clock.now());
+    },
+  );
+
+  r.post(
+    "/api/incidents/:id/reports",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "报送初报、续报或终报",
+        params: IdParams,
+        body: ReportBody,
+        response: { 201: ReportView },
+      },
+    },
+    async (req, reply) => {
+      const user = principalOf(req).user;
+      const errors = reportFieldErrors(ctx, req.body.fields);
+      if (errors.length > 0) {
+        throw badRequest(errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
+      }
+      const row = await loadIncident(ctx.db, req.params.id);
+      authorize(user, "fileReport", "incident", resourceOf(row));
+      const reportId = await runCommand(ctx, req, (scope) => fileReport(ctx, scope, row.id, req.body, user));
+      const report = await findReport(ctx.db, row.id, reportId);
+      if (!report) {
+        throw notFound(`报告 ${reportId}`);
+      }
+      reply.status(201);
+      return presentReport(report);
+    },
+  );
+
+  r.get(
+    "/api/incidents/:id/reports/:rid.docx",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "下载报告文书（突发事件信息报告，DOCX）",
+        params: Type.Object({ id: Type.String({ maxLength: 36 }), rid: Type.String({ maxLength: 36 }) }),
+      },
+    },
+    async (req, reply) => {
+      const user = principalOf(req).user;
+      const row = await loadIncident(ctx.db, req.params.id);
+      authorize(user, "read", "incident", resourceOf(row));
+      // A merged duplicate's reports are shown on the target; its own id still resolves them.
+      const report = await findReport(ctx.db, row.id, req.params.rid);
+      if (!report) {
+        throw notFound(`报告 ${req.params.rid}`);
+      }
+      const buffer = await reportDocx(ctx.plan.profile, row, report);
+      const name = `${row.number}-第${report.seq}报.docx`;
+      reply
+        .type("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        .header(
+          "content-disposition",
+          `attachment; filename="${row.number}-${report.seq}.docx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        );
+      return buffer;
+    },
+  );
+
+  r.post(
+    "/api/incidents/:id/instructions",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "记录领导批示并转达相关单位",
+        params: IdParams,
+        body: InstructionBody,
+        response: { 201: InstructionView },
+      },
+    },
+    async (req, reply) => {
+      const user = principalOf(req).user;
+      await checkRelayUnits(ctx, req.body.relayTo ?? []);
+      const row = await loadIncident(ctx.db, req.params.id);
+      authorize(user, "recordInstruction", "incident", resourceOf(row));
+      const iid = await runCommand(ctx, req, (scope) => recordInstruction(ctx, scope, row.id, req.body));
+      const instruction = await findInstruction(ctx.db, row.id, iid);
+      if (!instruction) {
+        throw notFound(`批示 ${iid}`);
+      }
+      reply.status(201);
+      return presentInstruction(ctx, instruction);
+    },
+  );
+
+  r.post(
+    "/api/incidents/:id/instructions/:iid/feedback",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "批示落实情况反馈（电话或书面）",
+        params: Type.Object({ id: Type.String({ maxLength: 36 }), iid: Type.String({ maxLength: 36 }) }),
+        body: FeedbackBody,
+        response: { 200: InstructionView },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await loadIncident(ctx.db, req.params.id);
+      const instruction = await findInstruction(ctx.db, row.id, req.params.iid);
+      if (!instruction) {
+        throw notFound(`批示 ${req.params.iid}`);
+      }
+      authorize(user, "feedback", "incident", resourceOf(row, JSON.parse(instruction.relay_to) as string[]));
+      await runCommand(ctx, req, (scope) =>
+        instructionFeedback(ctx, scope, row.id, instruction.id, req.body),
+      );
+      const after = await findInstruction(ctx.db, row.id, instruction.id);
+      if (!after) {
+        throw notFound(`批示 ${req.params.iid}`);
+      }
+      return presentInstruction(ctx, after);
+    },
+  );
+
+  r.post(
+    "/api/incidents/:id/merge",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "把重复登记的事件合并到另一事件（保留双方来源和报告）",
+        params: IdParams,
+        body: MergeBody,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await loadIncident(ctx.db, req.params.id);
+      authorize(user, "merge", "incident", resourceOf(row));
+      if (row.status !== "open") {
+        throw conflict(`事件 ${row.number} 当前状态不能合并`, { status: row.status });
+      }
+      await runCommand(ctx, req, (scope) => mergeIncident(ctx, scope, row.id, req.body));
+      return presentDetail(ctx, ctx.db, await loadIncident(ctx.db, req.body.into), user);
+    },
+  );
+
+  r.get(
+    "/api/deadlines",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "报送时限（按到期时间先后；state=overdue 为超时清单）",
+        querystring: DeadlineQuery,
+        response: {
+          200: Type.Object({
+            items: Type.Array(DeadlineView),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      principalOf(req);
+      const q = req.query;
+      const limit = q.limit ?? 50;
+      const rows = await listDeadlines(ctx.db, {
+        state: q.state,
+        incidentId: q.incidentId,
+        after: decodeCursor(q.cursor, isPair),
+        limit,
+      });
+      const result = page(rows, limit, (d) => [d.due_at, d.id]);
+      return { items: result.items.map(presentDeadline), nextCursor: result.nextCursor };
+    },
+  );
+}

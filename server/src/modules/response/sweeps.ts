@@ -1,0 +1,139 @@
+/**
+ * Sweeps of the response module (deadlines are rows, not timers): tasks past their due time are
+ * flagged overdue on the board and their units and the post are told; assessment reports past their
+ * target (原则上) or hard cap (最迟, 000 §4.9) are marked and the lead department and office are told.
+ * Each claims its rows with a conditional UPDATE, so with several instances one acts on each row.
+ */
+import type { AppContext } from "../../context.js";
+import { runCommand } from "../../http/command.js";
+import { findIncident } from "../incidents/repository.js";
+import { Timeline } from "../incidents/service.js";
+import { notifyUsers, usersWithRoles } from "../notify/notifications.js";
+import {
+  claimCappedAssessments,
+  claimDueAssessments,
+  claimOverdueTasks,
+  findPostOfIncident,
+  groupsOf,
+  usersInUnits,
+} from "./repository.js";
+import type { ResponseAssessmentTable, ResponseTaskTable } from "./tables.js";
+
+const BATCH = 1_000;
+const parse = <T>(s: string): T => JSON.parse(s) as T;
+
+function byIncident<T extends { incident_id: string }>(rows: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    out.set(r.incident_id, [...(out.get(r.incident_id) ?? []), r]);
+  }
+  return out;
+}
+
+/** Flags overdue tasks; returns how many it flagged. */
+export async function sweepOverdueTasks(ctx: AppContext): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const handled = await runCommand(ctx, { id: "sweep:response-tasks" }, async (scope) => {
+      const nowIso = scope.now.toISOString();
+      const claimed = await claimOverdueTasks(scope.trx, ctx.dialect, nowIso, BATCH);
+      if (claimed.length === 0) {
+        return 0;
+      }
+      const timeline = new Timeline(scope.now, undefined);
+      for (const [incidentId, tasks] of byIncident<ResponseTaskTable>(claimed)) {
+        timeline.add(
+          incidentId,
+          "task.overdue",
+          `任务超时未完成：${tasks.map((t) => `“${t.title}”（${t.assignee_label}）`).join("、")}`,
+          { tasks: tasks.map((t) => t.id) },
+        );
+        const post = await findPostOfIncident(scope.trx, incidentId);
+        const groups = post ? await groupsOf(scope.trx, post.id) : [];
+        const units = new Set<string>();
+        for (const t of tasks) {
+          if (t.unit_id) {
+            units.add(t.unit_id);
+          }
+          const g = groups.find((x) => x.id === t.group_id);
+          for (const lead of g ? parse<{ units: string[] }[]>(g.lead_units) : []) {
+            for (const u of lead.units) {
+              units.add(u);
+            }
+          }
+        }
+        const postUsers = post
+          ? parse<{ userId: string | null }[]>(post.roles)
+              .map((r) => r.userId)
+              .filter((u): u is string => u !== null)
+          : [];
+        await notifyUsers(scope, [...(await usersInUnits(scope.trx, [...units])), ...postUsers], {
+          title: `任务超时：${tasks.length} 项`,
+          body: tasks.map((t) => t.title).join("；"),
+          link: `/response/${incidentId}`,
+          sourceType: "incident",
+          sourceId: incidentId,
+        });
+        scope.publish({
+          type: "task.overdue",
+          entityType: "incident",
+          entityId: incidentId,
+          data: { tasks: tasks.map((t) => t.id) },
+        });
+      }
+      await timeline.flush(scope.trx);
+      await scope.audit({
+        action: "task.overdue",
+        entityType: "response_tasks",
+        entityId: nowIso,
+        after: { tasks: claimed.map((t) => ({ id: t.id, incidentId: t.incident_id, dueAt: t.due_at })) },
+      });
+      return claimed.length;
+    });
+    total += handled;
+    if (handled < BATCH) {
+      return total;
+    }
+  }
+}
+
+/** Marks assessment reports past their target or cap; returns how many rows it marked. */
+export async function sweepAssessments(ctx: AppContext): Promise<number> {
+  return runCommand(ctx, { id: "sweep:response-assessments" }, async (scope) => {
+    const nowIso = scope.now.toISOString();
+    const due = await claimDueAssessments(scope.trx, ctx.dialect, nowIso, BATCH);
+    const capped = await claimCappedAssessments(scope.trx, ctx.dialect, nowIso, BATCH);
+    const all: (ResponseAssessmentTable & { capped: boolean })[] = [
+      ...due.map((r) => ({ ...r, capped: false })),
+      ...capped.map((r) => ({ ...r, capped: true })),
+    ];
+    if (all.length === 0) {
+      return 0;
+    }
+    const timeline = new Timeline(scope.now, undefined);
+    const office = await usersWithRoles(scope.trx, ["office_director", "office_staff"]);
+    for (const [incidentId, rows] of byIncident(all)) {
+      const text = rows
+        .map((r) => (r.capped ? `${r.name}已超过最迟期限` : `${r.name}已超过原则期限（${r.source}）`))
+        .join("；");
+      timeline.add(incidentId, "assessment.overdue", text, { assessments: rows.map((r) => r.id) });
+      const lead = await findIncident(scope.trx, incidentId);
+      const leadUsers = await usersInUnits(scope.trx, lead ? parse<string[]>(lead.lead_departments) : []);
+      await notifyUsers(scope, [...office, ...leadUsers], {
+        title: "总结评估报告超期",
+        body: text,
+        link: `/response/${incidentId}`,
+        sourceType: "incident",
+        sourceId: incidentId,
+      });
+    }
+    await timeline.flush(scope.trx);
+    await scope.audit({
+      action: "assessment.overdue",
+      entityType: "response_assessments",
+      entityId: nowIso,
+      after: { assessments: all.map((r) => ({ id: r.id, capped: r.capped })) },
+    });
+    return all.length;
+  });
+}

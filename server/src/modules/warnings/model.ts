@@ -1,0 +1,96 @@
+/** The warning row read as typed data, and the facts the rules see. */
+import type { WarningColour, WarningOrigin } from "../../../../shared/plan/schema.js";
+import type { PendingKind, WarningChannel, WarningStatus } from "../../../../shared/warnings.js";
+import type { SessionUser } from "../../authz/principal.js";
+import type { AreaShape } from "../geo/area.js";
+import type { WarningRow } from "./repository.js";
+import type { WarningFacts } from "./rules.js";
+import type { WarningContent } from "./schema.js";
+
+/** Who performs a command: a signed-in user, or the system (sweeps, demo seeding). */
+export interface Actor {
+  id: string | null;
+  name: string;
+  unitId: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: null, name: "系统", unitId: "office" };
+
+export function actorOf(user: SessionUser): Actor {
+  return { id: user.id, name: user.displayName, unitId: user.unitId };
+}
+
+export interface WarningArea {
+  divisionCodes: string[];
+  features: AreaShape[];
+  description?: string;
+}
+
+/** A pending adjustment: the fields it changes. */
+export interface PendingAdjust {
+  reason: string;
+  changes: {
+    colour?: WarningColour;
+    title?: string;
+    expiresAt?: string;
+    content?: WarningContent;
+    area?: WarningArea;
+  };
+}
+
+export interface RelaySource {
+  sender: string;
+  identifier: string;
+  sent: string;
+  msgType: string;
+  senderName?: string;
+  event?: string;
+  severity?: string;
+  languages: string[];
+  /** Areas of the upper-level alert as it gave them (for display; the district area is set here). */
+  areas: { areaDesc: string; polygons: number; circles: number; geocodes: string[] }[];
+  references: { sender: string; identifier: string; sent: string }[];
+  /** The relayed warning this message updates or cancels, if it was imported before. */
+  refersTo?: string;
+  /** The upper level gave no usable severity: a person must confirm the colour. */
+  colourUndetermined?: boolean;
+  droppedShapes?: number;
+}
+
+export const parseJson = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
+
+export function contentOf(row: WarningRow): WarningContent {
+  return JSON.parse(row.content) as WarningContent;
+}
+
+export function areaOf(row: WarningRow): WarningArea {
+  return JSON.parse(row.area) as WarningArea;
+}
+
+export function pendingAdjustOf(row: WarningRow): PendingAdjust | null {
+  return row.pending_kind === "adjust" ? parseJson<PendingAdjust>(row.pending_content) : null;
+}
+
+export function channelsOf(row: WarningRow): WarningChannel[] {
+  return JSON.parse(row.channels) as WarningChannel[];
+}
+
+export function factsOf(row: WarningRow): WarningFacts {
+  const pending = pendingAdjustOf(row);
+  return {
+    id: row.id,
+    origin: row.origin as WarningOrigin,
+    status: row.status as WarningStatus,
+    colour: row.colour as WarningColour,
+    subtypeId: row.subtype_id,
+    issuingUnitId: row.issuing_unit_id,
+    drafterId: row.drafter_id,
+    divisionCodes: areaOf(row).divisionCodes,
+    authorisedUnitIds: JSON.parse(row.authorised_unit_ids) as string[],
+    publicState: row.public_state as WarningFacts["publicState"],
+    pendingKind: row.pending_kind as PendingKind | null,
+    pendingState: row.pending_state as WarningFacts["pendingState"],
+    pendingColour: pending ? (pending.changes.colour ?? (row.colour as WarningColour)) : null,
+    pendingById: row.pending_by_id,
+  };
+}

@@ -1,0 +1,407 @@
+/** All SQL of the warnings module (Kysely; the same queries on SQLite and PostgreSQL except the spatial index). */
+import { sql } from "kysely";
+import type { Db, Dialect } from "../../db/index.js";
+import type { OrgUnitTable } from "../../db/schema.js";
+import { notFound } from "../../errors.js";
+import type {
+  WarningDispatchJobTable,
+  WarningHistoryTable,
+  WarningMessageTable,
+  WarningSubscriberTable,
+  WarningTable,
+  WarningTaskTable,
+} from "./tables.js";
+
+export type WarningRow = WarningTable;
+
+export async function insertWarning(db: Db, row: WarningRow): Promise<void> {
+  await db.insertInto("warnings").values(row).execute();
+}
+
+export function findWarning(db: Db, id: string): Promise<WarningRow | undefined> {
+  return db.selectFrom("warnings").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function getWarning(db: Db, id: string): Promise<WarningRow> {
+  const row = await findWarning(db, id);
+  if (!row) {
+    throw notFound(`预警 ${id}`);
+  }
+  return row;
+}
+
+/**
+ * Conditional update: changes the row only if it is still in the state the command read (same
+ * status and updated_at), so two concurrent steps never both apply. Returns whether it applied.
+ */
+export async function updateWarningIf(
+  db: Db,
+  id: string,
+  expected: { status: string; updatedAt: string },
+  set: Partial<WarningRow>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable("warnings")
+    .set(set)
+    .where("id", "=", id)
+    .where("status", "=", expected.status)
+    .where("updated_at", "=", expected.updatedAt)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export interface WarningListFilter {
+  status?: string | undefined;
+  statuses?: string[] | undefined;
+  before?: [string, string] | undefined;
+  limit: number;
+}
+
+export function listWarnings(db: Db, f: WarningListFilter): Promise<WarningRow[]> {
+  return db
+    .selectFrom("warnings")
+    .selectAll()
+    .$if(f.status !== undefined, (q) => q.where("status", "=", f.status ?? ""))
+    .$if(f.statuses !== undefined, (q) => q.where("status", "in", f.statuses ?? [""]))
+    .$if(f.before !== undefined, (q) => {
+      const [at, id] = f.before ?? ["", ""];
+      return q.where((eb) =>
+        eb.or([eb("updated_at", "<", at), eb.and([eb("updated_at", "=", at), eb("id", "<", id)])]),
+      );
+    })
+    .orderBy("updated_at", "desc")
+    .orderBy("id", "desc")
+    .limit(f.limit + 1)
+    .execute();
+}
+
+/** Warnings published to society: current (published) or past (lifted/expired). */
+export function publicWarnings(db: Db, current: boolean, limit: number): Promise<WarningRow[]> {
+  return db
+    .selectFrom("warnings")
+    .selectAll()
+    .where("public_state", "=", "released")
+    .where("status", "in", current ? ["published"] : ["lifted", "expired"])
+    .orderBy(current ? "published_at" : "ended_at", "desc")
+    .limit(limit)
+    .execute();
+}
+
+export async function insertHistory(db: Db, row: Omit<WarningHistoryTable, "seq">): Promise<void> {
+  const last = await db
+    .selectFrom("warning_history")
+    .select(sql<number>`max(seq)`.as("n"))
+    .where("warning_id", "=", row.warning_id)
+    .executeTakeFirst();
+  await db
+    .insertInto("warning_history")
+    .values({ ...row, seq: Number(last?.n ?? 0) + 1 })
+    .execute();
+}
+
+export function listHistory(db: Db, warningId: string): Promise<WarningHistoryTable[]> {
+  return db
+    .selectFrom("warning_history")
+    .selectAll()
+    .where("warning_id", "=", warningId)
+    .orderBy("seq")
+    .execute();
+}
+
+export async function insertMessage(db: Db, row: WarningMessageTable): Promise<void> {
+  await db.insertInto("warning_messages").values(row).execute();
+}
+
+export function listMessages(db: Db, warningId: string): Promise<WarningMessageTable[]> {
+  return db
+    .selectFrom("warning_messages")
+    .selectAll()
+    .where("warning_id", "=", warningId)
+    .orderBy("seq")
+    .execute();
+}
+
+export function latestMessage(
+  db: Db,
+  warningId: string,
+  publicOnly: boolean,
+): Promise<WarningMessageTable | undefined> {
+  return db
+    .selectFrom("warning_messages")
+    .selectAll()
+    .where("warning_id", "=", warningId)
+    .$if(publicOnly, (q) => q.where("scope", "=", "Public"))
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** How many identifiers already start with this prefix (same unit, same second): the next N digit. */
+export async function countIdentifiers(db: Db, prefix: string): Promise<number> {
+  const r = await db
+    .selectFrom("warning_messages")
+    .select(sql<number>`count(*)`.as("n"))
+    .where("identifier", "like", `${prefix}%`)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function insertTasks(db: Db, rows: WarningTaskTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) {
+    await db
+      .insertInto("warning_tasks")
+      .values(rows.slice(i, i + 200))
+      .execute();
+  }
+}
+
+export function listTasks(db: Db, warningId: string): Promise<WarningTaskTable[]> {
+  return db
+    .selectFrom("warning_tasks")
+    .selectAll()
+    .where("warning_id", "=", warningId)
+    .orderBy("kind")
+    .orderBy("no")
+    .execute();
+}
+
+export function findTask(db: Db, warningId: string, taskId: string): Promise<WarningTaskTable | undefined> {
+  return db
+    .selectFrom("warning_tasks")
+    .selectAll()
+    .where("warning_id", "=", warningId)
+    .where("id", "=", taskId)
+    .executeTakeFirst();
+}
+
+export async function updateTask(db: Db, id: string, set: Partial<WarningTaskTable>): Promise<void> {
+  await db.updateTable("warning_tasks").set(set).where("id", "=", id).execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// org lookups
+// ---------------------------------------------------------------------------------------------
+
+export function unitsByIds(db: Db, ids: readonly string[]): Promise<OrgUnitTable[]> {
+  if (ids.length === 0) {
+    return Promise.resolve([]);
+  }
+  return db
+    .selectFrom("org_units")
+    .selectAll()
+    .where("id", "in", [...ids])
+    .execute();
+}
+
+/** Communities and villages under these streets/townships (door-to-door tasks, 000 §3.3.1 第6项). */
+export function communitiesOf(db: Db, streetIds: readonly string[]): Promise<OrgUnitTable[]> {
+  if (streetIds.length === 0) {
+    return Promise.resolve([]);
+  }
+  return db
+    .selectFrom("org_units")
+    .selectAll()
+    .where("parent_id", "in", [...streetIds])
+    .where("type", "in", ["community", "village"])
+    .orderBy("sort_key")
+    .execute();
+}
+
+export function streetsOfDistrict(db: Db): Promise<OrgUnitTable[]> {
+  return db
+    .selectFrom("org_units")
+    .selectAll()
+    .where("type", "in", ["street", "township"])
+    .orderBy("sort_key")
+    .execute();
+}
+
+/** Active users of these units, with their phones (in-app notices and duty contacts). */
+export function usersOfUnits(
+  db: Db,
+  unitIds: readonly string[],
+): Promise<{ id: string; unit_id: string; phone: string | null; display_name: string; roles: string }[]> {
+  if (unitIds.length === 0) {
+    return Promise.resolve([]);
+  }
+  return db
+    .selectFrom("users")
+    .select(["id", "unit_id", "phone", "display_name", "roles"])
+    .where("disabled", "=", 0)
+    .where("unit_id", "in", [...unitIds])
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// subscribers and the spatial index
+// ---------------------------------------------------------------------------------------------
+
+/** 0.01° grid (≈1.1 km × 0.85 km in Beijing): cell = row × 36000 + column, fits an int4. */
+export const GRID = 0.01;
+const GRID_COLUMNS = 36_000;
+
+export function gridCell(lon: number, lat: number): number {
+  return Math.floor((lat + 90) / GRID) * GRID_COLUMNS + Math.floor((lon + 180) / GRID);
+}
+
+export async function insertSubscribers(db: Db, rows: WarningSubscriberTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto("warning_subscribers")
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+}
+
+export function findSubscriber(db: Db, channel: string, address: string) {
+  return db
+    .selectFrom("warning_subscribers")
+    .selectAll()
+    .where("channel", "=", channel)
+    .where("address", "=", address)
+    .executeTakeFirst();
+}
+
+export async function updateSubscriber(db: Db, id: string, set: Partial<WarningSubscriberTable>) {
+  await db.updateTable("warning_subscribers").set(set).where("id", "=", id).execute();
+}
+
+export interface SubscriberPoint {
+  id: string;
+  channel: string;
+  address: string;
+  lon: number;
+  lat: number;
+}
+
+/**
+ * Subscribers whose point lies in the bbox, through the spatial index: SQLite's R*Tree (a range
+ * query on the virtual table), PostgreSQL's b-tree on the grid cell (one range per grid row).
+ * The caller then tests each candidate against the exact shapes.
+ */
+export async function subscribersInBbox(
+  db: Db,
+  dialect: Dialect,
+  bbox: [number, number, number, number],
+): Promise<SubscriberPoint[]> {
+  const [minX, minY, maxX, maxY] = bbox;
+  if (dialect === "sqlite") {
+    const r = await sql<SubscriberPoint>`
+      select s.id, s.channel, s.address, s.lon, s.lat
+      from warning_subscriber_rtree r join warning_subscribers s on s.rowid = r.id
+      where r.min_x >= ${minX} and r.max_x <= ${maxX} and r.min_y >= ${minY} and r.max_y <= ${maxY}
+        and s.unsubscribed_at is null`.execute(db);
+    return r.rows;
+  }
+  const c0 = Math.floor((minX + 180) / GRID);
+  const c1 = Math.floor((maxX + 180) / GRID);
+  const r0 = Math.floor((minY + 90) / GRID);
+  const r1 = Math.floor((maxY + 90) / GRID);
+  const ranges: [number, number][] = [];
+  for (let row = r0; row <= r1; row++) {
+    ranges.push([row * GRID_COLUMNS + c0, row * GRID_COLUMNS + c1]);
+  }
+  const rows = await db
+    .selectFrom("warning_subscribers")
+    .select(["id", "channel", "address", "lon", "lat"])
+    .where((eb) => eb.or(ranges.map(([a, b]) => eb.between("cell", a, b))))
+    .where("unsubscribed_at", "is", null)
+    .execute();
+  return rows.filter((r): r is SubscriberPoint => r.lon !== null && r.lat !== null);
+}
+
+/** Subscribers registered with a division code in (or under) these codes. */
+export async function subscribersInDivisions(
+  db: Db,
+  codes: readonly string[],
+): Promise<{ id: string; channel: string; address: string }[]> {
+  if (codes.length === 0) {
+    return [];
+  }
+  return db
+    .selectFrom("warning_subscribers")
+    .select(["id", "channel", "address"])
+    .where("unsubscribed_at", "is", null)
+    .where((eb) => eb.or(codes.map((c) => eb("division_code", "like", `${c}%`))))
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// dissemination jobs
+// ---------------------------------------------------------------------------------------------
+
+export async function insertJob(db: Db, row: WarningDispatchJobTable): Promise<void> {
+  await db.insertInto("warning_dispatch_jobs").values(row).execute();
+}
+
+/** Claims due jobs with a lease (conditional UPDATE: one instance per job). */
+export async function claimJobs(
+  db: Db,
+  dialect: Dialect,
+  nowIso: string,
+  leaseUntil: string,
+  limit: number,
+): Promise<WarningDispatchJobTable[]> {
+  const due = db
+    .selectFrom("warning_dispatch_jobs")
+    .select("id")
+    .where((eb) =>
+      eb.or([
+        eb("state", "=", "pending"),
+        eb.and([eb("state", "=", "running"), eb("lease_until", "<", nowIso)]),
+      ]),
+    )
+    .orderBy("created_at")
+    .limit(limit);
+  return db
+    .updateTable("warning_dispatch_jobs")
+    .set({ state: "running", lease_until: leaseUntil })
+    .where("id", "in", dialect === "postgres" ? due.forUpdate().skipLocked() : due)
+    .returningAll()
+    .execute();
+}
+
+export async function finishJob(db: Db, id: string, set: Partial<WarningDispatchJobTable>) {
+  await db.updateTable("warning_dispatch_jobs").set(set).where("id", "=", id).execute();
+}
+
+export function jobsOf(db: Db, warningId: string): Promise<WarningDispatchJobTable[]> {
+  return db
+    .selectFrom("warning_dispatch_jobs")
+    .selectAll()
+    .where("warning_id", "=", warningId)
+    .orderBy("created_at")
+    .execute();
+}
+
+/** Outbox rows of a warning, for the delivery list (channel / state filters, cursor on id). */
+export function deliveriesOf(
+  db: Db,
+  warningId: string,
+  f: { channel?: string | undefined; state?: string | undefined; after?: string | undefined; limit: number },
+) {
+  return db
+    .selectFrom("outbox")
+    .select(["id", "channel", "recipient", "state", "attempts", "last_error", "sent_at", "created_at", "dedupe_key"])
+    .where("source_type", "=", "warning")
+    .where("source_id", "=", warningId)
+    .$if(f.channel !== undefined, (q) => q.where("channel", "=", f.channel ?? ""))
+    .$if(f.state !== undefined, (q) => q.where("state", "=", f.state ?? ""))
+    .$if(f.after !== undefined, (q) => q.where("id", ">", f.after ?? ""))
+    .orderBy("id")
+    .limit(f.limit + 1)
+    .execute();
+}
+
+/** Published warnings whose end time has passed (expiry sweep). */
+export function dueExpiries(db: Db, nowIso: string, limit: number): Promise<WarningRow[]> {
+  return db
+    .selectFrom("warnings")
+    .selectAll()
+    .where("status", "=", "published")
+    .where("expires_at", "is not", null)
+    .where("expires_at", "<=", nowIso)
+    .orderBy("expires_at")
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,427 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { Type } from "typebox";
+import type { WarningColour } from "../../../../shared/plan/schema.js";
+import type { WarningChannel } from "../../../../shared/warnings.js";
+import type { SessionUser } from "../../authz/principal.js";
+import type { AppContext } from "../../context.js";
+import { badRequest, forbidden, notFound } from "../../errors.js";
+import { principalOf, runCommand } from "../../http/command.js";
+import { decodeCursor, isPair, page } from "../../http/pagination.js";
+import { warningAuthority } from "../plans/rules.js";
+import { runDisseminationJobs } from "./dissemination.js";
+import { actorOf, factsOf } from "./model.js";
+import { authorizeWarning, type WarningResource } from "./policy.js";
+import { inInbox, presentSummaries, presentWarning } from "./present.js";
+import { adjustWarning, expireWarning, liftWarning, mayRelease, publishWarning, releaseWarning } from "./publisher.js";
+import { registerPublicWarningRoutes } from "./publicRoutes.js";
+import { importCap } from "./relay.js";
+import {
+  deliveriesOf,
+  dueExpiries,
+  findTask,
+  getWarning,
+  listMessages,
+  listWarnings,
+  type WarningRow,
+} from "./repository.js";
+import { actsFor, streetOf, UNIT_STAFF_ROLES, type WarningFacts } from "./rules.js";
+import {
+  AdjustBody,
+  AuthoriseBody,
+  CreateWarningBody,
+  ListQuery,
+  NoteBody,
+  PublishBody,
+  ReasonBody,
+  TaskBody,
+  UpdateWarningBody,
+  WarningSummary,
+  WarningView,
+} from "./schema.js";
+import {
+  approveWarning,
+  authoriseUnits,
+  createWarning,
+  officeId,
+  proposeWarning,
+  rejectWarning,
+  updateDraft,
+  updateWarningTask,
+} from "./service.js";
+import { maskAddress } from "./subscriptions.js";
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const ACTIVE = ["draft", "proposed", "approved", "published"];
+
+/** Expires published warnings whose end time has passed (conditional update: one instance each). */
+async function expirySweep(ctx: AppContext): Promise<number> {
+  const due = await dueExpiries(ctx.db, ctx.clock.now().toISOString(), 100);
+  let handled = 0;
+  for (const row of due) {
+    try {
+      await runCommand(ctx, { id: `sweep:warning-expiry:${row.id}` }, (scope) => expireWarning(ctx, scope, row));
+      handled++;
+    } catch {
+      // Changed meanwhile (lifted, adjusted, or another instance expired it): the next sweep re-reads.
+    }
+  }
+  return handled;
+}
+
+export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): void {
+  ctx.scheduler.register("warning-expiry", expirySweep);
+  ctx.scheduler.register("warning-dissemination", runDisseminationJobs);
+  registerPublicWarningRoutes(app, ctx);
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const resource = (facts: WarningFacts, adjustTo?: WarningColour): WarningResource => ({
+    plan: ctx.plan,
+    facts,
+    ...(adjustTo ? { adjustTo } : {}),
+  });
+  const load = async (id: string): Promise<WarningRow> => getWarning(ctx.db, id);
+  const view = async (user: SessionUser, id: string) => presentWarning(ctx, ctx.db, user, await load(id));
+
+  r.get(
+    "/api/warnings",
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "预警列表（inbox=true：等待我处理的；active=true：未结束的）",
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(WarningSummary), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const q = req.query;
+      const limit = q.limit ?? 50;
+      if (q.inbox) {
+        const rows = (await listWarnings(ctx.db, { statuses: ACTIVE, limit: 500 })).filter((row) => inInbox(ctx, user, row));
+        return { items: await presentSummaries(ctx, ctx.db, user, rows.slice(0, limit)), nextCursor: null };
+      }
+      const rows = await listWarnings(ctx.db, {
+        status: q.status,
+        statuses: q.active ? ACTIVE : undefined,
+        before: decodeCursor(q.cursor, isPair),
+        limit,
+      });
+      const result = page(rows, limit, (row) => [row.updated_at, row.id]);
+      return { items: await presentSummaries(ctx, ctx.db, user, result.items), nextCursor: result.nextCursor };
+    },
+  );
+
+  r.get(
+    "/api/warnings/:id",
+    { schema: { tags: ["warnings"], summary: "预警详情（含历史、CAP 消息、任务、送达情况、可执行操作）", params: IdParams, response: { 200: WarningView } } },
+    async (req) => view(principalOf(req).user, req.params.id),
+  );
+
+  r.post(
+    "/api/warnings",
+    { schema: { tags: ["warnings"], summary: "起草预警", body: CreateWarningBody, response: { 201: WarningView } } },
+    async (req, reply) => {
+      const user = principalOf(req).user;
+      const body = req.body;
+      const facts: WarningFacts = {
+        origin: body.origin ?? "local",
+        status: "draft",
+        colour: body.colour,
+        subtypeId: body.subtypeId,
+        issuingUnitId: body.issuingUnitId ?? user.unitId,
+        drafterId: user.id,
+        divisionCodes: body.area.divisionCodes,
+        authorisedUnitIds: [],
+        publicState: "none",
+        pendingKind: null,
+        pendingState: null,
+        pendingColour: null,
+        pendingById: null,
+      };
+      authorizeWarning(user, "create", resource(facts));
+      const id = await runCommand(ctx, req, (scope) => createWarning(ctx, scope, actorOf(user), body));
+      reply.status(201);
+      return view(user, id);
+    },
+  );
+
+  r.patch(
+    "/api/warnings/:id",
+    { schema: { tags: ["warnings"], summary: "修改预警草稿", params: IdParams, body: UpdateWarningBody, response: { 200: WarningView } } },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await load(req.params.id);
+      authorizeWarning(user, "edit", resource(factsOf(row)));
+      await runCommand(ctx, req, async (scope) => updateDraft(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body));
+      return view(user, row.id);
+    },
+  );
+
+  r.post(
+    "/api/warnings/:id/propose",
+    { schema: { tags: ["warnings"], summary: "提出预警建议 / 报批", params: IdParams, body: NoteBody, response: { 200: WarningView } } },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await load(req.params.id);
+      authorizeWarning(user, "propose", resource(factsOf(row)));
+      await runCommand(ctx, req, async (scope) => proposeWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.note));
+      return view(user, row.id);
+    },
+  );
+
+  r.post(
+    "/api/warnings/:id/approve",
+    { schema: { tags: ["warnings"], summary: "批准 / 签发（起草人不能批准本人的预警）", params: IdParams, body: NoteBody, response: { 200: WarningView } } },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await load(req.params.id);
+      authorizeWarning(user, "approve", resource(factsOf(row)));
+      const rule = warningAuthority(ctx.plan.profile, row.origin as "local" | "relayed", row.colour as WarningColour, "approve");
+      const signOff = row.status !== "published" && rule?.mode === "sign_off";
+      await runCommand(ctx, req, async (scope) =>
+        approveWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.note, signOff),
+      );
+      return view(user, row.id);
+    },
+  );
+
+  r.post(
+    "/api/warnings/:id/reject",
+    { schema: { tags: ["warnings"], summary: "退回（须说明理由）", params: IdParams, body: ReasonBody, response: { 200: WarningView } } },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await load(req.params.id);
+      authorizeWarning(user, "reject", resource(factsOf(row)));
+      await runCommand(ctx, req, async (scope) => rejectWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.reason));
+      return view(user, row.id);
+    },
+  );
+
+  r.post(
+    "/api/warnings/:id/publish",
+    { schema: { tags: ["warnings"], summary: "发布 / 转发（选择渠道；向社会发布仅限区应急办）", params: IdParams, body: PublishBody, response: { 200: WarningView } } },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await load(req.params.id);
+      authorizeWarning(user, "publish", resource(factsOf(row)));
+      const channels = req.body.channels as WarningChannel[];
+      await runCommand(ctx, req, async (scope) => {
+        const fresh = await getWarning(scope.trx, row.id);
+        await publishWarning(ctx, scope, actorOf(user), fresh, channels, mayRelease(ctx, user, fresh));
+      });
+      return view(user, row.id);
+    },
+  );
+
+  r.post(
+    "/api/warnings/:id/release",
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "向社会发布（区应急办，000 §3.3.1 第8项）",
+        params: IdParams,
+        body: Type.Object(
+          { channels: Type.Optional(Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")]), { uniqueItems: true })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: WarningView },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await load(req.params.id);
+      authorizeWarning(user, "release", resource(factsOf(row)));
+      await runCommand(ctx, req, async (scope) =>
+        releaseWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.channels as WarningChannel[] | undefined),
+      );
+      return view(user, row.id);
+    },
+  );
+
+  r.post(
+    "/api/warnings/:id/authorise",
+    { schema: { tags: ["warnings"], summary: "授权专项指挥部办公室或部门发布和解除（区应急办）", params: IdParams, body: AuthoriseBody, response: { 200: WarningView } } },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await load(req.params.id);
+      authorizeWarning(user, "authorise", resource(factsOf(row)));
+      await runCommand(ctx, req, async (scope) => authoriseUnits(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.unitIds));
+      return view(user, row.id);
+    },
+  );
+
+  r.post(
+    "/api/warnings/:id/adjust",
+    { schema: { tags: ["warnings"], summary: "调整预警（颜色、范围、内容或期限；须经新颜色的批准权限）", params: IdParams, body: AdjustBody, response: { 200: WarningView } } },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await load(req.params.id);
+      const target = (req.body.changes.colour ?? row.colour) as WarningColour;
+      authorizeWarning(user, "adjust", resource(factsOf(row), target));
+      await runCommand(ctx, req, async (scope) =>
+        adjustWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body as never),
+      );
+      return view(user, row.id);
+    },
+  );
+
+  r.post(
+    "/api/warnings/:id/lift",
+    { schema: { tags: ["warnings"], summary: "解除预警（转发预警按同等权限签发后解除）", params: IdParams, body: ReasonBody, response: { 200: WarningView } } },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await load(req.params.id);
+      authorizeWarning(user, "lift", resource(factsOf(row)));
+      await runCommand(ctx, req, async (scope) => liftWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.reason));
+      return view(user, row.id);
+    },
+  );
+
+  r.patch(
+    "/api/warnings/:id/tasks/:taskId",
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "更新预警措施、逐户告知等任务的进展（任务单位或区应急办）",
+        params: Type.Object({ id: Type.String({ maxLength: 64 }), taskId: Type.String({ maxLength: 64 }) }),
+        body: TaskBody,
+        response: { 200: WarningView },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const row = await load(req.params.id);
+      const task = await findTask(ctx.db, row.id, req.params.taskId);
+      if (!task) {
+        throw notFound(`任务 ${req.params.taskId}`);
+      }
+      assertTaskAuthority(ctx, user, task, row.issuing_unit_id);
+      await runCommand(ctx, req, (scope) => updateWarningTask(ctx, scope, actorOf(user), row.id, task, req.body));
+      return view(user, row.id);
+    },
+  );
+
+  r.get(
+    "/api/warnings/:id/deliveries",
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "送达明细（每个渠道、每个接收人）",
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            channel: Type.Optional(Type.String({ maxLength: 16 })),
+            state: Type.Optional(Type.String({ maxLength: 16 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      await load(req.params.id);
+      const limit = req.query.limit ?? 100;
+      const rows = await deliveriesOf(ctx.db, req.params.id, {
+        channel: req.query.channel,
+        state: req.query.state,
+        after: decodeCursor(req.query.cursor, (v): v is string => typeof v === "string"),
+        limit,
+      });
+      const result = page(rows, limit, (row) => row.id);
+      return {
+        items: result.items.map((d) => ({
+          channel: d.channel,
+          recipient: d.channel === "webhook" ? d.recipient : maskAddress(d.recipient),
+          state: d.state,
+          attempts: d.attempts,
+          lastError: d.last_error,
+          sentAt: d.sent_at,
+          createdAt: d.created_at,
+        })),
+        nextCursor: result.nextCursor,
+      };
+    },
+  );
+
+  r.get(
+    "/api/warnings/:id/cap.xml",
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "预警的 CAP 1.2 消息（默认最新一条；seq 指定第几条）",
+        params: IdParams,
+        querystring: Type.Object({ seq: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+      },
+    },
+    async (req, reply) => {
+      const messages = await listMessages(ctx.db, req.params.id);
+      const message = req.query.seq ? messages.find((m) => m.seq === req.query.seq) : messages[messages.length - 1];
+      if (!message) {
+        throw notFound(messages.length === 0 ? `预警 ${req.params.id} 的 CAP 消息（尚未发布）` : `第 ${req.query.seq} 条 CAP 消息`);
+      }
+      reply.type("application/cap+xml; charset=utf-8");
+      return message.xml;
+    },
+  );
+
+  // CAP import takes the XML itself as the body.
+  app.register(async (scoped) => {
+    scoped.addContentTypeParser(
+      ["application/xml", "text/xml", "application/cap+xml", "text/plain"],
+      { parseAs: "string" },
+      (_req, body, done) => done(null, body),
+    );
+    scoped.withTypeProvider<TypeBoxTypeProvider>().post(
+      "/api/cap/import",
+      {
+        schema: {
+          tags: ["warnings"],
+          summary: "导入上级 CAP 1.2 预警，生成转发草稿（Content-Type: application/xml）",
+          querystring: Type.Object({ unitId: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+          response: { 201: WarningView },
+        },
+      },
+      async (req: FastifyRequest<{ Querystring: { unitId?: string } }>, reply) => {
+        const user = principalOf(req).user;
+        if (typeof req.body !== "string") {
+          throw badRequest("请求体应为 CAP 1.2 XML（Content-Type: application/xml）", [
+            { path: "body", message: "不是 XML" },
+          ]);
+        }
+        const unitId = req.query.unitId ?? user.unitId;
+        const facts: WarningFacts = {
+          origin: "relayed",
+          status: "draft",
+          colour: "blue",
+          subtypeId: null,
+          issuingUnitId: unitId,
+          drafterId: user.id,
+          divisionCodes: [],
+          authorisedUnitIds: [],
+          publicState: "none",
+          pendingKind: null,
+          pendingState: null,
+          pendingColour: null,
+          pendingById: null,
+        };
+        authorizeWarning(user, "create", resource(facts));
+        const xml = req.body;
+        const { id } = await runCommand(ctx, req, (scope) => importCap(ctx, scope, actorOf(user), xml, req.query.unitId));
+        reply.status(201);
+        return view(user, id);
+      },
+    );
+  });
+}
+
+/** A task's unit (its street for a community task), the issuing unit, or the emergency office. */
+function assertTaskAuthority(ctx: AppContext, user: SessionUser, task: { unit_id: string | null; unit_name: string }, issuingUnit: string): void {
+  const org = ctx.plan.org;
+  const units = [task.unit_id, task.unit_id ? streetOf(task.unit_id) : null, issuingUnit, officeId(ctx)];
+  const staff = user.roles.some((r) => UNIT_STAFF_ROLES.includes(r));
+  if (!staff || !units.some((u) => u !== null && actsFor(org, user.unitId, u))) {
+    const needed = [`${task.unit_name}工作人员`, "发布单位工作人员", "区应急办工作人员"];
+    throw forbidden(`此任务只能由：${needed.join("；或 ")} 更新`, needed);
+  }
+}
