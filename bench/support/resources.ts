@@ -2,6 +2,7 @@
 // SQLite directory, or a fresh PostgreSQL schema when DATABASE_URL is set, plus bulk loaders that
 // write rows straight through the module's repository (no audit) so 100,000 rows load in seconds.
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import { loadConfig } from "../../server/src/config.js";
 import { REGISTRIES } from "../../server/src/modules/resources/registries.js";
 import { insertGeo, insertRecords, type GeoPoint } from "../../server/src/modules/resources/repository.js";
@@ -68,7 +69,7 @@ const SPECIALTIES = ["燃气", "消防", "防汛抗旱", "医疗救护", "综合
 export async function loadTeams(ctx: Awaited<ReturnType<typeof benchServer>>["ctx"], n: number) {
   const next = rng(7);
   const now = new Date().toISOString();
-  const rows = [];
+  const rows: Record<string, unknown>[] = [];
   const points: GeoPoint[] = [];
   for (let i = 0; i < n; i++) {
     const id = randomUUID();
@@ -103,6 +104,12 @@ export async function loadTeams(ctx: Awaited<ReturnType<typeof benchServer>>["ct
     await insertRecords(trx, REGISTRIES.teams, rows);
     await insertGeo(trx, ctx.dialect, points);
   });
+  await analyze(ctx);
+}
+
+/** Fresh planner statistics after a bulk load (both dialects have ANALYZE). */
+async function analyze(ctx: Awaited<ReturnType<typeof benchServer>>["ctx"]) {
+  await sql`analyze`.execute(ctx.db);
 }
 
 /** n map points of mixed kinds (the nearest-K benchmark's data). */
@@ -124,9 +131,7 @@ export async function loadPoints(ctx: Awaited<ReturnType<typeof benchServer>>["c
     });
   }
   await ctx.db.transaction().execute((trx) => insertGeo(trx, ctx.dialect, points));
-  if (ctx.dialect === "postgres") {
-    await ctx.db.executeQuery({ sql: "analyze res_geo", parameters: [], query: { kind: "RawNode" } as never });
-  }
+  await analyze(ctx);
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -94,7 +94,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   const hasWeb = fs.existsSync(path.join(ctx.config.webDir, "index.html"));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: ctx.config.webDir, wildcard: false });
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+    await app.register(fastifyStatic, { root: ctx.config.webDir, wildcard: true });
   }
   // The SPA owns every other GET path (client-side routing, including /public); the API answers 404.
   app.setNotFoundHandler((req, reply) => {

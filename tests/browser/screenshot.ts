@@ -49,6 +49,8 @@ async function capture(page: Page): Promise<void> {
 
   await loginAs(page, base, "admin", password);
   await shot(page, "duty");
+  await page.getByRole("menuitem", { name: /风险隐患/ }).click();
+  await shot(page, "risks");
 
   await page.goto(`${base}/org`);
   const root = page.getByRole("treeitem").filter({ hasText: "区突发事件应急委员会" }).first();

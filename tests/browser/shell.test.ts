@@ -50,8 +50,7 @@ describe("web shell", () => {
     await expect(user.textContent()).resolves.toContain("系统管理员");
     await expect(user.textContent()).resolves.toContain("区应急办");
     await expect(user.locator(".ant-tag").first().textContent()).resolves.toBe(ROLE_LABELS.admin);
-    await page.getByRole("heading", { name: "值班信息" }).waitFor();
-    await page.getByText("值班信息 · 建设中").waitFor();
+    await page.getByRole("menuitem", { name: /值班信息/ }).waitFor();
 
     await page.getByTestId("language-switch").getByText("English").click();
     await page.getByRole("menuitem", { name: /Duty desk/ }).waitFor();
@@ -194,6 +193,7 @@ describe("web shell", () => {
     }
 
     await page.getByLabel("动作").fill("auth.login");
+    await page.getByLabel("动作").press("Escape"); // close the suggestions, keep the typed code
     await page.getByRole("button", { name: /查\s*询/ }).click();
     await expect
       .poll(async () => (await rows.allTextContents()).every((t) => t.includes("auth.login")))

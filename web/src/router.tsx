@@ -8,6 +8,7 @@ import { IncidentDetailPage } from "./pages/incidents/IncidentDetailPage.js";
 import { LoginPage } from "./pages/LoginPage.js";
 import { NotFoundPage } from "./pages/NotFoundPage.js";
 import { OrgPage } from "./pages/OrgPage.js";
+import { PlanPage } from "./pages/plans/PlanPage.js";
 import { TokensPage } from "./pages/TokensPage.js";
 import { UnderConstructionPage } from "./pages/UnderConstructionPage.js";
 import { UsersPage } from "./pages/UsersPage.js";
@@ -30,6 +31,7 @@ export const router = createBrowserRouter([
         path: module,
         element: <UnderConstructionPage key={module} module={module} />,
       })),
+      { path: "plans", element: <PlanPage /> },
       { path: "org", element: <OrgPage /> },
       { path: "org/:unitId", element: <OrgPage /> },
       { path: "audit", element: <AuditPage /> },

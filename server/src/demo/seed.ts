@@ -4,7 +4,9 @@ import { seedIncidentsDemo } from "../modules/incidents/demo.js";
 import { countUnits } from "../modules/org/repository.js";
 import { seedOrgUnits } from "../modules/org/seed.js";
 import { seedResourcesDemo } from "../modules/resources/seed.js";
+import { seedResponseDemo } from "../modules/response/demo.js";
 import { createUser } from "../modules/users/service.js";
+import { seedWarningsDemo } from "../modules/warnings/demo.js";
 import { demoAccounts } from "./accounts.js";
 
 const SYSTEM = { id: "system:seed" };
@@ -48,5 +50,7 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
   });
   await seedResourcesDemo(ctx);
   await seedIncidentsDemo(ctx);
+  await seedResponseDemo(ctx);
+  await seedWarningsDemo(ctx);
   return accounts.map((a) => a.username);
 }

@@ -14,11 +14,14 @@ export interface SessionUser {
 export interface LoginResponse {
   user: SessionUser;
   csrfToken: string;
+  permissions: string[];
 }
 
 export interface MeResponse {
   user: SessionUser;
   csrfToken: string | null;
+  /** Module-level permissions from the server's policy tables (user.list, audit.read …). */
+  permissions: string[];
 }
 
 export interface Page<T> {

@@ -6,7 +6,7 @@ import { currentLocale, i18n, isLocale, rememberLocale, takeChoiceBeforeLogin } 
 export type SessionState =
   | { status: "loading" }
   | { status: "anonymous"; expired: boolean }
-  | { status: "authenticated"; user: SessionUser };
+  | { status: "authenticated"; user: SessionUser; permissions: string[] };
 
 interface SessionContextValue {
   state: SessionState;
@@ -33,7 +33,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .then((me) => {
         setCsrfToken(me.csrfToken);
         adoptUserLocale(me.user);
-        setState({ status: "authenticated", user: me.user });
+        setState({ status: "authenticated", user: me.user, permissions: me.permissions });
       })
       .catch((error: unknown) => {
         if (controller.signal.aborted) {
@@ -68,7 +68,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } else {
       adoptUserLocale(result.user);
     }
-    setState({ status: "authenticated", user: result.user });
+    setState({ status: "authenticated", user: result.user, permissions: result.permissions });
   }, []);
 
   const logout = useCallback(async () => {
@@ -99,4 +99,10 @@ export function useCurrentUser(): SessionUser {
     throw new Error("useCurrentUser without a session");
   }
   return state.user;
+}
+
+/** Whether the server grants a module-level permission (menus only; the server still checks). */
+export function usePermission(name: string): boolean {
+  const { state } = useSession();
+  return state.status === "authenticated" && state.permissions.includes(name);
 }

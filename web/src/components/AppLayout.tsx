@@ -2,6 +2,7 @@ import { Layout, Menu, type MenuProps } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Outlet, useLocation, useNavigate } from "react-router";
+import { useSession } from "../auth/session.js";
 import { AppHeader } from "./AppHeader.js";
 import { MENU } from "./modules.js";
 
@@ -20,8 +21,14 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState(false);
   const [openKeys, setOpenKeys] = useState<string[]>(pathname.startsWith("/admin") ? ["admin"] : []);
   const selected = selectedKeyFor(pathname);
+  const { state } = useSession();
+  const permissions = state.status === "authenticated" ? state.permissions : [];
+  const allowed = (p: string | undefined) => p === undefined || permissions.includes(p);
 
-  const items: MenuProps["items"] = MENU.map((entry) =>
+  const visible = MENU.filter((entry) => allowed(entry.permission)).map((entry) =>
+    entry.children ? { ...entry, children: entry.children.filter((c) => allowed(c.permission)) } : entry,
+  );
+  const items: MenuProps["items"] = visible.map((entry) =>
     entry.children
       ? {
           key: entry.key,

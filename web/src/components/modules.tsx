@@ -11,17 +11,19 @@ import {
 } from "@ant-design/icons";
 import type { ReactNode } from "react";
 
-/** Modules not built yet; each gets a "建设中" page that names it. */
-export const PLANNED_MODULES = ["duty", "warnings", "response", "resources", "risks", "plans"] as const;
+/** Modules not built yet; each gets a "建设中" page that names it. (值班信息 is the duty desk, issue 4.) */
+export const PLANNED_MODULES = ["warnings", "response", "resources", "risks"] as const;
 export type PlannedModule = (typeof PLANNED_MODULES)[number];
 
-export type ModuleKey = PlannedModule | "org" | "audit" | "admin";
+export type ModuleKey = PlannedModule | "duty" | "plans" | "org" | "audit" | "admin";
 
 export interface MenuEntry {
   key: ModuleKey;
   path: string;
   icon: ReactNode;
-  children?: { key: "users" | "tokens"; path: string }[];
+  /** Shown only with this server permission (GET /api/me → permissions). */
+  permission?: string;
+  children?: { key: "users" | "tokens"; path: string; permission?: string }[];
 }
 
 /** The left menu, in the order of the duty officer's day: desk first, administration last. */
@@ -33,13 +35,13 @@ export const MENU: MenuEntry[] = [
   { key: "risks", path: "/risks", icon: <FileSearchOutlined /> },
   { key: "plans", path: "/plans", icon: <BookOutlined /> },
   { key: "org", path: "/org", icon: <ApartmentOutlined /> },
-  { key: "audit", path: "/audit", icon: <AuditOutlined /> },
+  { key: "audit", path: "/audit", icon: <AuditOutlined />, permission: "audit.read" },
   {
     key: "admin",
     path: "/admin",
     icon: <SettingOutlined />,
     children: [
-      { key: "users", path: "/admin/users" },
+      { key: "users", path: "/admin/users", permission: "user.list" },
       { key: "tokens", path: "/admin/tokens" },
     ],
   },

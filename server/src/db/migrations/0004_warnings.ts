@@ -174,7 +174,9 @@ async function createSpatialIndex(db: Kysely<any>): Promise<void> {
   if (!isSqlite) {
     return;
   }
-  await sql`create virtual table warning_subscriber_rtree using rtree(id, min_x, max_x, min_y, max_y)`.execute(db);
+  await sql`create virtual table warning_subscriber_rtree using rtree(id, min_x, max_x, min_y, max_y)`.execute(
+    db,
+  );
   await sql`create trigger warning_subscribers_rtree_insert after insert on warning_subscribers
     when new.lon is not null and new.lat is not null
     begin

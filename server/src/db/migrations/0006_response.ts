@@ -172,6 +172,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("id", "varchar(36)", (c) => c.primaryKey())
     .addColumn("incident_id", "varchar(36)", (c) => c.notNull().references("incidents.id"))
     .addColumn("post_id", "varchar(36)")
+    // Board order: 1, 2, 3 … per incident (checklist items keep the plan's numbering order).
+    .addColumn("seq", "integer", (c) => c.notNull())
     .addColumn("title", "text", (c) => c.notNull())
     .addColumn("detail", "text")
     .addColumn("group_id", "varchar(36)")
@@ -191,10 +193,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex("response_tasks_incident")
     .on("response_tasks")
-    .columns(["incident_id", "created_at"])
+    .columns(["incident_id", "seq"])
     .execute();
   // The overdue sweep reads open tasks by due time.
-  await db.schema.createIndex("response_tasks_due").on("response_tasks").columns(["status", "due_at"]).execute();
+  await db.schema
+    .createIndex("response_tasks_due")
+    .on("response_tasks")
+    .columns(["status", "due_at"])
+    .execute();
 
   await db.schema
     .createTable("response_assessments")

@@ -11,6 +11,3 @@ export function hashPassword(password: string): Promise<string> {
 export function verifyPassword(stored: string, password: string): Promise<boolean> {
   return verify(stored, password).catch(() => false);
 }
-
-/** Passwords must be at least this long; the same constant checks the web form. */
-export const MIN_PASSWORD_LENGTH = 8;

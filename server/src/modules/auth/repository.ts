@@ -32,9 +32,19 @@ export function findApiToken(db: Db, id: string) {
 export function listApiTokens(db: Db, userId: string | undefined) {
   return db
     .selectFrom("api_tokens")
-    .select(["id", "user_id", "name", "scopes", "created_at", "last_used_at", "revoked_at"])
-    .$if(userId !== undefined, (q) => q.where("user_id", "=", userId ?? ""))
-    .orderBy("created_at", "desc")
+    .innerJoin("users", "users.id", "api_tokens.user_id")
+    .select([
+      "api_tokens.id",
+      "api_tokens.user_id",
+      "users.display_name",
+      "api_tokens.name",
+      "api_tokens.scopes",
+      "api_tokens.created_at",
+      "api_tokens.last_used_at",
+      "api_tokens.revoked_at",
+    ])
+    .$if(userId !== undefined, (q) => q.where("api_tokens.user_id", "=", userId ?? ""))
+    .orderBy("api_tokens.created_at", "desc")
     .execute();
 }
 

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
+import { globalPermissions } from "../../authz/permissions.js";
 import type { AppContext } from "../../context.js";
 import { principalOf } from "../../http/command.js";
 import { login, logout } from "./service.js";
@@ -37,7 +38,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ user: MeView, csrfToken: Type.String() }) },
+        response: {
+          200: Type.Object({
+            user: MeView,
+            csrfToken: Type.String(),
+            permissions: Type.Array(Type.String()),
+          }),
+        },
       },
     },
     async (req, reply) => {
@@ -49,7 +56,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
         secure: req.protocol === "https",
         expires: new Date(result.expiresAt.getTime() + 30 * 24 * 3600_000),
       });
-      return { user: result.principal.user, csrfToken: result.principal.csrfToken ?? "" };
+      const { user, csrfToken } = result.principal;
+      return { user, csrfToken: csrfToken ?? "", permissions: globalPermissions(user) };
     },
   );
 
@@ -65,12 +73,20 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       schema: {
         tags: ["auth"],
         summary: "当前用户（含 CSRF 令牌，页面刷新后用）",
-        response: { 200: Type.Object({ user: MeView, csrfToken: Type.Union([Type.String(), Type.Null()]) }) },
+        response: {
+          200: Type.Object({
+            user: MeView,
+            csrfToken: Type.Union([Type.String(), Type.Null()]),
+            permissions: Type.Array(Type.String(), {
+              description: "全局权限，如 user.list、audit.read；菜单据此显示",
+            }),
+          }),
+        },
       },
     },
     async (req) => {
       const p = principalOf(req);
-      return { user: p.user, csrfToken: p.csrfToken ?? null };
+      return { user: p.user, csrfToken: p.csrfToken ?? null, permissions: globalPermissions(p.user) };
     },
   );
 }

@@ -5,13 +5,7 @@ import { rateLimited, unauthorized } from "../../errors.js";
 import { runCommand } from "../../http/command.js";
 import { findUserById, findUserByUsername, toSessionUser, userQuery } from "../users/repository.js";
 import { hashPassword, verifyPassword } from "./password.js";
-import {
-  deleteSession,
-  findApiToken,
-  insertSession,
-  markTokenUsed,
-  touchSession,
-} from "./repository.js";
+import { deleteSession, findApiToken, insertSession, markTokenUsed, touchSession } from "./repository.js";
 import { API_TOKEN_PREFIX, newSecret, sha256 } from "./tokens.js";
 
 const MINUTE = 60_000;

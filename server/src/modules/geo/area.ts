@@ -30,7 +30,8 @@ const validPosition = (p: number[]): boolean =>
   Math.abs(p[0] ?? 0) <= 180 &&
   Math.abs(p[1] ?? 0) <= 90;
 
-const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((n) => typeof n === "number");
+const isNumberArray = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.every((n) => typeof n === "number");
 
 /**
  * Structural check of GeoJSON features before any geometry: Polygon coordinates are number[][][],
@@ -44,11 +45,17 @@ export function parseShapes(
   const errors: FieldError[] = [];
   features.forEach((raw, i) => {
     const at = `${prefix}.${i}`;
-    const f = raw as { geometry?: { type?: string; coordinates?: unknown }; properties?: { radiusKm?: unknown } | null };
+    const f = raw as {
+      geometry?: { type?: string; coordinates?: unknown };
+      properties?: { radiusKm?: unknown } | null;
+    };
     const type = f.geometry?.type;
     const coords = f.geometry?.coordinates;
     if (type === "Polygon") {
-      if (!Array.isArray(coords) || !coords.every((ring) => Array.isArray(ring) && ring.every(isNumberArray))) {
+      if (
+        !Array.isArray(coords) ||
+        !coords.every((ring) => Array.isArray(ring) && ring.every(isNumberArray))
+      ) {
         errors.push({ path: `${at}.geometry.coordinates`, message: "多边形坐标应为 [[[经度, 纬度], …]]" });
         return;
       }
@@ -67,7 +74,10 @@ export function parseShapes(
       shapes.push(raw as CircleShape);
       return;
     }
-    errors.push({ path: `${at}.geometry.type`, message: "只支持 Polygon（多边形）和 Point + radiusKm（圆形）" });
+    errors.push({
+      path: `${at}.geometry.type`,
+      message: "只支持 Polygon（多边形）和 Point + radiusKm（圆形）",
+    });
   });
   return { shapes, errors };
 }
@@ -132,7 +142,9 @@ function checkCircle(shape: CircleShape, at: string, outline: DistrictOutline): 
     return [{ path: `${at}.geometry.coordinates`, message: `圆心不在${outline.name}辖区内` }];
   }
   if (!booleanWithin(circleAsPolygon(shape), outline.tolerant())) {
-    return [{ path: `${at}.properties.radiusKm`, message: `圆形区域超出${outline.name}辖区范围，请缩小半径` }];
+    return [
+      { path: `${at}.properties.radiusKm`, message: `圆形区域超出${outline.name}辖区范围，请缩小半径` },
+    ];
   }
   return [];
 }
@@ -143,7 +155,11 @@ export function circleAsPolygon(shape: CircleShape): Feature<Polygon> {
 }
 
 /** Every problem of the drawn shapes, each naming its field (`area.features.2.geometry.coordinates`). */
-export function validateShapes(shapes: AreaShape[], outline: DistrictOutline, prefix = "area.features"): FieldError[] {
+export function validateShapes(
+  shapes: AreaShape[],
+  outline: DistrictOutline,
+  prefix = "area.features",
+): FieldError[] {
   if (shapes.length > MAX_AREA_SHAPES) {
     return [{ path: prefix, message: `最多 ${MAX_AREA_SHAPES} 个图形` }];
   }

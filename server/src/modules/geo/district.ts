@@ -98,7 +98,10 @@ function closeRing(ring: Position[]): Position[] {
 }
 
 function readCollection(file: string): { encoded: boolean; features: RawFeature[] } {
-  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { UTF8Encoding?: boolean; features: RawFeature[] };
+  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    UTF8Encoding?: boolean;
+    features: RawFeature[];
+  };
   return { encoded: parsed.UTF8Encoding === true, features: parsed.features };
 }
 

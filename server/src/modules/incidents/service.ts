@@ -257,8 +257,10 @@ async function applyDeadlines(
   trigger: ReconcileTrigger,
   timeline: Timeline,
 ): Promise<void> {
-  const existing = await deadlinesOf(scope.trx, [row.id]);
-  const { lastAt } = await reportCount(scope.trx, row.id);
+  // A new incident has no rows and no reports yet: skip the two reads on the hot intake path.
+  const fresh = trigger === "registration";
+  const existing = fresh ? [] : await deadlinesOf(scope.trx, [row.id]);
+  const { lastAt } = fresh ? { lastAt: null } : await reportCount(scope.trx, row.id);
   const plan = reconcileDeadlines(
     ctx.plan.profile,
     stateOf(row, lastAt),

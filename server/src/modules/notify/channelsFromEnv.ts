@@ -23,7 +23,10 @@ export function channelsFromEnv(env: NodeJS.ProcessEnv = process.env): [string, 
   if (env.FENGHUO_SMTP_URL) {
     out.push([
       "email",
-      emailAdapter({ smtpUrl: env.FENGHUO_SMTP_URL, from: env.FENGHUO_MAIL_FROM ?? "烽火预警 <noreply@fenghuo.local>" }),
+      emailAdapter({
+        smtpUrl: env.FENGHUO_SMTP_URL,
+        from: env.FENGHUO_MAIL_FROM ?? "烽火预警 <noreply@fenghuo.local>",
+      }),
     ]);
   }
   return out;

@@ -138,7 +138,7 @@ describe("import", () => {
     const res = await fetch(`${server.url}/api/teams/import?wait=true&fileName=b.csv`, {
       method: "POST",
       headers: { "content-type": "text/csv", cookie: office.cookie ?? "", "x-csrf-token": office.csrfToken ?? "" },
-      body: encodeGb18030(csv.replace("CSV-1", "CSV-2")),
+      body: new Uint8Array(encodeGb18030(csv.replace("CSV-1", "CSV-2"))),
     });
     expect(await res.json()).toMatchObject({ state: "done", created: 1 });
     const found = await office.get<{ items: { name: string }[] }>("/api/teams?q=CSV-2");

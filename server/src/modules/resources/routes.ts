@@ -21,7 +21,7 @@ import {
   unitNameMap,
 } from "./importer.js";
 import { isAnyParty, isOfficeUser, type OwnedResource, partyLabels } from "./policy.js";
-import { REGISTRIES, REGISTRY_NAMES, type RegistryDef, STOCK_SHEET, writableFields } from "./registries.js";
+import { type FieldDef, REGISTRIES, REGISTRY_NAMES, type RegistryDef, STOCK_SHEET, writableFields } from "./registries.js";
 import * as repo from "./repository.js";
 import {
   CreateDispatchBody,
@@ -755,8 +755,85 @@ function registerShelters(r: R, ctx: AppContext) {
   );
 }
 
+/** A field as the web app renders it: label, widget type, whether required, allowed values. */
+function describeField(f: FieldDef) {
+  const t = f.type;
+  const options =
+    t.t === "enum" || (t.t === "list" && t.labels)
+      ? Object.entries(t.labels ?? {}).map(([value, label]) => ({ value, label }))
+      : null;
+  return {
+    key: f.key,
+    label: f.label,
+    type: t.t,
+    required: f.required === true,
+    system: f.system === true,
+    filter: f.filter === true,
+    options,
+    min: t.t === "int" || t.t === "number" ? t.min : null,
+    max: t.t === "int" || t.t === "number" ? (t.max ?? null) : t.t === "text" ? t.max : null,
+    help: f.help ?? null,
+  };
+}
+
+const FieldDescription = Type.Object({
+  key: Type.String(),
+  label: Type.String(),
+  type: Type.String(),
+  required: Type.Boolean(),
+  system: Type.Boolean(),
+  filter: Type.Boolean(),
+  options: Type.Union([Type.Array(Type.Object({ value: Type.String(), label: Type.String() })), Type.Null()]),
+  min: Type.Union([Type.Number(), Type.Null()]),
+  max: Type.Union([Type.Number(), Type.Null()]),
+  help: Type.Union([Type.String(), Type.Null()]),
+});
+
 function registerMap(r: R, ctx: AppContext) {
   const tags = ["resources"];
+
+  r.get(
+    "/api/resources/registries",
+    {
+      schema: {
+        tags,
+        summary: "各类资源台账的字段说明（表单、筛选、导入模板由此生成）",
+        response: {
+          200: Type.Object({
+            registries: Type.Array(
+              Type.Object({
+                name: Type.String(),
+                label: Type.String(),
+                owned: Type.Boolean(),
+                geoKind: Type.Union([Type.String(), Type.Null()]),
+                tagField: Type.Union([Type.String(), Type.Null()]),
+                fields: Type.Array(FieldDescription),
+              }),
+            ),
+            stock: Type.Array(FieldDescription),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      principalOf(req);
+      return {
+        registries: REGISTRY_NAMES.map((name) => {
+          const def = REGISTRIES[name];
+          const tagColumn = def.geo?.tags;
+          return {
+            name,
+            label: def.label,
+            owned: def.owned,
+            geoKind: def.geo?.kind ?? null,
+            tagField: def.fields.find((f) => f.column === tagColumn)?.key ?? null,
+            fields: def.fields.map(describeField),
+          };
+        }),
+        stock: STOCK_SHEET.map(describeField),
+      };
+    },
+  );
 
   r.get(
     "/api/resources/nearest",

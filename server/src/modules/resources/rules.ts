@@ -70,7 +70,7 @@ export type NearestStep<T> = { done: true; result: Ranked<T>[] } | { done: false
  * One round of the expanding-box nearest-K search. A box of half-width r contains every point
  * within r, so once K candidates are known and the K-th is within r, nothing outside can be closer:
  * the answer is exact. Otherwise search again with the K-th distance (which then must hold K
- * points) or, with too few candidates, a box four times as wide. `exhaustive` means the box covered
+ * points) or, with too few candidates, a box twice as wide. `exhaustive` means the box covered
  * everything (no more to find).
  */
 export function nearestStep<T extends LatLng>(
@@ -91,7 +91,7 @@ export function nearestStep<T extends LatLng>(
   if (kth !== undefined) {
     return { done: false, nextRadiusM: kth.distanceM * 1.000001 + 1 };
   }
-  return { done: false, nextRadiusM: radiusM * 4 };
+  return { done: false, nextRadiusM: radiusM * 2 };
 }
 
 export type DistrictOutline = Feature<Polygon | MultiPolygon>;

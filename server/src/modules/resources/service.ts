@@ -1116,7 +1116,8 @@ export function presentPoint(g: repo.GeoRow) {
   };
 }
 
-const FIRST_RADIUS_M = 1_000;
+/** Small first box: in a dense district the 10 nearest are usually within a few hundred metres. */
+const FIRST_RADIUS_M = 250;
 const MAX_RADIUS_M = 200_000;
 
 /**

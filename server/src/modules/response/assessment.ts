@@ -22,7 +22,7 @@ import {
 import PDFDocument from "pdfkit";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
 import { CHECKIN_KIND_LABELS } from "./labels.js";
-import { beijingTime, type Briefing, briefing, type SituationData } from "./rules.js";
+import { type Briefing, beijingTime, briefing, type SituationData } from "./rules.js";
 import type { WorkspaceView } from "./schema.js";
 import { statusLabel } from "./service.js";
 
@@ -153,7 +153,9 @@ export function assessmentBlocks(
       widths: [18, 34, 14, 34],
       rows: post.groups.map((g) => [
         g.name,
-        [...new Set(g.lead.flatMap((x) => (x.units.length > 0 ? x.units.map((u) => u.name) : [x.label])))].join("、"),
+        [
+          ...new Set(g.lead.flatMap((x) => (x.units.length > 0 ? x.units.map((u) => u.name) : [x.label]))),
+        ].join("、"),
         g.leaderName ?? "—",
         g.members.map((m) => m.name).join("、") || "—",
       ]),
@@ -163,7 +165,13 @@ export function assessmentBlocks(
         kind: "table",
         headers: ["交接时间", "职位", "交出", "接任", "说明"],
         widths: [20, 14, 18, 18, 30],
-        rows: post.handovers.map((h) => [t(h.at), h.roleId, h.fromName ?? "—", h.toName, h.note ?? ""]),
+        rows: post.handovers.map((h) => [
+          t(h.at),
+          profile.response.commandPost.roles.find((x) => x.id === h.roleId)?.name ?? h.roleId,
+          h.fromName ?? "—",
+          h.toName,
+          h.note ?? "",
+        ]),
       });
     }
   } else {
@@ -287,13 +295,17 @@ function cell(text: string, width: number, header: boolean): TableCell {
     width: { size: width, type: WidthType.PERCENTAGE },
     ...(header ? { shading: { fill: "E7ECF3" } } : {}),
     children: text.split("\n").map(
-      (line) => new Paragraph({ children: [run(line, { size: 20, bold: header })], spacing: { before: 40, after: 40 } }),
+      (line) =>
+        new Paragraph({
+          children: [run(line, { size: 20, bold: header })],
+          spacing: { before: 40, after: 40 },
+        }),
     ),
   });
 }
 
 export async function assessmentDocx(blocks: Block[], title: string): Promise<Buffer> {
-  const children = blocks.map((b) => {
+  const children = blocks.map((b): Paragraph | Table => {
     switch (b.kind) {
       case "title":
         return new Paragraph({
@@ -323,19 +335,23 @@ export async function assessmentDocx(blocks: Block[], title: string): Promise<Bu
       case "p":
         return new Paragraph({
           spacing: { after: 80 },
-          children: b.text.split("\n").flatMap((line, n) => (n === 0 ? [run(line)] : [new TextRun({ break: 1 }), run(line)])),
-        });
-      case "table":
-        return new Table({
-          width: { size: 100, type: WidthType.PERCENTAGE },
-          rows: [
-            new TableRow({ tableHeader: true, children: b.headers.map((h, n) => cell(h, b.widths[n] ?? 10, true)) }),
-            ...(b.rows.length > 0 ? b.rows : [b.headers.map((_, n) => (n === 0 ? "（无）" : ""))]).map(
-              (row) => new TableRow({ children: row.map((c, n) => cell(c, b.widths[n] ?? 10, false)) }),
-            ),
-          ],
+          children: b.text
+            .split("\n")
+            .flatMap((line, n) => (n === 0 ? [run(line)] : [new TextRun({ break: 1 }), run(line)])),
         });
     }
+    return new Table({
+      width: { size: 100, type: WidthType.PERCENTAGE },
+      rows: [
+        new TableRow({
+          tableHeader: true,
+          children: b.headers.map((h, n) => cell(h, b.widths[n] ?? 10, true)),
+        }),
+        ...(b.rows.length > 0 ? b.rows : [b.headers.map((_, n) => (n === 0 ? "（无）" : ""))]).map(
+          (row) => new TableRow({ children: row.map((c, n) => cell(c, b.widths[n] ?? 10, false)) }),
+        ),
+      ],
+    });
   });
   const doc = new Document({
     creator: "烽火 应急指挥平台",
@@ -350,14 +366,21 @@ export async function assessmentDocx(blocks: Block[], title: string): Promise<Bu
 // ---------------------------------------------------------------------------------------------
 
 /** The CJK font embedded in the PDF (fonts-noto-cjk, installed by scripts/ensure-system.sh). */
-export const PDF_FONT_FILE = process.env.FENGHUO_PDF_FONT ?? "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+export const PDF_FONT_FILE =
+  process.env.FENGHUO_PDF_FONT ?? "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 export const PDF_FONT_NAME = "NotoSansCJKsc-Regular";
 
 export function assessmentPdf(blocks: Block[], title: string): Promise<Buffer> {
   if (!fs.existsSync(PDF_FONT_FILE)) {
-    throw new Error(`PDF 中文字体不存在：${PDF_FONT_FILE}（请运行 scripts/ensure-system.sh 安装 fonts-noto-cjk）`);
+    throw new Error(
+      `PDF 中文字体不存在：${PDF_FONT_FILE}（请运行 scripts/ensure-system.sh 安装 fonts-noto-cjk）`,
+    );
   }
-  const doc = new PDFDocument({ size: "A4", margin: 50, info: { Title: title, Creator: "烽火 应急指挥平台" } });
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: 50,
+    info: { Title: title, Creator: "烽火 应急指挥平台" },
+  });
   doc.registerFont("cjk", PDF_FONT_FILE, PDF_FONT_NAME);
   doc.font("cjk");
   const chunks: Buffer[] = [];
@@ -406,7 +429,9 @@ export function assessmentPdf(blocks: Block[], title: string): Promise<Buffer> {
         const cols = b.widths.map((w) => (w / 100) * width);
         const pad = 3;
         const drawRow = (cells: string[], header: boolean) => {
-          const heights = cells.map((c, n) => doc.heightOfString(c || " ", { width: (cols[n] ?? 40) - pad * 2 }));
+          const heights = cells.map((c, n) =>
+            doc.heightOfString(c || " ", { width: (cols[n] ?? 40) - pad * 2 }),
+          );
           const h = Math.max(...heights) + pad * 2;
           if (doc.y + h > bottom()) {
             doc.addPage();

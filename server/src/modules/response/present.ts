@@ -71,7 +71,8 @@ export function presentTask(t: ResponseTaskTable, groups: CommandGroupTable[], n
     assignee: t.assignee_label,
     dueAt: t.due_at,
     status: t.status,
-    overdue: t.overdue_at !== null ? t.status === "pending" || t.status === "in_progress" : isTaskOverdue(t, now),
+    overdue:
+      t.overdue_at !== null ? t.status === "pending" || t.status === "in_progress" : isTaskOverdue(t, now),
     overdueAt: t.overdue_at,
     measureRef: t.measure_ref,
     notes: parse<TaskView["notes"]>(t.notes),
@@ -184,7 +185,9 @@ async function presentPost(ctx: AppContext, db: Db, l: Loaded, name: Namer): Pro
       roles: roles.map((r) => ({ name: r.name, holderName: r.holderName })),
       groups: groups.map((g) => ({
         name: g.name,
-        leadNames: [...new Set(g.lead.flatMap((x) => (x.units.length > 0 ? x.units.map((u) => u.name) : [x.label])))],
+        leadNames: [
+          ...new Set(g.lead.flatMap((x) => (x.units.length > 0 ? x.units.map((u) => u.name) : [x.label]))),
+        ],
         memberNames: g.members.map((m) => (m.unitId ? label(m.unitId) : m.name)),
       })),
     }),
@@ -204,14 +207,25 @@ function actionsFor(ctx: AppContext, l: Loaded, user: SessionUser, pendingAssess
   }
   if (r?.state === "active" && l.level) {
     const current = l.level;
-    if (levels.some((lv) => lv.rank > current.rank && fillsAny(plan, user, activators(profile, lv, l.case), l.case))) {
+    if (
+      levels.some(
+        (lv) => lv.rank > current.rank && fillsAny(plan, user, activators(profile, lv, l.case), l.case),
+      )
+    ) {
       out.push("upgrade");
     }
-    if (levels.some((lv) => lv.rank < current.rank) && fillsAny(plan, user, activators(profile, current, l.case), l.case)) {
+    if (
+      levels.some((lv) => lv.rank < current.rank) &&
+      fillsAny(plan, user, activators(profile, current, l.case), l.case)
+    ) {
       out.push("downgrade");
     }
   }
-  if (open && decisionApplies(profile, l.incident.level, l.level) && fillsAny(plan, user, decisionApprovers(profile), l.case)) {
+  if (
+    open &&
+    decisionApplies(profile, l.incident.level, l.level) &&
+    fillsAny(plan, user, decisionApprovers(profile), l.case)
+  ) {
     out.push("decide");
   }
   if (
@@ -256,8 +270,8 @@ export async function buildWorkspace(
   const now = ctx.clock.now();
   const l = await loadCase(ctx, db, incidentId);
   const i = l.incident;
-  const [changes, decisions, tasks, assessments, deadlines, events, reports, dispatches, warnings] = await Promise.all(
-    [
+  const [changes, decisions, tasks, assessments, deadlines, events, reports, dispatches, warnings] =
+    await Promise.all([
       levelChangesOf(db, i.id),
       decisionsOf(db, i.id),
       tasksOf(db, i.id),
@@ -267,8 +281,7 @@ export async function buildWorkspace(
       reportsOf(db, [i.id]),
       dispatchesOfIncident(db, ctx.dialect, i.id),
       warningsForSubtype(db, ctx.dialect, i.subtype_id),
-    ],
-  );
+    ]);
   const name = await unitNamer(ctx, db, [i.street_code, i.division_code, l.response?.activating_unit_id]);
   const categoryName = profile.taxonomy.categories.find((c) => c.id === i.category_id)?.name ?? i.category_id;
   const level = l.level;
@@ -276,7 +289,8 @@ export async function buildWorkspace(
     id === null ? null : (profile.response.levels.find((x) => x.id === id)?.name ?? id);
   const end = endRule(profile, i.level, level);
   const expected = profile.response.levels.find((x) => x.grades.includes(i.level));
-  const place = [i.street_code ? name(i.street_code) : null, i.address].filter((x) => x).join(" ") || "事发地点待核实";
+  const place =
+    [i.street_code ? name(i.street_code) : null, i.address].filter((x) => x).join(" ") || "事发地点待核实";
   const pendingAssessments = assessments.filter((a) => a.state !== "submitted").length;
   return {
     incident: {
@@ -370,7 +384,13 @@ export async function buildWorkspace(
       })),
       now,
     ).map((t) => ({ ...t, verdictLabel: VERDICT_LABELS[t.verdict] })),
-    timeline: events.map((e) => ({ id: e.id, at: e.at, type: e.type, summary: e.summary, actorName: e.actor_name })),
+    timeline: events.map((e) => ({
+      id: e.id,
+      at: e.at,
+      type: e.type,
+      summary: e.summary,
+      actorName: e.actor_name,
+    })),
     reports: reports
       .filter((r) => r.incident_id === i.id)
       .map((r) => ({ id: r.id, seq: Number(r.seq), kind: r.kind, filedAt: r.filed_at })),
@@ -449,7 +469,9 @@ export async function situationData(
     postName: w.post?.name ?? null,
     postAddress: w.post?.address ?? null,
     tasksDone: w.tasks.filter((t) => t.status === "done").map((t) => t.title),
-    tasksOpen: w.tasks.filter((t) => t.status === "pending" || t.status === "in_progress").map((t) => t.title),
+    tasksOpen: w.tasks
+      .filter((t) => t.status === "pending" || t.status === "in_progress")
+      .map((t) => t.title),
     overdueTasks: w.tasks.filter((t) => t.overdue).length,
     checkins: (w.post?.checkins ?? []).map((c) => ({ kind: c.kind, name: c.name, quantity: c.quantity })),
     cordons: (w.post?.cordons ?? []).map((c) => c.name),

@@ -228,9 +228,18 @@ export function tasksOf(db: Db, incidentId: string): Promise<ResponseTaskTable[]
     .selectFrom("response_tasks")
     .selectAll()
     .where("incident_id", "=", incidentId)
-    .orderBy("created_at")
-    .orderBy("id")
+    .orderBy("seq")
     .execute();
+}
+
+/** The next board number of an incident's tasks. */
+export async function nextTaskSeq(db: Db, incidentId: string): Promise<number> {
+  const row = await db
+    .selectFrom("response_tasks")
+    .select((eb) => eb.fn.max("seq").as("m"))
+    .where("incident_id", "=", incidentId)
+    .executeTakeFirst();
+  return Number(row?.m ?? 0) + 1;
 }
 
 export function findTask(db: Db, id: string): Promise<ResponseTaskTable | undefined> {
@@ -342,9 +351,9 @@ export async function tableExists(db: Db, dialect: Dialect, name: string): Promi
     const r = await sql<{ t: string | null }>`select to_regclass(${name})::text as t`.execute(db);
     return r.rows[0]?.t !== null && r.rows[0]?.t !== undefined;
   }
-  const r = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = ${name}`.execute(
-    db,
-  );
+  const r = await sql<{
+    name: string;
+  }>`select name from sqlite_master where type = 'table' and name = ${name}`.execute(db);
   return r.rows.length > 0;
 }
 
@@ -424,7 +433,11 @@ export function usersWithRolesOrUnits(db: Db, roles: string[], unitIds: string[]
 
 /** One dispatch of the resources module (call only after tableExists says res_dispatches is there). */
 export function findDispatch(db: Db, id: string) {
-  return db.selectFrom("res_dispatches").select(["id", "incident_id"]).where("id", "=", id).executeTakeFirst();
+  return db
+    .selectFrom("res_dispatches")
+    .select(["id", "incident_id"])
+    .where("id", "=", id)
+    .executeTakeFirst();
 }
 
 /** Active users in any of the units (everyone a unit-wide notice reaches). */

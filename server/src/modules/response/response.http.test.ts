@@ -7,7 +7,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiClient, type Problem, startTestServer, type TestServer } from "../../../../tests/support/server.js";
+import {
+  type ApiClient,
+  type Problem,
+  startTestServer,
+  type TestServer,
+} from "../../../../tests/support/server.js";
 import { ManualClock } from "../../clock.js";
 import { configureResponse } from "./settings.js";
 import { docxTableRows, docxText, download, type PostView, type TaskView, workspace } from "./support.js";
@@ -79,7 +84,10 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     incidentId = res.body.id;
     clock.set(at(8));
-    const initial = await duty.post(`/api/incidents/${incidentId}/reports`, { kind: "initial", fields: fields() });
+    const initial = await duty.post(`/api/incidents/${incidentId}/reports`, {
+      kind: "initial",
+      fields: fields(),
+    });
     expect(initial.status, JSON.stringify(initial.body)).toBe(201);
     const w = await workspace(duty, incidentId);
     expect(w.response).toBeNull();
@@ -90,17 +98,23 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
   it("refuses Ⅱ级 for a 较大 event without a reason, and Ⅰ级 by the lead department: nothing written", async () => {
     clock.set(at(12));
     const before = await counts(incidentId);
-    const noReason = await director.post<Problem>(`/api/incidents/${incidentId}/response`, { level: "level_ii" });
+    const noReason = await director.post<Problem>(`/api/incidents/${incidentId}/response`, {
+      level: "level_ii",
+    });
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors?.[0]?.path).toBe("reason");
     expect(noReason.body.detail).toContain("000 §4.3.1");
     expect(noReason.body.detail).toContain("Ⅰ级指挥响应");
 
-    const unknown = await director.post<Problem>(`/api/incidents/${incidentId}/response`, { level: "level_x" });
+    const unknown = await director.post<Problem>(`/api/incidents/${incidentId}/response`, {
+      level: "level_x",
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors?.[0]?.path).toBe("level");
 
-    const wrong = await chengguan.post<Problem>(`/api/incidents/${incidentId}/response`, { level: "level_i" });
+    const wrong = await chengguan.post<Problem>(`/api/incidents/${incidentId}/response`, {
+      level: "level_i",
+    });
     expect(wrong.status).toBe(403);
     expect(wrong.body.needed).toEqual(["区应急委"]);
     expect(wrong.body.detail).toContain("000 §4.3.1");
@@ -111,18 +125,23 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
     clock.set(at(15));
     const w0 = await workspace(director, incidentId);
     expect(w0.allowedActions).toContain("activate");
-    const res = await director.post<{ response: { level: string; state: string; activatingUnit: { id: string } } }>(
-      `/api/incidents/${incidentId}/response`,
-      { level: "level_i" },
-    );
+    const res = await director.post<{
+      response: { level: string; state: string; activatingUnit: { id: string } };
+    }>(`/api/incidents/${incidentId}/response`, { level: "level_i" });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.response).toMatchObject({ level: "level_i", state: "active", activatingUnit: { id: "committee" } });
+    expect(res.body.response).toMatchObject({
+      level: "level_i",
+      state: "active",
+      activatingUnit: { id: "committee" },
+    });
     const again = await director.post<Problem>(`/api/incidents/${incidentId}/response`, { level: "level_i" });
     expect(again.status).toBe(409);
 
     const leader = await server.login("leader");
     const notes = await leader.get<{ items: { title: string }[] }>("/api/notifications");
-    expect(notes.body.items.map((n) => n.title)).toContain(`Ⅰ级指挥响应已启动：${(await workspace(duty, incidentId)).incident.number}`);
+    expect(notes.body.items.map((n) => n.title)).toContain(
+      `Ⅰ级指挥响应已启动：${(await workspace(duty, incidentId)).incident.number}`,
+    );
   });
 
   it("records a committee decision with its approver; the office may not approve it", async () => {
@@ -249,7 +268,17 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
     const open = await chengguan.post<Problem>(`/api/command-posts/${post.id}/cordons`, {
       kind: "safety",
       name: "安全封控线",
-      geometry: { type: "Polygon", coordinates: [[[116.45, 39.9], [116.46, 39.9], [116.46, 39.91], [116.45, 39.91]]] },
+      geometry: {
+        type: "Polygon",
+        coordinates: [
+          [
+            [116.45, 39.9],
+            [116.46, 39.9],
+            [116.46, 39.91],
+            [116.45, 39.91],
+          ],
+        ],
+      },
     });
     expect(open.status).toBe(400);
     expect(open.body.errors?.[0]?.path).toBe("geometry.coordinates.0");
@@ -260,8 +289,13 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
       note: "刘强赴医院协调伤员救治",
     });
     expect(handover.status, JSON.stringify(handover.body)).toBe(201);
-    expect(handover.body.roles.find((r) => r.roleId === "executive_commander")?.holderName).toBe("城管委 赵敏");
-    expect(handover.body.handovers[0]).toMatchObject({ fromName: "城管委负责人 刘强", toName: "城管委 赵敏" });
+    expect(handover.body.roles.find((r) => r.roleId === "executive_commander")?.holderName).toBe(
+      "城管委 赵敏",
+    );
+    expect(handover.body.handovers[0]).toMatchObject({
+      fromName: "城管委负责人 刘强",
+      toName: "城管委 赵敏",
+    });
   });
 
   it("makes the 15 tasks of the §4.6 checklist in one click; a task for a unit that does not exist is refused", async () => {
@@ -294,7 +328,11 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
     expect(assigned.body.assignee).toBe("治安交通组");
 
     // The police, lead of the group, reports the task done.
-    const police = await server.ctx.db.selectFrom("users").select("username").where("unit_id", "=", "dept-police").execute();
+    const police = await server.ctx.db
+      .selectFrom("users")
+      .select("username")
+      .where("unit_id", "=", "dept-police")
+      .execute();
     expect(police).toEqual([]); // no demo account in 公安朝阳分局: the post records it
     const done = await chengguan.patch<TaskView>(`/api/tasks/${assigned.body.id}`, {
       status: "done",
@@ -331,7 +369,10 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
     expect(draft.body.fields.trend).toContain("14 项任务已超过时限");
     const filed = await duty.post(`/api/incidents/${incidentId}/reports`, {
       kind: "continuing",
-      fields: { ...fields(), ...Object.fromEntries(Object.entries(draft.body.fields).filter(([, v]) => v !== "")) },
+      fields: {
+        ...fields(),
+        ...Object.fromEntries(Object.entries(draft.body.fields).filter(([, v]) => v !== "")),
+      },
     });
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
   });
@@ -350,11 +391,15 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
       });
     });
     await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
-    configureResponse(server.ctx, { notifyWebhookUrl: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/` });
+    configureResponse(server.ctx, {
+      notifyWebhookUrl: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`,
+    });
     try {
       const before = await counts(incidentId);
       for (const wrong of [office, chengguan]) {
-        const res = await wrong.post<Problem>(`/api/incidents/${incidentId}/response/end`, { summary: "处置基本完成" });
+        const res = await wrong.post<Problem>(`/api/incidents/${incidentId}/response/end`, {
+          summary: "处置基本完成",
+        });
         expect(res.status).toBe(403);
         expect(res.body.needed?.[0]).toContain("区应急委");
         expect(res.body.detail).toContain("000 §4.9");
@@ -370,7 +415,10 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
       expect(end.body.response).toMatchObject({ state: "ended", endedByName: "区应急委主任 吴刚" });
       expect(end.body.post.state).toBe("closed");
       expect((await director.post(`/api/incidents/${incidentId}/response/end`, {})).status).toBe(409);
-      expect((await chengguan.post(`/api/incidents/${incidentId}/tasks`, { title: "x", unitId: "dept-fire" })).status).toBe(409);
+      expect(
+        (await chengguan.post(`/api/incidents/${incidentId}/tasks`, { title: "x", unitId: "dept-fire" }))
+          .status,
+      ).toBe(409);
 
       // 000 §4.9: every participating unit is told — in the app and through the outbox.
       const jianwai = await server.login("jianwai");
@@ -378,7 +426,14 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
       expect(notes.body.items.some((n) => n.title.startsWith("应急结束："))).toBe(true);
       await server.ctx.scheduler.runOnce(server.ctx);
       expect(receiver).toEqual(
-        expect.arrayContaining(["committee", "dept-chengguan", "110105001", "dept-police", "dept-health", "dept-fire"]),
+        expect.arrayContaining([
+          "committee",
+          "dept-chengguan",
+          "110105001",
+          "dept-police",
+          "dept-health",
+          "dept-fire",
+        ]),
       );
       expect(new Set(receiver).size).toBe(receiver.length);
     } finally {
@@ -406,6 +461,7 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
     expect(edit.status, JSON.stringify(edit.body)).toBe(200);
     clock.set(new Date(new Date(at(300)).getTime() + 7 * 24 * 60 * MIN + MIN));
     expect((await server.ctx.scheduler.runOnce(server.ctx))["response-assessments"]).toBe(1);
+    chengguan = await server.login("chengguan"); // a week later: the idle session has expired
     expect((await workspace(chengguan, incidentId)).assessments[0]?.state).toBe("overdue");
   });
 
@@ -421,13 +477,33 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
       }
       return found;
     };
-    // 初报 ≤10 min after receipt, filed at +8 min: on time, 2 minutes early.
-    expect(row("初报").slice(4)).toEqual(["按时", "提前 2"]);
-    expect(row("初报")[2]).toBe("2026年3月4日 10时10分");
-    expect(row("初报")[3]).toBe("2026年3月4日 10时08分");
+    // 信息初报 ≤10 min after receipt (10:00), filed at 10:08: on time, 2 minutes early.
+    expect(row("信息初报").slice(2)).toEqual([
+      "2026年3月4日 10时10分",
+      "2026年3月4日 10时08分",
+      "按时",
+      "提前 2",
+    ]);
+    // 较大: 立即报告区应急办 — the office registered it, so it had the information at once (met at 10:00).
+    expect(row("立即报告区应急办").slice(2)).toEqual([
+      "2026年3月4日 10时00分",
+      "2026年3月4日 10时00分",
+      "按时",
+      "提前 0",
+    ]);
+    // …but its notice to 宣传部、网信办 and the district leaders went with the initial report: 8 minutes late.
+    expect(row("区应急办通报宣传、网信及相关职能部门并报相关区领导").slice(4)).toEqual(["迟报", "8"]);
     // 详细信息 ≤2 h after occurrence (09:52), filed 12:07: 15 minutes late.
-    const detailed = rows.find((r) => r[1]?.includes("详细"));
-    expect(detailed?.slice(2)).toEqual(["2026年3月4日 11时52分", "2026年3月4日 12时07分", "迟报", "15"]);
+    expect(row("详细信息报送").slice(2)).toEqual([
+      "2026年3月4日 11时52分",
+      "2026年3月4日 12时07分",
+      "迟报",
+      "15",
+    ]);
+    const timelinessRows = rows.filter((r) => /^\d+$/.test(r[0] ?? "") && r.length === 6);
+    const workspaceRows = (await workspace(chengguan, incidentId)).timeliness;
+    expect(timelinessRows.map((r) => r[1])).toEqual(workspaceRows.map((x) => x.name));
+    expect(timelinessRows.map((r) => r[4])).toEqual(workspaceRows.map((x) => x.verdictLabel));
 
     const text = docxText(docx.body);
     for (const heading of [
@@ -458,9 +534,15 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
 
   it("audited every change in the hash chain", async () => {
     const actions = (
-      await server.ctx.db.selectFrom("audit_log").select("action").where("action", "like", "response.%").execute()
+      await server.ctx.db
+        .selectFrom("audit_log")
+        .select("action")
+        .where("action", "like", "response.%")
+        .execute()
     ).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(["response.activate", "response.decision", "response.end"]));
+    expect(actions).toEqual(
+      expect.arrayContaining(["response.activate", "response.decision", "response.end"]),
+    );
     const verify = await (await server.login("admin")).get<{ ok: boolean }>("/api/audit/verify");
     expect(verify.body.ok).toBe(true);
   });

@@ -61,7 +61,10 @@ const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 function attachment(reply: FastifyReply, type: string, ascii: string, name: string) {
   reply
     .type(type)
-    .header("content-disposition", `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    .header(
+      "content-disposition",
+      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
 }
 
 /** Emergency response and on-site command (issue 7). */
@@ -178,7 +181,9 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: AppContext): v
       },
       async (req) => {
         const user = principalOf(req).user;
-        await runCommand(ctx, req, (scope) => changeResponseLevel(ctx, scope, req.params.id, kind, req.body, user));
+        await runCommand(ctx, req, (scope) =>
+          changeResponseLevel(ctx, scope, req.params.id, kind, req.body, user),
+        );
         return workspace(req.params.id, user);
       },
     );
@@ -215,7 +220,9 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (req, reply) => {
       const user = principalOf(req).user;
-      const id = await runCommand(ctx, req, (scope) => recordDecision(ctx, scope, req.params.id, req.body, user));
+      const id = await runCommand(ctx, req, (scope) =>
+        recordDecision(ctx, scope, req.params.id, req.body, user),
+      );
       const row = (await decisionsOf(ctx.db, req.params.id)).find((d) => d.id === id);
       if (!row) {
         throw notFound(`决策 ${id}`);
@@ -375,7 +382,9 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (req, reply) => {
       const user = principalOf(req).user;
-      const ids = await runCommand(ctx, req, (scope) => tasksFromChecklist(ctx, scope, req.params.id, req.body, user));
+      const ids = await runCommand(ctx, req, (scope) =>
+        tasksFromChecklist(ctx, scope, req.params.id, req.body, user),
+      );
       const l = await loadCase(ctx, ctx.db, req.params.id);
       const now = ctx.clock.now();
       reply.status(201);
@@ -494,7 +503,12 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: AppContext): v
     async (req, reply) => {
       const { incident, blocks, title } = await assessment(req.params.id, principalOf(req).user);
       const buffer = await assessmentPdf(blocks, title);
-      attachment(reply, "application/pdf", `${incident.number}-assessment.pdf`, `${incident.number}-${title}.pdf`);
+      attachment(
+        reply,
+        "application/pdf",
+        `${incident.number}-assessment.pdf`,
+        `${incident.number}-${title}.pdf`,
+      );
       return buffer;
     },
   );

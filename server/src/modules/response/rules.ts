@@ -125,7 +125,12 @@ export function fillsAny(plan: PlanData, user: SessionUser, parties: readonly Pa
 }
 
 /** What a 403 says a party is: its label, else its role and scope; with the units it resolves to. */
-export function partyLabel(plan: PlanData, party: Party, c?: ResponseCase, unitName?: (id: string) => string) {
+export function partyLabel(
+  plan: PlanData,
+  party: Party,
+  c?: ResponseCase,
+  unitName?: (id: string) => string,
+) {
   const base =
     party.label ??
     ([party.unit, party.scope, party.role ? ROLE_LABELS[party.role] : undefined]
@@ -433,7 +438,10 @@ export function postRoleErrors(
     }
   });
   if (chief && !roles.some((r) => r.roleId === chief.id)) {
-    errors.push({ path, message: `现场指挥部实行${chief.name}负责制，须指定${chief.name}（${chief.source}）` });
+    errors.push({
+      path,
+      message: `现场指挥部实行${chief.name}负责制，须指定${chief.name}（${chief.source}）`,
+    });
   }
   return errors;
 }
@@ -522,7 +530,9 @@ export function effectiveGrade(profile: PlanProfile, grade: string, level: Respo
   if (levelRank(profile, grade) !== undefined || !level) {
     return grade;
   }
-  const sorted = [...level.grades].sort((a, b) => (levelRank(profile, b) ?? -1) - (levelRank(profile, a) ?? -1));
+  const sorted = [...level.grades].sort(
+    (a, b) => (levelRank(profile, b) ?? -1) - (levelRank(profile, a) ?? -1),
+  );
   return sorted[0] ?? grade;
 }
 

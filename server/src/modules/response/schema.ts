@@ -11,7 +11,9 @@ import { PageQuery } from "../../http/pagination.js";
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Iso = Type.String({ format: "date-time", description: "ISO 8601 with offset" });
-const literalUnion = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+/** A union of string literals whose static type is the literals (not `never`). */
+const literalUnion = <T extends readonly string[]>(values: T) =>
+  Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v))));
 const Text = (max: number, min = 1) => Type.String({ minLength: min, maxLength: max });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Phone = Type.String({ maxLength: 32 });
@@ -488,7 +490,9 @@ export const WorkspaceView = Type.Object({
     expectedLevel: Nullable(Type.String()),
     decisionTypes: Type.Array(Type.Object({ id: Type.String(), no: Type.Number(), text: Type.String() })),
     decisionApplies: Type.Boolean(),
-    postRoles: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), heldBy: Type.Array(Type.String()) })),
+    postRoles: Type.Array(
+      Type.Object({ id: Type.String(), name: Type.String(), heldBy: Type.Array(Type.String()) }),
+    ),
     groups: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), lead: LeadUnits })),
     checklist: Type.Array(Type.Object({ ref: Type.String(), no: Type.Number(), text: Type.String() })),
     endBy: Type.Array(Type.String()),

@@ -7,11 +7,11 @@
 import { randomUUID } from "node:crypto";
 import type { IncidentFlag, Party, ResponseLevel } from "../../../../shared/plan/schema.js";
 import type { Role } from "../../../../shared/roles.js";
-import type { SessionUser } from "../../authz/principal.js";
 import { authorize } from "../../authz/policy.js";
+import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
-import { AppError, badRequest, conflict, type FieldError, notFound } from "../../errors.js";
+import { badRequest, conflict, type FieldError, notFound } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { cancelDeadlines, deadlinesOf, updateIncident } from "../incidents/repository.js";
 import { loadIncident, Timeline } from "../incidents/service.js";
@@ -41,6 +41,7 @@ import {
   insertPost,
   insertResponse,
   insertTasks,
+  nextTaskSeq,
   submitAssessments,
   tableExists,
   tasksOf,
@@ -56,9 +57,10 @@ import {
   actingUnit,
   activators,
   assessmentsAfterEnd,
+  beijingTime,
   checkActivation,
-  checklistFor,
   checkLevelChange,
+  checklistFor,
   commandPostApplies,
   commandPostSetUpBy,
   decisionApplies,
@@ -73,7 +75,6 @@ import {
   measureTitle,
   type PlanData,
   participatingUnits,
-  partyContextOf,
   partyLabels,
   postRoleErrors,
   type ResponseCase,
@@ -194,9 +195,7 @@ export async function loadPostCase(ctx: AppContext, db: Db, postId: string): Pro
 /** Names of units, from the org file or the database (streets and communities live only there). */
 export async function unitNamer(ctx: AppContext, db: Db, ids: (string | null | undefined)[]) {
   const wanted = [...new Set(ids.filter((i): i is string => typeof i === "string" && i !== ""))];
-  const fromDb = new Map(
-    (await findUnits(db, wanted)).map((u) => [u.id, u.short_name ?? u.name] as const),
-  );
+  const fromDb = new Map((await findUnits(db, wanted)).map((u) => [u.id, u.short_name ?? u.name] as const));
   return (id: string): string => {
     const org = ctx.plan.org.units.find((u) => u.id === id);
     return org?.short ?? org?.name ?? fromDb.get(id) ?? id;
@@ -247,7 +246,9 @@ function timelineFor(scope: CommandScope): Timeline {
 
 function assertIncidentOpen(incident: IncidentTable): void {
   if (incident.status === "merged") {
-    throw conflict(`事件 ${incident.number} 已合并到其他事件，请在合并后的事件上操作`, { status: incident.status });
+    throw conflict(`事件 ${incident.number} 已合并到其他事件，请在合并后的事件上操作`, {
+      status: incident.status,
+    });
   }
 }
 
@@ -256,7 +257,9 @@ function assertActive(l: Loaded): ResponseTable {
     throw conflict(`事件 ${l.incident.number} 尚未启动应急响应`, { state: null });
   }
   if (l.response.state === "ended") {
-    throw conflict(`事件 ${l.incident.number} 的应急响应已于 ${l.response.ended_at} 结束`, { state: "ended" });
+    throw conflict(`事件 ${l.incident.number} 的应急响应已于 ${l.response.ended_at} 结束`, {
+      state: "ended",
+    });
   }
   return l.response;
 }
@@ -402,7 +405,7 @@ export async function activateResponse(
   if (upper) {
     timeline.add(l.incident.id, "response.upper_request", `按预案报请上级：${upper}`, { level: level.id });
     await insertTasks(scope.trx, [
-      taskRow(l.incident.id, null, scope, {
+      taskRow(l.incident.id, null, scope, await nextTaskSeq(scope.trx, l.incident.id), {
         title: "报请市政府启动市级应急预案",
         detail: `${upper}（${level.source}）`,
         unitId: activatingUnit,
@@ -596,7 +599,8 @@ export async function recordDecision(
     fail(errors);
   }
   const leaderTriggers = rule.triggers.filter((t) => t.approvedBy === undefined).flatMap((t) => t.by);
-  const parties = body.trigger === "leader" ? leaderTriggers : rule.triggers.flatMap((t) => t.approvedBy ?? []);
+  const parties =
+    body.trigger === "leader" ? leaderTriggers : rule.triggers.flatMap((t) => t.approvedBy ?? []);
   const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
   authorizeParties(
     user,
@@ -628,7 +632,7 @@ export async function recordDecision(
     meeting: body.meeting ?? null,
     approved_by_id: user.id,
     approved_by_name: user.displayName,
-    approved_as: approvedAs ? partyLabels(plan, [approvedAs])[0] ?? "" : "",
+    approved_as: approvedAs ? (partyLabels(plan, [approvedAs])[0] ?? "") : "",
     decided_at: decidedAt.toISOString(),
     created_at: scope.now.toISOString(),
   });
@@ -720,7 +724,11 @@ export async function createCommandPost(
   const rule = profile.response.commandPost;
   const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
   const parties = commandPostSetUpBy(profile, l.level);
-  authorizeParties(user, { plan, parties, case: l.case, source: rule.source, unitName: name }, "设立现场指挥部");
+  authorizeParties(
+    user,
+    { plan, parties, case: l.case, source: rule.source, unitName: name },
+    "设立现场指挥部",
+  );
   assertIncidentOpen(l.incident);
   const response = assertActive(l);
   if (!commandPostApplies(profile, l.incident.level, l.level)) {
@@ -789,9 +797,18 @@ export async function createCommandPost(
     action: "command_post.create",
     entityType: "command_post",
     entityId: id,
-    after: { incidentId: l.incident.id, name: body.name, address: body.address, roles, groups: groups.map((g) => g.key) },
+    after: {
+      incidentId: l.incident.id,
+      name: body.name,
+      address: body.address,
+      roles,
+      groups: groups.map((g) => g.key),
+    },
   });
-  const leadUnits = expandUnits(ctx, groups.flatMap((g) => g.lead.flatMap((x) => x.units)));
+  const leadUnits = expandUnits(
+    ctx,
+    groups.flatMap((g) => g.lead.flatMap((x) => x.units)),
+  );
   await notifyUsers(scope, await usersInUnits(scope.trx, leadUnits), {
     title: `现场指挥部已成立：${body.name}`,
     body: `${l.incident.title}。设置地点：${body.address}。请各工作组牵头单位到现场指挥部报到。`,
@@ -821,7 +838,8 @@ export async function saveGroup(
     ...(body.members ?? []).map((m, i) => ({ path: `members.${i}.unitId`, id: m.unitId })),
     ...(body.leadUnitIds ?? []).map((u, i) => ({ path: `leadUnitIds.${i}`, id: u })),
   ]);
-  const existing = body.groupKey !== undefined ? l.groups.find((g) => g.group_key === body.groupKey) : undefined;
+  const existing =
+    body.groupKey !== undefined ? l.groups.find((g) => g.group_key === body.groupKey) : undefined;
   if (body.groupKey !== undefined && !existing) {
     errors.push({
       path: "groupKey",
@@ -907,7 +925,12 @@ export async function saveGroup(
   }
   await updatePost(scope.trx, post.id, { updated_at: now });
   await timeline.flush(scope.trx);
-  scope.publish({ type: "command_post.updated", entityType: "incident", entityId: l.incident.id, data: { postId } });
+  scope.publish({
+    type: "command_post.updated",
+    entityType: "incident",
+    entityId: l.incident.id,
+    data: { postId },
+  });
   return id;
 }
 
@@ -939,7 +962,8 @@ export async function handOver(
   const post = assertPostOpen(l);
   const roles = postRolesOf(post);
   const previous = roles.find((r) => r.roleId === body.roleId);
-  const roleName = plan.profile.response.commandPost.roles.find((r) => r.id === body.roleId)?.name ?? body.roleId;
+  const roleName =
+    plan.profile.response.commandPost.roles.find((r) => r.id === body.roleId)?.name ?? body.roleId;
   const next: PostRole = {
     roleId: body.roleId,
     name: roleName,
@@ -978,7 +1002,12 @@ export async function handOver(
     before: previous ?? null,
     after: next,
   });
-  scope.publish({ type: "command_post.updated", entityType: "incident", entityId: l.incident.id, data: { postId } });
+  scope.publish({
+    type: "command_post.updated",
+    entityType: "incident",
+    entityId: l.incident.id,
+    data: { postId },
+  });
   return id;
 }
 
@@ -1041,8 +1070,18 @@ export async function checkIn(
     { postId, checkinId: id, dispatchId: body.dispatchId ?? null },
   );
   await timeline.flush(scope.trx);
-  await scope.audit({ action: "command_post.checkin", entityType: "command_checkin", entityId: id, after: body });
-  scope.publish({ type: "command_post.updated", entityType: "incident", entityId: l.incident.id, data: { postId } });
+  await scope.audit({
+    action: "command_post.checkin",
+    entityType: "command_checkin",
+    entityId: id,
+    after: body,
+  });
+  scope.publish({
+    type: "command_post.updated",
+    entityType: "incident",
+    entityId: l.incident.id,
+    data: { postId },
+  });
   return id;
 }
 
@@ -1062,11 +1101,15 @@ export async function drawCordon(
 ): Promise<string> {
   const l = await loadPostCase(ctx, scope.trx, postId);
   const errors: FieldError[] = [];
-  const positions = body.geometry.type === "LineString" ? body.geometry.coordinates : body.geometry.coordinates.flat();
+  const positions =
+    body.geometry.type === "LineString" ? body.geometry.coordinates : body.geometry.coordinates.flat();
   positions.forEach((p, i) => {
     const [lng, lat] = p;
     if (lng === undefined || lat === undefined || lng < -180 || lng > 180 || lat < -90 || lat > 90) {
-      errors.push({ path: `geometry.coordinates.${i}`, message: "坐标应为 [经度, 纬度]，经度 -180…180，纬度 -90…90" });
+      errors.push({
+        path: `geometry.coordinates.${i}`,
+        message: "坐标应为 [经度, 纬度]，经度 -180…180，纬度 -90…90",
+      });
     }
   });
   if (body.geometry.type === "Polygon") {
@@ -1094,7 +1137,11 @@ export async function drawCordon(
     removed_at: null,
   });
   const timeline = timelineFor(scope);
-  timeline.add(l.incident.id, "command_post.cordon", `划定${body.name}`, { postId, cordonId: id, kind: body.kind });
+  timeline.add(l.incident.id, "command_post.cordon", `划定${body.name}`, {
+    postId,
+    cordonId: id,
+    kind: body.kind,
+  });
   await timeline.flush(scope.trx);
   await scope.audit({
     action: "command_post.cordon",
@@ -1102,7 +1149,12 @@ export async function drawCordon(
     entityId: id,
     after: { kind: body.kind, name: body.name, type: body.geometry.type, vertices: positions.length },
   });
-  scope.publish({ type: "command_post.updated", entityType: "incident", entityId: l.incident.id, data: { postId } });
+  scope.publish({
+    type: "command_post.updated",
+    entityType: "incident",
+    entityId: l.incident.id,
+    data: { postId },
+  });
   return id;
 }
 
@@ -1114,6 +1166,7 @@ function taskRow(
   incidentId: string,
   postId: string | null,
   scope: CommandScope,
+  seq: number,
   t: {
     title: string;
     detail: string | null;
@@ -1130,6 +1183,7 @@ function taskRow(
     id: randomUUID(),
     incident_id: incidentId,
     post_id: postId,
+    seq,
     title: t.title,
     detail: t.detail,
     group_id: t.groupId ?? null,
@@ -1178,7 +1232,10 @@ async function resolveAssignee(
   if (input.unitId !== undefined) {
     const unit = (await findUnits(db, [input.unitId]))[0];
     if (!unit) {
-      errors.push({ path: "unitId", message: `承办单位 ${input.unitId} 不存在（任务须分派给存在的工作组或单位）` });
+      errors.push({
+        path: "unitId",
+        message: `承办单位 ${input.unitId} 不存在（任务须分派给存在的工作组或单位）`,
+      });
       return undefined;
     }
     return { groupId: null, unitId: unit.id, label: unit.short_name ?? unit.name };
@@ -1220,7 +1277,7 @@ export async function createTask(
   }
   authorize(user, "operate", "command", commandResource(ctx, l));
   assertActive(l);
-  const row = taskRow(l.incident.id, l.post?.id ?? null, scope, {
+  const row = taskRow(l.incident.id, l.post?.id ?? null, scope, await nextTaskSeq(scope.trx, l.incident.id), {
     title: body.title,
     detail: body.detail ?? null,
     groupId: assignee.groupId,
@@ -1255,7 +1312,10 @@ export async function tasksFromChecklist(
   const dueAt = checkDue(body.dueAt, scope.now, errors);
   const items = checklistFor(profile, l.incident.category_id);
   if (items.length === 0) {
-    errors.push({ path: "categoryId", message: `预案没有“${l.incident.category_id}”类事件的处置措施清单（000 §4.6）` });
+    errors.push({
+      path: "categoryId",
+      message: `预案没有“${l.incident.category_id}”类事件的处置措施清单（000 §4.6）`,
+    });
   }
   if (errors.length > 0) {
     fail(errors);
@@ -1272,10 +1332,11 @@ export async function tasksFromChecklist(
       : { groupId: null, unitId: null, label: "现场指挥部" };
   }
   const made = new Set((await tasksOf(scope.trx, l.incident.id)).map((t) => t.measure_ref));
+  const first = await nextTaskSeq(scope.trx, l.incident.id);
   const rows = items
     .filter((item) => !made.has(item.ref))
-    .map((item) =>
-      taskRow(l.incident.id, l.post?.id ?? null, scope, {
+    .map((item, n) =>
+      taskRow(l.incident.id, l.post?.id ?? null, scope, first + n, {
         title: `${item.no}. ${measureTitle(item.text)}`,
         detail: `${item.text}（${item.source}）`,
         groupId: assignee.groupId,
@@ -1333,7 +1394,10 @@ async function afterTasksCreated(ctx: AppContext, scope: CommandScope, l: Loaded
     }
   }
   await notifyUsers(scope, await usersInUnits(scope.trx, expandUnits(ctx, [...units])), {
-    title: rows.length === 1 ? `新任务：${rows[0]?.title ?? ""}` : `新任务 ${rows.length} 项：${l.incident.number}`,
+    title:
+      rows.length === 1
+        ? `新任务：${rows[0]?.title ?? ""}`
+        : `新任务 ${rows.length} 项：${l.incident.number}`,
     body: `${l.incident.title}${rows[0]?.due_at ? `，请于时限前完成` : ""}`,
     link: link(l.incident.id),
     sourceType: "incident",
@@ -1409,7 +1473,9 @@ export async function updateTaskCommand(
     body.note ? `备注：${body.note}` : "",
   ].filter((x) => x !== "");
   const timeline = timelineFor(scope);
-  timeline.add(l.incident.id, "task.updated", `任务“${task.title}”${changes.join("，")}`, { taskId: task.id });
+  timeline.add(l.incident.id, "task.updated", `任务“${task.title}”${changes.join("，")}`, {
+    taskId: task.id,
+  });
   await timeline.flush(scope.trx);
   await scope.audit({
     action: "task.update",
@@ -1463,14 +1529,16 @@ export async function endResponse(
   const now = scope.now.toISOString();
   const timeline = timelineFor(scope);
   if (rule.approvedBy && !awaitingApproval) {
-    if (!(await updateResponse(scope.trx, response.id, "active", {
-      state: "end_requested",
-      end_requested_at: now,
-      end_requested_by: user.id,
-      end_requested_by_name: user.displayName,
-      end_request_note: body.summary ?? null,
-      updated_at: now,
-    }))) {
+    if (
+      !(await updateResponse(scope.trx, response.id, "active", {
+        state: "end_requested",
+        end_requested_at: now,
+        end_requested_by: user.id,
+        end_requested_by_name: user.displayName,
+        end_request_note: body.summary ?? null,
+        updated_at: now,
+      }))
+    ) {
       throw conflict("应急响应状态已变化，请刷新后再试");
     }
     timeline.add(
@@ -1581,7 +1649,7 @@ export async function endResponse(
     "response.ended",
     `${declarer ?? ""}宣布应急结束${awaitingApproval ? `（${user.displayName}批准）` : ""}${summary ? `：${summary}` : ""}；已通知参与处置的 ${units.length} 个单位${
       assessments.length > 0
-        ? `；${assessments.map((a) => `${a.name}应于 ${a.targetAt.toISOString()} 前完成`).join("；")}`
+        ? `；${assessments.map((a) => `${a.name}应于 ${beijingTime(a.targetAt.toISOString())} 前完成`).join("；")}`
         : ""
     }`,
     { responseId: response.id, units, cancelledDeadlines: cancelled },
@@ -1694,7 +1762,13 @@ export async function saveAssessment(
   const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
   authorizeParties(
     user,
-    { plan: planOf(ctx), parties: assessmentEditors(ctx, l), case: l.case, source: "000 §4.9", unitName: name },
+    {
+      plan: planOf(ctx),
+      parties: assessmentEditors(ctx, l),
+      case: l.case,
+      source: "000 §4.9",
+      unitName: name,
+    },
     "编写总结评估报告",
   );
   if (!l.response) {
@@ -1727,7 +1801,13 @@ export async function submitAssessment(
   const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
   authorizeParties(
     user,
-    { plan: planOf(ctx), parties: assessmentEditors(ctx, l), case: l.case, source: "000 §4.9", unitName: name },
+    {
+      plan: planOf(ctx),
+      parties: assessmentEditors(ctx, l),
+      case: l.case,
+      source: "000 §4.9",
+      unitName: name,
+    },
     "报送总结评估报告",
   );
   if (l.response?.state !== "ended") {
@@ -1756,8 +1836,4 @@ export async function submitAssessment(
     after: { assessments: rows.map((r) => r.id) },
   });
   return rows.length;
-}
-
-export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
 }

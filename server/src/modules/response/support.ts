@@ -17,8 +17,13 @@ export async function workspace(client: ApiClient, incidentId: string): Promise<
 }
 
 /** Downloads a binary body (DOCX, PDF) with the client's session. */
-export async function download(client: ApiClient, urlPath: string): Promise<{ status: number; type: string; body: Buffer }> {
-  const res = await fetch(client.baseUrl + urlPath, { headers: client.cookie ? { cookie: client.cookie } : {} });
+export async function download(
+  client: ApiClient,
+  urlPath: string,
+): Promise<{ status: number; type: string; body: Buffer }> {
+  const res = await fetch(client.baseUrl + urlPath, {
+    headers: client.cookie ? { cookie: client.cookie } : {},
+  });
   return {
     status: res.status,
     type: res.headers.get("content-type") ?? "",
@@ -32,7 +37,9 @@ export function docxText(buffer: Buffer): string {
   const file = path.join(dir, "a.docx");
   try {
     fs.writeFileSync(file, buffer);
-    return execFileSync("unzip", ["-p", file, "word/document.xml"], { maxBuffer: 64 * 1024 * 1024 }).toString("utf8");
+    return execFileSync("unzip", ["-p", file, "word/document.xml"], { maxBuffer: 64 * 1024 * 1024 }).toString(
+      "utf8",
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -162,6 +162,8 @@ export interface ResponseTaskTable {
   id: string;
   incident_id: string;
   post_id: string | null;
+  /** Board order per incident. */
+  seq: number;
   title: string;
   detail: string | null;
   group_id: string | null;

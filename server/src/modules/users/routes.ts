@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { authorize } from "../../authz/policy.js";
+import { allowedActions, authorize, can } from "../../authz/policy.js";
 import type { AppContext } from "../../context.js";
 import { notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
@@ -56,7 +56,11 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
         limit,
       });
       const result = page(rows, limit, (r) => r.username);
-      return { items: result.items.map((r) => presentUser(r, viewer)), nextCursor: result.nextCursor };
+      return {
+        items: result.items.map((r) => presentUser(r, viewer)),
+        nextCursor: result.nextCursor,
+        allowedActions: can(viewer, "create", "user", { id: "" }) ? ["create"] : [],
+      };
     },
   );
 
@@ -106,6 +110,9 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
       const viewer = principalOf(req).user;
       const { id } = req.params;
       authorize(viewer, "update", "user", { id });
+      if (req.body.disabled !== undefined) {
+        authorize(viewer, "disable", "user", { id });
+      }
       await runCommand(ctx, req, (scope) => updateUser(ctx, scope, id, req.body));
       const row = await findUserById(ctx.db, id);
       if (!row) {
@@ -154,6 +161,8 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
   const TokenView = Type.Object({
     id: Type.String(),
     userId: Type.String(),
+    userName: Type.String(),
+    allowedActions: Type.Array(Type.String()),
     name: Type.String(),
     scopes: Type.Array(Type.String()),
     createdAt: Type.String(),
@@ -177,6 +186,8 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
         items: rows.map((r) => ({
           id: r.id,
           userId: r.user_id,
+          userName: r.display_name,
+          allowedActions: r.revoked_at ? [] : allowedActions(user, "apiToken", { userId: r.user_id }),
           name: r.name,
           scopes: JSON.parse(r.scopes) as string[],
           createdAt: r.created_at,
@@ -207,7 +218,6 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (req, reply) => {
       const user = principalOf(req).user;
-      authorize(user, "create", "apiToken", { userId: user.id });
       const body = req.body;
       const id = randomUUID();
       const secret = newSecret();

@@ -1,6 +1,11 @@
 import { type Static, Type } from "typebox";
 import { ROLES } from "../../../../shared/roles.js";
-import { MIN_PASSWORD_LENGTH } from "../auth/password.js";
+import {
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  PHONE_PATTERN,
+  USERNAME_PATTERN,
+} from "../../../../shared/validation.js";
 
 export const RoleSchema = Type.Union(
   ROLES.map((r) => Type.Literal(r)),
@@ -25,8 +30,8 @@ export const UserView = Type.Object({
 });
 export type UserView = Static<typeof UserView>;
 
-const Username = Type.String({ minLength: 2, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" });
-const Phone = Type.String({ pattern: "^[0-9+\\- ]{5,20}$" });
+const Username = Type.String({ minLength: 2, maxLength: 64, pattern: USERNAME_PATTERN });
+const Phone = Type.String({ pattern: PHONE_PATTERN });
 
 export const CreateUserBody = Type.Object(
   {
@@ -36,7 +41,7 @@ export const CreateUserBody = Type.Object(
     roles: Type.Array(RoleSchema, { minItems: 1, uniqueItems: true }),
     categories: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true })),
     phone: Type.Optional(Phone),
-    password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 256 }),
+    password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH }),
   },
   { additionalProperties: false },
 );
@@ -57,7 +62,7 @@ export const UpdateUserBody = Type.Object(
 export type UpdateUserBody = Static<typeof UpdateUserBody>;
 
 export const PasswordBody = Type.Object(
-  { password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: 256 }) },
+  { password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH }) },
   { additionalProperties: false },
 );
 

@@ -10,13 +10,12 @@ import { randomUUID } from "node:crypto";
 import type { WarningColour } from "../../../../shared/plan/schema.js";
 import type { WarningChannel } from "../../../../shared/warnings.js";
 import type { AppContext } from "../../context.js";
-import type { Dialect } from "../../db/index.js";
+import type { Db, Dialect } from "../../db/index.js";
 import type { CommandScope } from "../../http/command.js";
 import { runCommand } from "../../http/command.js";
 import { compileShapes, shapeBbox } from "../geo/area.js";
 import { notifyUsers } from "../notify/notifications.js";
 import { enqueue, type OutboundMessage } from "../notify/outbox.js";
-import type { Db } from "../../db/index.js";
 import type { WarningArea } from "./model.js";
 import { areaOf, contentOf } from "./model.js";
 import {
@@ -70,7 +69,9 @@ export function audienceUnits(ctx: AppContext, row: WarningRow, extraAreas: Warn
   const areas = [areaOf(row), ...extraAreas];
   const divisions = areas.flatMap((a) => a.divisionCodes);
   const response = row.response ? (JSON.parse(row.response) as WarningResponse) : undefined;
-  const responseUnits = [...(response?.activatedBy ?? []), ...(response?.coordinates ?? [])].flatMap((p) => p.unitIds);
+  const responseUnits = [...(response?.activatedBy ?? []), ...(response?.coordinates ?? [])].flatMap(
+    (p) => p.unitIds,
+  );
   // A special HQ is reached through the department hosting its office (000 §2.1.5).
   const hosts = responseUnits.map((u) => ctx.plan.org.units.find((x) => x.id === u)?.officeIn ?? u);
   return [...new Set([row.issuing_unit_id, office, ...divisions, ...divisions.map(streetOf), ...hosts])];
@@ -120,7 +121,14 @@ export async function disseminate(
       // Duty contacts: the phones of the people of those units (值班联系人).
       const phones = [...new Set(users.map((u) => u.phone).filter((p): p is string => !!p))];
       for (const phone of phones) {
-        out.push({ ...base, channel: "sms", recipient: phone, dedupeKey: key("sms", phone), body: sms, payload: { audience: "duty" } });
+        out.push({
+          ...base,
+          channel: "sms",
+          recipient: phone,
+          dedupeKey: key("sms", phone),
+          body: sms,
+          payload: { audience: "duty" },
+        });
       }
     }
     if (channels.has("webhook")) {
@@ -132,7 +140,12 @@ export async function disseminate(
           dedupeKey: key("webhook", url),
           subject: mail.subject,
           body: sms,
-          payload: { identifier: message.identifier, msgType: message.msg_type, scope: message.scope, cap: message.xml },
+          payload: {
+            identifier: message.identifier,
+            msgType: message.msg_type,
+            scope: message.scope,
+            cap: message.xml,
+          },
         });
       }
     }
@@ -210,7 +223,13 @@ const JOB_LEASE_MS = 5 * 60_000;
 /** Sweep: expands pending dissemination jobs into outbox rows, batch by batch. */
 export async function runDisseminationJobs(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
-  const jobs = await claimJobs(ctx.db, ctx.dialect, now.toISOString(), new Date(now.getTime() + JOB_LEASE_MS).toISOString(), 5);
+  const jobs = await claimJobs(
+    ctx.db,
+    ctx.dialect,
+    now.toISOString(),
+    new Date(now.getTime() + JOB_LEASE_MS).toISOString(),
+    5,
+  );
   for (const job of jobs) {
     const payload = JSON.parse(job.payload) as JobPayload;
     const targets = (await targetSubscribers(ctx.db, ctx.dialect, payload.areas)).filter((t) =>
@@ -223,7 +242,9 @@ export async function runDisseminationJobs(ctx: AppContext): Promise<number> {
           channel: t.channel,
           recipient: t.address,
           dedupeKey: `w:${job.warning_id}:${payload.seq}:${t.channel}:${t.address}`,
-          ...(t.channel === "email" ? { subject: payload.mail.subject, body: payload.mail.body } : { body: payload.sms }),
+          ...(t.channel === "email"
+            ? { subject: payload.mail.subject, body: payload.mail.body }
+            : { body: payload.sms }),
           payload: { audience: "public", subscriber: t.id },
           sourceType: "warning",
           sourceId: job.warning_id,

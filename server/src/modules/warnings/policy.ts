@@ -18,8 +18,9 @@ export interface WarningResource {
 }
 
 const byProfile = (step: WarningStep) =>
-  predicate<WarningResource>("预案规定的权限", (user, r) =>
-    checkStep(r.plan.profile, r.plan.org, step, user, r.facts, r.adjustTo).allowed,
+  predicate<WarningResource>(
+    "预案规定的权限",
+    (user, r) => checkStep(r.plan.profile, r.plan.org, step, user, r.facts, r.adjustTo).allowed,
   );
 
 export const warningPolicy = definePolicy<WarningResource>("warning", {
@@ -37,7 +38,14 @@ export const warningPolicy = definePolicy<WarningResource>("warning", {
 
 /** Throws 403 naming the authority the plan requires (e.g. “主管区领导”) unless the user holds it. */
 export function authorizeWarning(user: SessionUser, step: WarningStep, resource: WarningResource): void {
-  const result = checkStep(resource.plan.profile, resource.plan.org, step, user, resource.facts, resource.adjustTo);
+  const result = checkStep(
+    resource.plan.profile,
+    resource.plan.org,
+    step,
+    user,
+    resource.facts,
+    resource.adjustTo,
+  );
   if (!result.allowed) {
     throw forbidden(result.detail, result.needed);
   }

@@ -10,7 +10,14 @@ import { findSubtype } from "../plans/rules.js";
 import { smsTextFor } from "./dissemination.js";
 import { areaOf, contentOf, factsOf, parseJson } from "./model.js";
 import { warningActions } from "./policy.js";
-import { latestMessage, listHistory, listMessages, listTasks, unitsByIds, type WarningRow } from "./repository.js";
+import {
+  latestMessage,
+  listHistory,
+  listMessages,
+  listTasks,
+  unitsByIds,
+  type WarningRow,
+} from "./repository.js";
 import {
   capSeverity,
   colourName,
@@ -88,7 +95,12 @@ function pendingView(row: WarningRow) {
   };
 }
 
-export async function presentSummaries(ctx: AppContext, db: Db, user: SessionUser, rows: WarningRow[]): Promise<WarningSummary[]> {
+export async function presentSummaries(
+  ctx: AppContext,
+  db: Db,
+  user: SessionUser,
+  rows: WarningRow[],
+): Promise<WarningSummary[]> {
   const units = await unitsByIds(db, [...new Set(rows.map((r) => r.issuing_unit_id))]);
   return rows.map((row) => {
     const unit = units.find((u) => u.id === row.issuing_unit_id);
@@ -119,7 +131,12 @@ export async function presentSummaries(ctx: AppContext, db: Db, user: SessionUse
   });
 }
 
-export async function presentWarning(ctx: AppContext, db: Db, user: SessionUser, row: WarningRow): Promise<WarningView> {
+export async function presentWarning(
+  ctx: AppContext,
+  db: Db,
+  user: SessionUser,
+  row: WarningRow,
+): Promise<WarningView> {
   const [summary] = await presentSummaries(ctx, db, user, [row]);
   const area = areaOf(row);
   const areaUnits = await unitsByIds(db, area.divisionCodes);
@@ -148,7 +165,11 @@ export async function presentWarning(ctx: AppContext, db: Db, user: SessionUser,
     approvedAt: row.approved_at,
     releasedAt: row.released_at,
     rejectedReason: row.rejected_reason,
-    needsProposal: needsProposal(ctx.plan.profile, row.origin as "local" | "relayed", row.colour as WarningColour),
+    needsProposal: needsProposal(
+      ctx.plan.profile,
+      row.origin as "local" | "relayed",
+      row.colour as WarningColour,
+    ),
     governedBy: governedBy(ctx.plan.profile, row.subtype_id) ?? null,
     response: parseJson<Record<string, unknown>>(row.response),
     source: parseJson<Record<string, unknown>>(row.source),

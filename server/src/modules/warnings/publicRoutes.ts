@@ -22,7 +22,9 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const released = async (id: string) => {
     const row = await findWarning(ctx.db, id);
-    if (!row || row.public_state !== "released" || !["published", "lifted", "expired"].includes(row.status)) {
+    const visible =
+      row?.public_state === "released" && ["published", "lifted", "expired"].includes(row.status);
+    if (!row || !visible) {
       throw notFound(`公开预警 ${id}`);
     }
     return row;
@@ -54,7 +56,15 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
 
   r.get(
     "/api/public/warnings/:id",
-    { config: { public: true }, schema: { tags: ["public"], summary: "公开预警详情", params: IdParams, response: { 200: PublicWarning } } },
+    {
+      config: { public: true },
+      schema: {
+        tags: ["public"],
+        summary: "公开预警详情",
+        params: IdParams,
+        response: { 200: PublicWarning },
+      },
+    },
     async (req) => {
       const [item] = await presentPublic(ctx, ctx.db, [await released(req.params.id)]);
       if (!item) {
@@ -66,7 +76,10 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
 
   r.get(
     "/api/public/warnings/:id/cap.xml",
-    { config: { public: true }, schema: { tags: ["public"], summary: "公开预警的最新 CAP 1.2 消息", params: IdParams } },
+    {
+      config: { public: true },
+      schema: { tags: ["public"], summary: "公开预警的最新 CAP 1.2 消息", params: IdParams },
+    },
     async (req, reply) => {
       const row = await released(req.params.id);
       const message = await latestMessage(ctx.db, row.id, true);
@@ -80,7 +93,10 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
 
   r.get(
     "/api/public/cap.atom",
-    { config: { public: true }, schema: { tags: ["public"], summary: "当前公开预警的 Atom 订阅源（每条链接 CAP 1.2 消息）" } },
+    {
+      config: { public: true },
+      schema: { tags: ["public"], summary: "当前公开预警的 Atom 订阅源（每条链接 CAP 1.2 消息）" },
+    },
     async (req, reply) => {
       const base = warningSettings().publicBaseUrl || `${req.protocol}://${req.host}`;
       const rows = await publicWarnings(ctx.db, true, 100);
@@ -118,7 +134,9 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
       schema: {
         tags: ["public"],
         summary: "本区街道（乡）列表（订阅用）",
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }) },
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }),
+        },
       },
     },
     async (_req, reply) => {

@@ -65,7 +65,9 @@ async function snapshotOf(ctx: AppContext, scope: CommandScope, row: WarningRow)
     title: row.title,
     colour: row.colour as WarningColour,
     subtypeId: row.subtype_id,
-    subtypeName: row.subtype_id ? (findSubtype(ctx.plan.profile, row.subtype_id)?.subtype.name ?? null) : null,
+    subtypeName: row.subtype_id
+      ? (findSubtype(ctx.plan.profile, row.subtype_id)?.subtype.name ?? null)
+      : null,
     issuerName: name(row.issuing_unit_id),
     onsetAt: row.onset_at,
     expiresAt: row.expires_at,
@@ -73,7 +75,9 @@ async function snapshotOf(ctx: AppContext, scope: CommandScope, row: WarningRow)
     area,
     areaNames: area.divisionCodes.map(name),
     ...(governed ? { governedBy: governed } : {}),
-    ...(source ? { relayOf: { sender: source.sender, identifier: source.identifier, sent: source.sent } } : {}),
+    ...(source
+      ? { relayOf: { sender: source.sender, identifier: source.identifier, sent: source.sent } }
+      : {}),
   };
 }
 
@@ -89,13 +93,22 @@ async function emitMessage(
   const previous = await listMessages(scope.trx, row.id);
   const unitCode = orgCode(ctx.plan.org, row.issuing_unit_id);
   const districtCode = ctx.plan.profile.meta.district.code;
-  const probe = capIdentifier({ divisionCode: districtCode, orgCode: unitCode, at: scope.now, sequence: 0 });
-  const prefix = probe.slice(0, -1);
-  const n = await countIdentifiers(scope.trx, prefix);
-  if (n > 9) {
-    throw conflict("同一单位同一秒内的预警消息已满 10 条，请稍后重试");
+  // GB/T 35965.1 has one sequence digit per second of entry: a full second moves on to the next one.
+  let identifier: string | undefined;
+  for (let shift = 0; identifier === undefined && shift < 600; shift++) {
+    const at = new Date(scope.now.getTime() + shift * 1000);
+    const prefix = capIdentifier({ divisionCode: districtCode, orgCode: unitCode, at, sequence: 0 }).slice(
+      0,
+      -1,
+    );
+    const n = await countIdentifiers(scope.trx, prefix);
+    if (n <= 9) {
+      identifier = `${prefix}${n}`;
+    }
   }
-  const identifier = `${prefix}${n}`;
+  if (identifier === undefined) {
+    throw conflict("该单位短时间内的预警消息过多，请稍后重试");
+  }
   const sender = `${districtCode}${unitCode}@fenghuo`;
   // Public consumers only know public messages; internal ones reference the whole chain.
   const references = previous
@@ -185,7 +198,12 @@ async function doorToDoorTasks(ctx: AppContext, scope: CommandScope, row: Warnin
   }
   if (communities.length === 0 && existing.size === 0 && area.features.length > 0) {
     // A drawn area without divisions: the issuing unit identifies the communities inside it.
-    rows.push(task(row, now, "door_to_door", 1, `核实绘制区域内的社区（村），${title}`, { id: row.issuing_unit_id, name: "发布单位" }));
+    rows.push(
+      task(row, now, "door_to_door", 1, `核实绘制区域内的社区（村），${title}`, {
+        id: row.issuing_unit_id,
+        name: "发布单位",
+      }),
+    );
   }
   await insertTasks(scope.trx, rows);
   return rows.length;
@@ -209,10 +227,15 @@ async function fileAndReport(
   const tasks: WarningTaskTable[] = [];
   const notify = async (unitIds: string[], title: string) => {
     const users = await usersOfUnits(scope.trx, unitIds);
-    await notifyUsers(scope, users.map((u) => u.id), { title, body: row.title, link: `/warnings/${row.id}`, sourceType: "warning", sourceId: row.id });
+    await notifyUsers(
+      scope,
+      users.map((u) => u.id),
+      { title, body: row.title, link: `/warnings/${row.id}`, sourceType: "warning", sourceId: row.id },
+    );
   };
   const external = (unitIds: string[]) =>
-    unitIds.length === 0 || unitIds.every((u) => ctx.plan.org.units.find((x) => x.id === u)?.type === "external");
+    unitIds.length === 0 ||
+    unitIds.every((u) => ctx.plan.org.units.find((x) => x.id === u)?.type === "external");
   const send = async (kind: string, label: string) => {
     if (!upstream) {
       return false;
@@ -236,22 +259,67 @@ async function fileAndReport(
     const title = `向${duty.to.label}备案（${duty.source}）`;
     if (!external(duty.to.unitIds)) {
       await notify(duty.to.unitIds, `预警备案：${row.title}`);
-      tasks.push(task(row, now, "filing", ++no, title, { id: duty.to.unitIds[0] ?? null, name: duty.to.label }, "done", "站内备案已送达"));
+      tasks.push(
+        task(
+          row,
+          now,
+          "filing",
+          ++no,
+          title,
+          { id: duty.to.unitIds[0] ?? null, name: duty.to.label },
+          "done",
+          "站内备案已送达",
+        ),
+      );
     } else {
       const sent = await send("file", duty.to.label);
-      tasks.push(task(row, now, "filing", ++no, title, { id: duty.to.unitIds[0] ?? null, name: duty.to.label }, sent ? "in_progress" : "pending", sent ? "已通过上报接口发送" : "请电话或传真报送"));
+      tasks.push(
+        task(
+          row,
+          now,
+          "filing",
+          ++no,
+          title,
+          { id: duty.to.unitIds[0] ?? null, name: duty.to.label },
+          sent ? "in_progress" : "pending",
+          sent ? "已通过上报接口发送" : "请电话或传真报送",
+        ),
+      );
     }
   }
-  const cross = crossAreaDuties(ctx.plan.profile, ctx.plan.org, facts, row.affects_other_areas === 1, JSON.parse(row.affected_areas) as string[]);
+  const cross = crossAreaDuties(
+    ctx.plan.profile,
+    ctx.plan.org,
+    facts,
+    row.affects_other_areas === 1,
+    JSON.parse(row.affected_areas) as string[],
+  );
   no = 0;
   for (const duty of cross) {
-    const title = duty.unitIds.length > 0 ? `上报${duty.label}（${duty.source}）` : `向可能受到危害的${duty.label}通报（${duty.source}）`;
-    const sent = duty.unitIds.length > 0 && external(duty.unitIds) ? await send("cross_area", duty.label) : false;
-    tasks.push(task(row, now, "cross_area", ++no, title, { id: duty.unitIds[0] ?? null, name: duty.label }, sent ? "in_progress" : "pending", `由${duty.by}办理`));
+    const title =
+      duty.unitIds.length > 0
+        ? `上报${duty.label}（${duty.source}）`
+        : `向可能受到危害的${duty.label}通报（${duty.source}）`;
+    const sent =
+      duty.unitIds.length > 0 && external(duty.unitIds) ? await send("cross_area", duty.label) : false;
+    tasks.push(
+      task(
+        row,
+        now,
+        "cross_area",
+        ++no,
+        title,
+        { id: duty.unitIds[0] ?? null, name: duty.label },
+        sent ? "in_progress" : "pending",
+        `由${duty.by}办理`,
+      ),
+    );
   }
   await insertTasks(scope.trx, tasks);
   if (tasks.some((t) => t.kind === "filing")) {
-    await addHistory(scope, row, "file", actor, { to: tasks.filter((t) => t.kind === "filing").map((t) => t.unit_name) });
+    await addHistory(scope, row, "file", actor, {
+      to: tasks.filter((t) => t.kind === "filing").map((t) => t.unit_name),
+    });
   }
   if (cross.length > 0) {
     await addHistory(scope, row, "cross_area", actor, { to: cross.map((c) => c.label) });
@@ -259,7 +327,12 @@ async function fileAndReport(
 }
 
 /** The warning response (§3.3.2) and its measures checklist (§3.3.3), on first publication. */
-async function startResponse(ctx: AppContext, scope: CommandScope, actor: Actor, row: WarningRow): Promise<string | null> {
+async function startResponse(
+  ctx: AppContext,
+  scope: CommandScope,
+  actor: Actor,
+  row: WarningRow,
+): Promise<string | null> {
   const response = responseOnPublish(ctx.plan.profile, ctx.plan.org, factsOf(row));
   if (!response) {
     return null;
@@ -320,12 +393,25 @@ export async function publishWarning(
   if (response) {
     next = await applyChange(scope, next, { response });
   }
-  const message = await emitMessage(ctx, scope, next, "Alert", publicState === "released" ? "Public" : "Restricted");
+  const message = await emitMessage(
+    ctx,
+    scope,
+    next,
+    "Alert",
+    publicState === "released" ? "Public" : "Restricted",
+  );
   const relayed = row.origin === "relayed";
-  await addHistory(scope, next, relayed ? "relay" : "publish", actor, { channels, identifier: message.identifier });
+  await addHistory(scope, next, relayed ? "relay" : "publish", actor, {
+    channels,
+    identifier: message.identifier,
+  });
   await fileAndReport(ctx, scope, actor, next, message);
   await doorToDoorTasks(ctx, scope, next);
-  const sent = await disseminate(ctx, scope, next, message, { channels, internal: true, public: publicState === "released" });
+  const sent = await disseminate(ctx, scope, next, message, {
+    channels,
+    internal: true,
+    public: publicState === "released",
+  });
   if (publicState === "released") {
     await addHistory(scope, next, "release", actor, {});
   } else if (publicState === "requested") {
@@ -337,21 +423,37 @@ export async function publishWarning(
     entityType: "warning",
     entityId: row.id,
     before: { status: row.status },
-    after: { status: "published", version: 1, identifier: message.identifier, channels, publicState, ...sent },
+    after: {
+      status: "published",
+      version: 1,
+      identifier: message.identifier,
+      channels,
+      publicState,
+      ...sent,
+    },
   });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: "published" } });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: "published" },
+  });
 }
 
 async function notifyOffice(ctx: AppContext, scope: CommandScope, row: WarningRow, title: string) {
   const office = ctx.plan.org.units.find((u) => u.type === "office")?.id ?? "office";
   const users = await usersOfUnits(scope.trx, [office]);
-  await notifyUsers(scope, users.filter((u) => /office_/.test(u.roles)).map((u) => u.id), {
-    title,
-    body: row.title,
-    link: `/warnings/${row.id}`,
-    sourceType: "warning",
-    sourceId: row.id,
-  });
+  await notifyUsers(
+    scope,
+    users.filter((u) => /office_/.test(u.roles)).map((u) => u.id),
+    {
+      title,
+      body: row.title,
+      link: `/warnings/${row.id}`,
+      sourceType: "warning",
+      sourceId: row.id,
+    },
+  );
 }
 
 /** 向社会发布 (000 §3.3.1 第8项): the emergency office releases a published warning to the public. */
@@ -372,8 +474,19 @@ export async function releaseWarning(
   const message = await emitMessage(ctx, scope, next, "Alert", "Public", "向社会发布");
   await disseminate(ctx, scope, next, message, { channels: chosen, internal: false, public: true });
   await addHistory(scope, next, "release", actor, { identifier: message.identifier });
-  await scope.audit({ action: "warning.release", entityType: "warning", entityId: row.id, before: { publicState: row.public_state }, after: { publicState: "released", identifier: message.identifier } });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: row.status } });
+  await scope.audit({
+    action: "warning.release",
+    entityType: "warning",
+    entityId: row.id,
+    before: { publicState: row.public_state },
+    after: { publicState: "released", identifier: message.identifier },
+  });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: row.status },
+  });
 }
 
 /**
@@ -412,18 +525,37 @@ export async function adjustWarning(
     pending_approved_by_id: null,
     pending_approved_by_name: null,
   });
-  await addHistory(scope, next, "adjust_request", actor, { reason: body.reason, changes: Object.keys(changes), colour: target });
-  await scope.audit({ action: "warning.adjust.request", entityType: "warning", entityId: row.id, after: pending });
+  await addHistory(scope, next, "adjust_request", actor, {
+    reason: body.reason,
+    changes: Object.keys(changes),
+    colour: target,
+  });
+  await scope.audit({
+    action: "warning.adjust.request",
+    entityType: "warning",
+    entityId: row.id,
+    after: pending,
+  });
   if (next.pending_state === "approved") {
     await applyAdjustment(ctx, scope, actor, next);
     return "published";
   }
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: row.status } });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: row.status },
+  });
   return "pending";
 }
 
 /** Publishes an approved adjustment as a new version (CAP Update referencing the earlier messages). */
-async function applyAdjustment(ctx: AppContext, scope: CommandScope, actor: Actor, row: WarningRow): Promise<void> {
+async function applyAdjustment(
+  ctx: AppContext,
+  scope: CommandScope,
+  actor: Actor,
+  row: WarningRow,
+): Promise<void> {
   const pending = pendingAdjustOf(row);
   if (!pending) {
     throw conflict("没有待发布的调整");
@@ -451,10 +583,24 @@ async function applyAdjustment(ctx: AppContext, scope: CommandScope, actor: Acto
     // A new colour starts the response the plan names for it (§3.3.2).
     const response = responseOnPublish(ctx.plan.profile, ctx.plan.org, factsOf(next));
     next = await applyChange(scope, next, { response: response ? JSON.stringify(response) : null });
-    await addHistory(scope, next, "response", actor, { activatedBy: response?.activatedBy.map((a) => a.label) ?? [], task: response?.task });
+    await addHistory(scope, next, "response", actor, {
+      activatedBy: response?.activatedBy.map((a) => a.label) ?? [],
+      task: response?.task,
+    });
   }
-  const message = await emitMessage(ctx, scope, next, "Update", next.public_state === "released" ? "Public" : "Restricted", pending.reason);
-  await addHistory(scope, next, "adjust", actor, { reason: pending.reason, identifier: message.identifier, version: next.version });
+  const message = await emitMessage(
+    ctx,
+    scope,
+    next,
+    "Update",
+    next.public_state === "released" ? "Public" : "Restricted",
+    pending.reason,
+  );
+  await addHistory(scope, next, "adjust", actor, {
+    reason: pending.reason,
+    identifier: message.identifier,
+    version: next.version,
+  });
   if (colourChanged) {
     await fileAndReport(ctx, scope, actor, next, message);
   }
@@ -466,8 +612,19 @@ async function applyAdjustment(ctx: AppContext, scope: CommandScope, actor: Acto
     public: next.public_state === "released",
     ...(c.area ? { previousArea } : {}),
   });
-  await scope.audit({ action: "warning.adjust", entityType: "warning", entityId: row.id, before: { version: row.version, colour: row.colour }, after: { version: next.version, colour: next.colour, identifier: message.identifier } });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: next.status, version: next.version } });
+  await scope.audit({
+    action: "warning.adjust",
+    entityType: "warning",
+    entityId: row.id,
+    before: { version: row.version, colour: row.colour },
+    after: { version: next.version, colour: next.colour, identifier: message.identifier },
+  });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: next.status, version: next.version },
+  });
 }
 
 /**
@@ -482,7 +639,12 @@ export async function liftWarning(
   reason: string,
 ): Promise<"pending" | "lifted"> {
   assertState(ctx, "lift", row);
-  const rule = warningAuthority(ctx.plan.profile, row.origin as "local" | "relayed", row.colour as WarningColour, "lift");
+  const rule = warningAuthority(
+    ctx.plan.profile,
+    row.origin as "local" | "relayed",
+    row.colour as WarningColour,
+    "lift",
+  );
   const needsSignOff = (rule?.approvedBy?.length ?? 0) > 0;
   if (needsSignOff && row.pending_kind !== "lift") {
     const next = await applyChange(scope, row, {
@@ -496,11 +658,24 @@ export async function liftWarning(
       pending_approved_by_name: null,
     });
     await addHistory(scope, next, "lift_request", actor, { reason });
-    await scope.audit({ action: "warning.lift.request", entityType: "warning", entityId: row.id, after: { reason } });
-    scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: row.status } });
+    await scope.audit({
+      action: "warning.lift.request",
+      entityType: "warning",
+      entityId: row.id,
+      after: { reason },
+    });
+    scope.publish({
+      type: "warning.changed",
+      entityType: "warning",
+      entityId: row.id,
+      data: { status: row.status },
+    });
     return "pending";
   }
-  const liftReason = row.pending_kind === "lift" ? (parseJson<{ reason: string }>(row.pending_content)?.reason ?? reason) : reason;
+  const liftReason =
+    row.pending_kind === "lift"
+      ? (parseJson<{ reason: string }>(row.pending_content)?.reason ?? reason)
+      : reason;
   const next = await applyChange(scope, row, {
     status: "lifted",
     ended_at: scope.now.toISOString(),
@@ -508,22 +683,71 @@ export async function liftWarning(
     pending_state: null,
     pending_content: null,
   });
-  const message = await emitMessage(ctx, scope, next, "Cancel", next.public_state === "released" ? "Public" : "Restricted", liftReason);
+  const message = await emitMessage(
+    ctx,
+    scope,
+    next,
+    "Cancel",
+    next.public_state === "released" ? "Public" : "Restricted",
+    liftReason,
+  );
   await addHistory(scope, next, "lift", actor, { reason: liftReason, identifier: message.identifier });
-  await disseminate(ctx, scope, next, message, { channels: channelsOf(next), internal: true, public: next.public_state === "released" });
-  await scope.audit({ action: "warning.lift", entityType: "warning", entityId: row.id, before: { status: row.status }, after: { status: "lifted", reason: liftReason, identifier: message.identifier } });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: "lifted" } });
+  await disseminate(ctx, scope, next, message, {
+    channels: channelsOf(next),
+    internal: true,
+    public: next.public_state === "released",
+  });
+  await scope.audit({
+    action: "warning.lift",
+    entityType: "warning",
+    entityId: row.id,
+    before: { status: row.status },
+    after: { status: "lifted", reason: liftReason, identifier: message.identifier },
+  });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: "lifted" },
+  });
   return "lifted";
 }
 
 /** Expiry at the end time (sweep): the warning ends; CAP consumers already have its `expires`. */
-export async function expireWarning(ctx: AppContext, scope: CommandScope, row: WarningRow): Promise<void> {
+export async function expireWarning(scope: CommandScope, row: WarningRow): Promise<void> {
   const next = await applyChange(scope, row, { status: "expired", ended_at: scope.now.toISOString() });
-  await addHistory(scope, next, "expire", { id: null, name: "系统", unitId: row.issuing_unit_id }, { expiresAt: row.expires_at });
+  await addHistory(
+    scope,
+    next,
+    "expire",
+    { id: null, name: "系统", unitId: row.issuing_unit_id },
+    { expiresAt: row.expires_at },
+  );
   const users = await usersOfUnits(scope.trx, [row.issuing_unit_id]);
-  await notifyUsers(scope, users.map((u) => u.id), { title: `预警已到期：${row.title}`, body: "预警期已满，自动失效。", link: `/warnings/${row.id}`, sourceType: "warning", sourceId: row.id });
-  await scope.audit({ action: "warning.expire", entityType: "warning", entityId: row.id, before: { status: row.status }, after: { status: "expired" } });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: "expired" } });
+  await notifyUsers(
+    scope,
+    users.map((u) => u.id),
+    {
+      title: `预警已到期：${row.title}`,
+      body: "预警期已满，自动失效。",
+      link: `/warnings/${row.id}`,
+      sourceType: "warning",
+      sourceId: row.id,
+    },
+  );
+  await scope.audit({
+    action: "warning.expire",
+    entityType: "warning",
+    entityId: row.id,
+    before: { status: row.status },
+    after: { status: "expired" },
+  });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: "expired" },
+  });
 }
 
 /** Whether the acting user may also publish to society (decides `public` at publication). */

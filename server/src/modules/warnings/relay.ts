@@ -14,7 +14,7 @@ import { type CapAlert, parseCap, primaryInfo } from "./cap/import.js";
 import type { Actor, RelaySource, WarningArea } from "./model.js";
 import { unitsByIds } from "./repository.js";
 import { colourForSeverity } from "./rules.js";
-import { addHistory, createWarning } from "./service.js";
+import { addHistory, checkDraftInput, createWarning } from "./service.js";
 
 /** The subtype whose name or alias appears in the alert's event or headline (Chinese alerts). */
 function guessSubtype(ctx: AppContext, text: string): string | undefined {
@@ -34,10 +34,18 @@ function guessSubtype(ctx: AppContext, text: string): string | undefined {
 function shapesOf(alert: CapAlert, infoIndex: number): AreaShape[] {
   const info = alert.infos[infoIndex];
   const features: unknown[] = (info?.areas ?? []).flatMap((a) => [
-    ...a.polygons.map((ring) => ({ type: "Feature", properties: null, geometry: { type: "Polygon", coordinates: [ring] } })),
+    ...a.polygons.map((ring) => ({
+      type: "Feature",
+      properties: null,
+      geometry: { type: "Polygon", coordinates: [ring] },
+    })),
     ...a.circles
       .filter((c) => c.radiusKm > 0)
-      .map((c) => ({ type: "Feature", properties: { radiusKm: c.radiusKm }, geometry: { type: "Point", coordinates: [c.lon, c.lat] } })),
+      .map((c) => ({
+        type: "Feature",
+        properties: { radiusKm: c.radiusKm },
+        geometry: { type: "Point", coordinates: [c.lon, c.lat] },
+      })),
   ]);
   return parseShapes(features).shapes;
 }
@@ -55,6 +63,7 @@ export async function importCap(
     throw badRequest(parsed.detail, parsed.errors);
   }
   const alert = parsed.alert;
+  await checkDraftInput(ctx, scope.trx, { issuingUnitId }, actor);
   const existing = await scope.trx
     .selectFrom("warnings")
     .select(["id", "source"])
@@ -68,7 +77,10 @@ export async function importCap(
   if (same) {
     throw conflict(`该上级预警已导入（${alert.sender} ${alert.identifier}）`, { warningId: same.id });
   }
-  const infoIndex = Math.max(0, alert.infos.findIndex((i) => i.language.toLowerCase().startsWith("zh")));
+  const infoIndex = Math.max(
+    0,
+    alert.infos.findIndex((i) => i.language.toLowerCase().startsWith("zh")),
+  );
   const info = primaryInfo(alert);
   const colour = info ? colourForSeverity(ctx.plan.profile, info.severity) : undefined;
   const district = ctx.plan.profile.meta.district.code;
@@ -76,11 +88,23 @@ export async function importCap(
   const candidates = shapesOf(alert, infoIndex);
   const inside = candidates.filter((s) => validateShapes([s], outline).length === 0);
   const geocodes = (info?.areas ?? []).flatMap((a) => a.geocodes.map((g) => g.value));
-  const known = await unitsByIds(scope.trx, geocodes.filter((g) => /^[0-9]{9,12}$/.test(g)));
+  const known = await unitsByIds(
+    scope.trx,
+    geocodes.filter((g) => /^[0-9]{9,12}$/.test(g)),
+  );
   const area: WarningArea = {
-    divisionCodes: known.filter((u) => ["street", "township", "community", "village"].includes(u.type)).map((u) => u.id),
+    divisionCodes: known
+      .filter((u) => ["street", "township", "community", "village"].includes(u.type))
+      .map((u) => u.id),
     features: inside,
-    ...(info?.areas.length ? { description: info.areas.map((a) => a.areaDesc).join("；").slice(0, 500) } : {}),
+    ...(info?.areas.length
+      ? {
+          description: info.areas
+            .map((a) => a.areaDesc)
+            .join("；")
+            .slice(0, 500),
+        }
+      : {}),
   };
   // A references match links an update or cancellation to the relay already in the system.
   let refersTo: string | undefined;

@@ -382,7 +382,17 @@ export function deliveriesOf(
 ) {
   return db
     .selectFrom("outbox")
-    .select(["id", "channel", "recipient", "state", "attempts", "last_error", "sent_at", "created_at", "dedupe_key"])
+    .select([
+      "id",
+      "channel",
+      "recipient",
+      "state",
+      "attempts",
+      "last_error",
+      "sent_at",
+      "created_at",
+      "dedupe_key",
+    ])
     .where("source_type", "=", "warning")
     .where("source_id", "=", warningId)
     .$if(f.channel !== undefined, (q) => q.where("channel", "=", f.channel ?? ""))

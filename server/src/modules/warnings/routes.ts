@@ -13,8 +13,15 @@ import { runDisseminationJobs } from "./dissemination.js";
 import { actorOf, factsOf } from "./model.js";
 import { authorizeWarning, type WarningResource } from "./policy.js";
 import { inInbox, presentSummaries, presentWarning } from "./present.js";
-import { adjustWarning, expireWarning, liftWarning, mayRelease, publishWarning, releaseWarning } from "./publisher.js";
 import { registerPublicWarningRoutes } from "./publicRoutes.js";
+import {
+  adjustWarning,
+  expireWarning,
+  liftWarning,
+  mayRelease,
+  publishWarning,
+  releaseWarning,
+} from "./publisher.js";
 import { importCap } from "./relay.js";
 import {
   deliveriesOf,
@@ -23,6 +30,7 @@ import {
   getWarning,
   listMessages,
   listWarnings,
+  streetsOfDistrict,
   type WarningRow,
 } from "./repository.js";
 import { actsFor, streetOf, UNIT_STAFF_ROLES, type WarningFacts } from "./rules.js";
@@ -60,7 +68,7 @@ async function expirySweep(ctx: AppContext): Promise<number> {
   let handled = 0;
   for (const row of due) {
     try {
-      await runCommand(ctx, { id: `sweep:warning-expiry:${row.id}` }, (scope) => expireWarning(ctx, scope, row));
+      await runCommand(ctx, { id: `sweep:warning-expiry:${row.id}` }, (scope) => expireWarning(scope, row));
       handled++;
     } catch {
       // Changed meanwhile (lifted, adjusted, or another instance expired it): the next sweep re-reads.
@@ -89,7 +97,12 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
         tags: ["warnings"],
         summary: "预警列表（inbox=true：等待我处理的；active=true：未结束的）",
         querystring: ListQuery,
-        response: { 200: Type.Object({ items: Type.Array(WarningSummary), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+        response: {
+          200: Type.Object({
+            items: Type.Array(WarningSummary),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
       },
     },
     async (req) => {
@@ -97,7 +110,9 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       const q = req.query;
       const limit = q.limit ?? 50;
       if (q.inbox) {
-        const rows = (await listWarnings(ctx.db, { statuses: ACTIVE, limit: 500 })).filter((row) => inInbox(ctx, user, row));
+        const rows = (await listWarnings(ctx.db, { statuses: ACTIVE, limit: 500 })).filter((row) =>
+          inInbox(ctx, user, row),
+        );
         return { items: await presentSummaries(ctx, ctx.db, user, rows.slice(0, limit)), nextCursor: null };
       }
       const rows = await listWarnings(ctx.db, {
@@ -107,19 +122,68 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
         limit,
       });
       const result = page(rows, limit, (row) => [row.updated_at, row.id]);
-      return { items: await presentSummaries(ctx, ctx.db, user, result.items), nextCursor: result.nextCursor };
+      return {
+        items: await presentSummaries(ctx, ctx.db, user, result.items),
+        nextCursor: result.nextCursor,
+      };
+    },
+  );
+
+  r.get(
+    "/api/warnings/meta",
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "起草预警所需的预案数据：颜色、事件分类、街道（乡）、必填内容",
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const { profile } = ctx.plan;
+      const streets = await streetsOfDistrict(ctx.db);
+      return {
+        district: profile.meta.district,
+        colours: profile.warnings.colours.map((c) => ({ id: c.id, name: c.name, severity: c.cap.severity })),
+        categories: profile.taxonomy.categories.map((c) => ({
+          id: c.id,
+          name: c.name,
+          subtypes: c.subtypes.map((s) => ({ id: s.id, name: s.name, aliases: s.aliases ?? [] })),
+        })),
+        streets: streets.map((u) => ({ code: u.id, name: u.name })),
+        requiredContent: profile.warnings.requiredContent.fields,
+        office: officeId(ctx),
+        canDraft: user.roles.some((r) => UNIT_STAFF_ROLES.includes(r)),
+        isOffice: actsFor(ctx.plan.org, user.unitId, officeId(ctx)),
+        units: ctx.plan.org.units
+          .filter((u) => u.type === "department" || u.type === "special_hq")
+          .map((u) => ({ id: u.id, name: u.short ?? u.name })),
+      };
     },
   );
 
   r.get(
     "/api/warnings/:id",
-    { schema: { tags: ["warnings"], summary: "预警详情（含历史、CAP 消息、任务、送达情况、可执行操作）", params: IdParams, response: { 200: WarningView } } },
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "预警详情（含历史、CAP 消息、任务、送达情况、可执行操作）",
+        params: IdParams,
+        response: { 200: WarningView },
+      },
+    },
     async (req) => view(principalOf(req).user, req.params.id),
   );
 
   r.post(
     "/api/warnings",
-    { schema: { tags: ["warnings"], summary: "起草预警", body: CreateWarningBody, response: { 201: WarningView } } },
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "起草预警",
+        body: CreateWarningBody,
+        response: { 201: WarningView },
+      },
+    },
     async (req, reply) => {
       const user = principalOf(req).user;
       const body = req.body;
@@ -147,39 +211,79 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   r.patch(
     "/api/warnings/:id",
-    { schema: { tags: ["warnings"], summary: "修改预警草稿", params: IdParams, body: UpdateWarningBody, response: { 200: WarningView } } },
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "修改预警草稿",
+        params: IdParams,
+        body: UpdateWarningBody,
+        response: { 200: WarningView },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const row = await load(req.params.id);
       authorizeWarning(user, "edit", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) => updateDraft(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body));
+      await runCommand(ctx, req, async (scope) =>
+        updateDraft(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body),
+      );
       return view(user, row.id);
     },
   );
 
   r.post(
     "/api/warnings/:id/propose",
-    { schema: { tags: ["warnings"], summary: "提出预警建议 / 报批", params: IdParams, body: NoteBody, response: { 200: WarningView } } },
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "提出预警建议 / 报批",
+        params: IdParams,
+        body: NoteBody,
+        response: { 200: WarningView },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const row = await load(req.params.id);
       authorizeWarning(user, "propose", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) => proposeWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.note));
+      await runCommand(ctx, req, async (scope) =>
+        proposeWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.note),
+      );
       return view(user, row.id);
     },
   );
 
   r.post(
     "/api/warnings/:id/approve",
-    { schema: { tags: ["warnings"], summary: "批准 / 签发（起草人不能批准本人的预警）", params: IdParams, body: NoteBody, response: { 200: WarningView } } },
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "批准 / 签发（起草人不能批准本人的预警）",
+        params: IdParams,
+        body: NoteBody,
+        response: { 200: WarningView },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const row = await load(req.params.id);
       authorizeWarning(user, "approve", resource(factsOf(row)));
-      const rule = warningAuthority(ctx.plan.profile, row.origin as "local" | "relayed", row.colour as WarningColour, "approve");
+      const rule = warningAuthority(
+        ctx.plan.profile,
+        row.origin as "local" | "relayed",
+        row.colour as WarningColour,
+        "approve",
+      );
       const signOff = row.status !== "published" && rule?.mode === "sign_off";
       await runCommand(ctx, req, async (scope) =>
-        approveWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.note, signOff),
+        approveWarning(
+          ctx,
+          scope,
+          actorOf(user),
+          await getWarning(scope.trx, row.id),
+          req.body.note,
+          signOff,
+        ),
       );
       return view(user, row.id);
     },
@@ -187,19 +291,37 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   r.post(
     "/api/warnings/:id/reject",
-    { schema: { tags: ["warnings"], summary: "退回（须说明理由）", params: IdParams, body: ReasonBody, response: { 200: WarningView } } },
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "退回（须说明理由）",
+        params: IdParams,
+        body: ReasonBody,
+        response: { 200: WarningView },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const row = await load(req.params.id);
       authorizeWarning(user, "reject", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) => rejectWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.reason));
+      await runCommand(ctx, req, async (scope) =>
+        rejectWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.reason),
+      );
       return view(user, row.id);
     },
   );
 
   r.post(
     "/api/warnings/:id/publish",
-    { schema: { tags: ["warnings"], summary: "发布 / 转发（选择渠道；向社会发布仅限区应急办）", params: IdParams, body: PublishBody, response: { 200: WarningView } } },
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "发布 / 转发（选择渠道；向社会发布仅限区应急办）",
+        params: IdParams,
+        body: PublishBody,
+        response: { 200: WarningView },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const row = await load(req.params.id);
@@ -221,7 +343,11 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
         summary: "向社会发布（区应急办，000 §3.3.1 第8项）",
         params: IdParams,
         body: Type.Object(
-          { channels: Type.Optional(Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")]), { uniqueItems: true })) },
+          {
+            channels: Type.Optional(
+              Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")]), { uniqueItems: true }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 200: WarningView },
@@ -232,7 +358,13 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       const row = await load(req.params.id);
       authorizeWarning(user, "release", resource(factsOf(row)));
       await runCommand(ctx, req, async (scope) =>
-        releaseWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.channels as WarningChannel[] | undefined),
+        releaseWarning(
+          ctx,
+          scope,
+          actorOf(user),
+          await getWarning(scope.trx, row.id),
+          req.body.channels as WarningChannel[] | undefined,
+        ),
       );
       return view(user, row.id);
     },
@@ -240,19 +372,37 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   r.post(
     "/api/warnings/:id/authorise",
-    { schema: { tags: ["warnings"], summary: "授权专项指挥部办公室或部门发布和解除（区应急办）", params: IdParams, body: AuthoriseBody, response: { 200: WarningView } } },
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "授权专项指挥部办公室或部门发布和解除（区应急办）",
+        params: IdParams,
+        body: AuthoriseBody,
+        response: { 200: WarningView },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const row = await load(req.params.id);
       authorizeWarning(user, "authorise", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) => authoriseUnits(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.unitIds));
+      await runCommand(ctx, req, async (scope) =>
+        authoriseUnits(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.unitIds),
+      );
       return view(user, row.id);
     },
   );
 
   r.post(
     "/api/warnings/:id/adjust",
-    { schema: { tags: ["warnings"], summary: "调整预警（颜色、范围、内容或期限；须经新颜色的批准权限）", params: IdParams, body: AdjustBody, response: { 200: WarningView } } },
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "调整预警（颜色、范围、内容或期限；须经新颜色的批准权限）",
+        params: IdParams,
+        body: AdjustBody,
+        response: { 200: WarningView },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const row = await load(req.params.id);
@@ -267,12 +417,22 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   r.post(
     "/api/warnings/:id/lift",
-    { schema: { tags: ["warnings"], summary: "解除预警（转发预警按同等权限签发后解除）", params: IdParams, body: ReasonBody, response: { 200: WarningView } } },
+    {
+      schema: {
+        tags: ["warnings"],
+        summary: "解除预警（转发预警按同等权限签发后解除）",
+        params: IdParams,
+        body: ReasonBody,
+        response: { 200: WarningView },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const row = await load(req.params.id);
       authorizeWarning(user, "lift", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) => liftWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.reason));
+      await runCommand(ctx, req, async (scope) =>
+        liftWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.reason),
+      );
       return view(user, row.id);
     },
   );
@@ -296,7 +456,7 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
         throw notFound(`任务 ${req.params.taskId}`);
       }
       assertTaskAuthority(ctx, user, task, row.issuing_unit_id);
-      await runCommand(ctx, req, (scope) => updateWarningTask(ctx, scope, actorOf(user), row.id, task, req.body));
+      await runCommand(ctx, req, (scope) => updateWarningTask(scope, actorOf(user), row.id, task, req.body));
       return view(user, row.id);
     },
   );
@@ -351,14 +511,23 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
         tags: ["warnings"],
         summary: "预警的 CAP 1.2 消息（默认最新一条；seq 指定第几条）",
         params: IdParams,
-        querystring: Type.Object({ seq: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { seq: Type.Optional(Type.Integer({ minimum: 1 })) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (req, reply) => {
       const messages = await listMessages(ctx.db, req.params.id);
-      const message = req.query.seq ? messages.find((m) => m.seq === req.query.seq) : messages[messages.length - 1];
+      const message = req.query.seq
+        ? messages.find((m) => m.seq === req.query.seq)
+        : messages[messages.length - 1];
       if (!message) {
-        throw notFound(messages.length === 0 ? `预警 ${req.params.id} 的 CAP 消息（尚未发布）` : `第 ${req.query.seq} 条 CAP 消息`);
+        throw notFound(
+          messages.length === 0
+            ? `预警 ${req.params.id} 的 CAP 消息（尚未发布）`
+            : `第 ${req.query.seq} 条 CAP 消息`,
+        );
       }
       reply.type("application/cap+xml; charset=utf-8");
       return message.xml;
@@ -378,13 +547,19 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
         schema: {
           tags: ["warnings"],
           summary: "导入上级 CAP 1.2 预警，生成转发草稿（Content-Type: application/xml）",
-          querystring: Type.Object({ unitId: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+          querystring: Type.Object(
+            { unitId: Type.Optional(Type.String({ maxLength: 64 })) },
+            { additionalProperties: false },
+          ),
           response: { 201: WarningView },
         },
       },
       async (req: FastifyRequest<{ Querystring: { unitId?: string } }>, reply) => {
         const user = principalOf(req).user;
-        if (typeof req.body !== "string") {
+        // The XML itself, or {"xml": "…"} from the web app (JSON carries the CSRF-protected session).
+        const wrapped = req.body as { xml?: unknown } | null;
+        const xml = typeof req.body === "string" ? req.body : typeof wrapped?.xml === "string" ? wrapped.xml : undefined;
+        if (xml === undefined) {
           throw badRequest("请求体应为 CAP 1.2 XML（Content-Type: application/xml）", [
             { path: "body", message: "不是 XML" },
           ]);
@@ -406,8 +581,9 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
           pendingById: null,
         };
         authorizeWarning(user, "create", resource(facts));
-        const xml = req.body;
-        const { id } = await runCommand(ctx, req, (scope) => importCap(ctx, scope, actorOf(user), xml, req.query.unitId));
+        const { id } = await runCommand(ctx, req, (scope) =>
+          importCap(ctx, scope, actorOf(user), xml, req.query.unitId),
+        );
         reply.status(201);
         return view(user, id);
       },
@@ -416,7 +592,12 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
 }
 
 /** A task's unit (its street for a community task), the issuing unit, or the emergency office. */
-function assertTaskAuthority(ctx: AppContext, user: SessionUser, task: { unit_id: string | null; unit_name: string }, issuingUnit: string): void {
+function assertTaskAuthority(
+  ctx: AppContext,
+  user: SessionUser,
+  task: { unit_id: string | null; unit_name: string },
+  issuingUnit: string,
+): void {
   const org = ctx.plan.org;
   const units = [task.unit_id, task.unit_id ? streetOf(task.unit_id) : null, issuingUnit, officeId(ctx)];
   const staff = user.roles.some((r) => UNIT_STAFF_ROLES.includes(r));

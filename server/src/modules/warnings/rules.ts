@@ -212,7 +212,11 @@ export function stepAuthority(
       return { parties: [issuer, OFFICE_PARTY], source: "000 §3.3" };
     }
     case "propose":
-      return ruleOrMissing(rule("propose"), (r) => r.by, `预案未规定${name}${originName(w.origin)}预警的提出建议环节`);
+      return ruleOrMissing(
+        rule("propose"),
+        (r) => r.by,
+        `预案未规定${name}${originName(w.origin)}预警的提出建议环节`,
+      );
     case "approve":
     case "reject": {
       if (w.pendingKind === "adjust") {
@@ -232,7 +236,11 @@ export function stepAuthority(
     }
     case "publish":
       if (w.pendingKind === "adjust") {
-        return ruleOrMissing(rule("adjust", w.pendingColour ?? w.colour), (r) => r.by, "预案未规定调整发布单位");
+        return ruleOrMissing(
+          rule("adjust", w.pendingColour ?? w.colour),
+          (r) => r.by,
+          "预案未规定调整发布单位",
+        );
       }
       return ruleOrMissing(rule("publish"), (r) => r.by, `预案未规定${name}预警的发布单位`);
     case "release": {
@@ -254,7 +262,11 @@ export function stepAuthority(
       };
     }
     case "adjust":
-      return ruleOrMissing(rule("adjust", adjustTo ?? w.colour), (r) => r.by, `预案未规定${originName(w.origin)}预警的调整`);
+      return ruleOrMissing(
+        rule("adjust", adjustTo ?? w.colour),
+        (r) => r.by,
+        `预案未规定${originName(w.origin)}预警的调整`,
+      );
     case "lift":
       return ruleOrMissing(rule("lift"), (r) => r.by, `预案未规定${name}预警的解除单位`);
   }
@@ -434,7 +446,10 @@ export function missingContent(profile: PlanProfile, d: WarningDraft): FieldErro
   for (const field of profile.warnings.requiredContent.fields) {
     const where = CONTENT_FIELDS[field.id];
     if (where && !where.present(d)) {
-      out.push({ path: where.path, message: `必填：${field.name}（${profile.warnings.requiredContent.source}）` });
+      out.push({
+        path: where.path,
+        message: `必填：${field.name}（${profile.warnings.requiredContent.source}）`,
+      });
     }
   }
   if (d.onsetAt !== null && d.expiresAt !== null && d.expiresAt <= d.onsetAt) {
@@ -452,7 +467,12 @@ export interface ResolvedParty {
   unitIds: string[];
 }
 
-function resolve(profile: PlanProfile, org: OrgFile, parties: readonly Party[], w: WarningFacts): ResolvedParty[] {
+function resolve(
+  profile: PlanProfile,
+  org: OrgFile,
+  parties: readonly Party[],
+  w: WarningFacts,
+): ResolvedParty[] {
   return parties.map((p) => ({
     label: partyLabels([p])[0] ?? "",
     unitIds: p.unit !== undefined && p.scope === undefined ? [p.unit] : unitsOfParty(profile, org, p, w),

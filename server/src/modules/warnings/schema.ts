@@ -67,7 +67,10 @@ const Feature = Type.Object(
 
 export const AreaSchema = Type.Object(
   {
-    divisionCodes: Type.Array(Type.String({ pattern: "^[0-9]{9,12}$" }), { uniqueItems: true, maxItems: 500 }),
+    divisionCodes: Type.Array(Type.String({ pattern: "^[0-9]{9,12}$" }), {
+      uniqueItems: true,
+      maxItems: 500,
+    }),
     features: Type.Array(Feature, { maxItems: 50 }),
     description: Type.Optional(Type.String({ maxLength: 500 })),
   },

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { WarningColour, WarningOrigin } from "../../../../shared/plan/schema.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
-import { badRequest, conflict, type FieldError, notFound } from "../../errors.js";
+import { badRequest, conflict, type FieldError } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { parseShapes, validateShapes } from "../geo/area.js";
 import { districtOutline } from "../geo/district.js";
@@ -73,9 +73,18 @@ export async function addHistory(
 }
 
 /** Applies a state change only if nobody changed the warning meanwhile (409 otherwise). */
-export async function applyChange(scope: CommandScope, row: WarningRow, set: Partial<WarningRow>): Promise<WarningRow> {
+export async function applyChange(
+  scope: CommandScope,
+  row: WarningRow,
+  set: Partial<WarningRow>,
+): Promise<WarningRow> {
   const next = { ...set, updated_at: laterThan(row.updated_at, scope.now) };
-  const ok = await updateWarningIf(scope.trx, row.id, { status: row.status, updatedAt: row.updated_at }, next);
+  const ok = await updateWarningIf(
+    scope.trx,
+    row.id,
+    { status: row.status, updatedAt: row.updated_at },
+    next,
+  );
   if (!ok) {
     throw conflict("预警已被他人更新，请刷新后重试");
   }
@@ -116,7 +125,12 @@ interface DraftInput {
 }
 
 /** Checks what the schema cannot: subtype in the plan, units exist, area geometry (400 naming each field). */
-export async function checkDraftInput(ctx: AppContext, db: Db, input: DraftInput, actor: Actor): Promise<WarningArea | undefined> {
+export async function checkDraftInput(
+  ctx: AppContext,
+  db: Db,
+  input: DraftInput,
+  actor: Actor,
+): Promise<WarningArea | undefined> {
   const errors: FieldError[] = [];
   if (input.subtypeId !== undefined && !findSubtype(ctx.plan.profile, input.subtypeId)) {
     errors.push({ path: "subtypeId", message: `预案中没有事件子类“${input.subtypeId}”` });
@@ -125,7 +139,10 @@ export async function checkDraftInput(ctx: AppContext, db: Db, input: DraftInput
     const [unit] = await unitsByIds(db, [input.issuingUnitId]);
     if (!unit) {
       errors.push({ path: "issuingUnitId", message: `组织单元 ${input.issuingUnitId} 不存在` });
-    } else if (!actsFor(ctx.plan.org, actor.unitId, officeId(ctx)) && !actsFor(ctx.plan.org, actor.unitId, input.issuingUnitId)) {
+    } else if (
+      !actsFor(ctx.plan.org, actor.unitId, officeId(ctx)) &&
+      !actsFor(ctx.plan.org, actor.unitId, input.issuingUnitId)
+    ) {
       errors.push({ path: "issuingUnitId", message: "只有区应急办可以代其他单位起草预警" });
     }
   }
@@ -283,7 +300,9 @@ export async function updateDraft(
     ...(patch.expiresAt !== undefined ? { expires_at: toUtc(patch.expiresAt) ?? null } : {}),
     ...(patch.content !== undefined ? { content: JSON.stringify(patch.content) } : {}),
     ...(area !== undefined ? { area: JSON.stringify(area) } : {}),
-    ...(patch.affectsOtherAreas !== undefined ? { affects_other_areas: patch.affectsOtherAreas ? 1 : 0 } : {}),
+    ...(patch.affectsOtherAreas !== undefined
+      ? { affects_other_areas: patch.affectsOtherAreas ? 1 : 0 }
+      : {}),
     ...(patch.affectedAreas !== undefined ? { affected_areas: JSON.stringify(patch.affectedAreas) } : {}),
     ...(patch.colour !== undefined && source?.colourUndetermined
       ? { source: JSON.stringify({ ...source, colourUndetermined: false }) }
@@ -291,8 +310,19 @@ export async function updateDraft(
   };
   const next = await applyChange(scope, row, set);
   await addHistory(scope, next, "edit", actor, { fields: Object.keys(patch) });
-  await scope.audit({ action: "warning.edit", entityType: "warning", entityId: row.id, before: row, after: set });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: next.status } });
+  await scope.audit({
+    action: "warning.edit",
+    entityType: "warning",
+    entityId: row.id,
+    before: row,
+    after: set,
+  });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: next.status },
+  });
 }
 
 /** 提出预警建议 (000 §3.3.1 第2项: orange/red to the emergency office; blue/yellow 报主管区领导). */
@@ -307,8 +337,19 @@ export async function proposeWarning(
   assertComplete(ctx, row);
   const next = await applyChange(scope, row, { status: "proposed", rejected_reason: null });
   await addHistory(scope, next, "propose", actor, note ? { note } : {});
-  await scope.audit({ action: "warning.propose", entityType: "warning", entityId: row.id, before: { status: row.status }, after: { status: "proposed" } });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: "proposed" } });
+  await scope.audit({
+    action: "warning.propose",
+    entityType: "warning",
+    entityId: row.id,
+    before: { status: row.status },
+    after: { status: "proposed" },
+  });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: "proposed" },
+  });
 }
 
 /**
@@ -341,7 +382,12 @@ export async function approveWarning(
       entityId: row.id,
       after: { pending: row.pending_kind, state: "approved" },
     });
-    scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: row.status } });
+    scope.publish({
+      type: "warning.changed",
+      entityType: "warning",
+      entityId: row.id,
+      data: { status: row.status },
+    });
     return;
   }
   assertComplete(ctx, row);
@@ -353,8 +399,19 @@ export async function approveWarning(
     rejected_reason: null,
   });
   await addHistory(scope, next, signOff ? "sign_off" : "approve", actor, note ? { note } : {});
-  await scope.audit({ action: "warning.approve", entityType: "warning", entityId: row.id, before: { status: row.status }, after: { status: "approved", approvedBy: actor.name } });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: "approved" } });
+  await scope.audit({
+    action: "warning.approve",
+    entityType: "warning",
+    entityId: row.id,
+    before: { status: row.status },
+    after: { status: "approved", approvedBy: actor.name },
+  });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: "approved" },
+  });
   await notifyDrafter(scope, next, `预警已批准：${row.title}`, `${actor.name} 已批准，可以发布。`);
 }
 
@@ -379,14 +436,35 @@ export async function rejectWarning(
       pending_approved_by_name: null,
     });
     await addHistory(scope, next, "reject", actor, { of: row.pending_kind, reason });
-    await scope.audit({ action: `warning.${row.pending_kind}.reject`, entityType: "warning", entityId: row.id, after: { reason } });
-    scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: row.status } });
+    await scope.audit({
+      action: `warning.${row.pending_kind}.reject`,
+      entityType: "warning",
+      entityId: row.id,
+      after: { reason },
+    });
+    scope.publish({
+      type: "warning.changed",
+      entityType: "warning",
+      entityId: row.id,
+      data: { status: row.status },
+    });
     return;
   }
   const next = await applyChange(scope, row, { status: "draft", rejected_reason: reason });
   await addHistory(scope, next, "reject", actor, { reason });
-  await scope.audit({ action: "warning.reject", entityType: "warning", entityId: row.id, before: { status: row.status }, after: { status: "draft", reason } });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: "draft" } });
+  await scope.audit({
+    action: "warning.reject",
+    entityType: "warning",
+    entityId: row.id,
+    before: { status: row.status },
+    after: { status: "draft", reason },
+  });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: "draft" },
+  });
   await notifyDrafter(scope, next, `预警被退回：${row.title}`, `${actor.name}：${reason}`);
 }
 
@@ -401,20 +479,32 @@ export async function authoriseUnits(
   assertState(ctx, "authorise", row);
   const found = await unitsByIds(scope.trx, unitIds);
   const errors = unitIds
-    .map((u, i) => (found.some((f) => f.id === u) ? undefined : { path: `unitIds.${i}`, message: `组织单元 ${u} 不存在` }))
+    .map((u, i) =>
+      found.some((f) => f.id === u) ? undefined : { path: `unitIds.${i}`, message: `组织单元 ${u} 不存在` },
+    )
     .filter((e): e is FieldError => e !== undefined);
   if (errors.length > 0) {
     throw badRequest(errors.map((e) => e.message).join("; "), errors);
   }
   const next = await applyChange(scope, row, { authorised_unit_ids: JSON.stringify(unitIds) });
   await addHistory(scope, next, "authorise", actor, { units: found.map((u) => u.short_name ?? u.name) });
-  await scope.audit({ action: "warning.authorise", entityType: "warning", entityId: row.id, before: { units: JSON.parse(row.authorised_unit_ids) }, after: { units: unitIds } });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: row.id, data: { status: row.status } });
+  await scope.audit({
+    action: "warning.authorise",
+    entityType: "warning",
+    entityId: row.id,
+    before: { units: JSON.parse(row.authorised_unit_ids) },
+    after: { units: unitIds },
+  });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: row.id,
+    data: { status: row.status },
+  });
 }
 
 /** Progress on a measure or door-to-door task (by the unit it is assigned to, or the office). */
 export async function updateWarningTask(
-  ctx: AppContext,
   scope: CommandScope,
   actor: Actor,
   warningId: string,
@@ -422,18 +512,30 @@ export async function updateWarningTask(
   change: { state: string; note?: string | undefined },
 ): Promise<void> {
   const row = await getWarning(scope.trx, warningId);
-  if (!task) {
-    throw notFound("任务");
-  }
   await updateTask(scope.trx, task.id, {
     state: change.state,
     note: change.note ?? null,
     updated_at: scope.now.toISOString(),
     updated_by_name: actor.name,
   });
-  await addHistory(scope, row, "task", actor, { task: task.title, state: change.state, ...(change.note ? { note: change.note } : {}) });
-  await scope.audit({ action: "warning.task", entityType: "warning_task", entityId: task.id, before: { state: task.state }, after: change });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: warningId, data: { status: row.status } });
+  await addHistory(scope, row, "task", actor, {
+    task: task.title,
+    state: change.state,
+    ...(change.note ? { note: change.note } : {}),
+  });
+  await scope.audit({
+    action: "warning.task",
+    entityType: "warning_task",
+    entityId: task.id,
+    before: { state: task.state },
+    after: change,
+  });
+  scope.publish({
+    type: "warning.changed",
+    entityType: "warning",
+    entityId: warningId,
+    data: { status: row.status },
+  });
 }
 
 async function notifyDrafter(scope: CommandScope, row: WarningRow, title: string, body: string) {

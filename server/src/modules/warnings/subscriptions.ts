@@ -60,7 +60,11 @@ export async function subscribe(ctx: AppContext, scope: CommandScope, body: Subs
   const existing = await findSubscriber(scope.trx, body.channel, address);
   const id = existing?.id ?? randomUUID();
   if (existing) {
-    await updateSubscriber(scope.trx, existing.id, { ...place, name: body.name ?? existing.name, unsubscribed_at: null });
+    await updateSubscriber(scope.trx, existing.id, {
+      ...place,
+      name: body.name ?? existing.name,
+      unsubscribed_at: null,
+    });
   } else {
     await insertSubscribers(scope.trx, [
       {
@@ -78,6 +82,11 @@ export async function subscribe(ctx: AppContext, scope: CommandScope, body: Subs
     action: existing ? "subscriber.update" : "subscriber.create",
     entityType: "warning_subscriber",
     entityId: id,
-    after: { channel: body.channel, address: maskAddress(address), divisionCode: body.divisionCode ?? null, located: !!body.location },
+    after: {
+      channel: body.channel,
+      address: maskAddress(address),
+      divisionCode: body.divisionCode ?? null,
+      located: !!body.location,
+    },
   });
 }

@@ -1,7 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient, type Problem, startTestServer, type TestServer } from "../../../../tests/support/server.js";
+import {
+  ApiClient,
+  type Problem,
+  startTestServer,
+  type TestServer,
+} from "../../../../tests/support/server.js";
 import { ManualClock } from "../../clock.js";
 import { CAP_EXAMPLES, CBD_SQUARE, draftBody, JIANWAI, xmllint } from "./testSupport.js";
 
@@ -46,7 +51,11 @@ function as(username: string): Promise<ApiClient> {
 async function postXml(client: ApiClient, xml: string, contentType = "application/xml") {
   const res = await fetch(`${server.url}/api/cap/import`, {
     method: "POST",
-    headers: { "content-type": contentType, cookie: client.cookie ?? "", "x-csrf-token": client.csrfToken ?? "" },
+    headers: {
+      "content-type": contentType,
+      cookie: client.cookie ?? "",
+      "x-csrf-token": client.csrfToken ?? "",
+    },
     body: xml,
   });
   return { status: res.status, body: (await res.json()) as View & Problem & Record<string, unknown> };
@@ -81,15 +90,46 @@ describe("warning lifecycle over HTTP (000 §3.3.1)", () => {
     const before = await staff.get<{ items: unknown[] }>("/api/warnings");
     const open = {
       ...CBD_SQUARE,
-      geometry: { type: "Polygon", coordinates: [[[116.45, 39.9], [116.48, 39.9], [116.48, 39.93], [116.45, 39.93]]] },
+      geometry: {
+        type: "Polygon",
+        coordinates: [
+          [
+            [116.45, 39.9],
+            [116.48, 39.9],
+            [116.48, 39.93],
+            [116.45, 39.93],
+          ],
+        ],
+      },
     };
     const bowtie = {
       type: "Feature",
-      geometry: { type: "Polygon", coordinates: [[[116.45, 39.9], [116.48, 39.93], [116.48, 39.9], [116.45, 39.93], [116.45, 39.9]]] },
+      geometry: {
+        type: "Polygon",
+        coordinates: [
+          [
+            [116.45, 39.9],
+            [116.48, 39.93],
+            [116.48, 39.9],
+            [116.45, 39.93],
+            [116.45, 39.9],
+          ],
+        ],
+      },
     };
     const outside = {
       type: "Feature",
-      geometry: { type: "Polygon", coordinates: [[[116.2, 39.9], [116.25, 39.9], [116.25, 39.95], [116.2, 39.9]]] },
+      geometry: {
+        type: "Polygon",
+        coordinates: [
+          [
+            [116.2, 39.9],
+            [116.25, 39.9],
+            [116.25, 39.95],
+            [116.2, 39.9],
+          ],
+        ],
+      },
     };
     const many = {
       type: "Feature",
@@ -107,10 +147,16 @@ describe("warning lifecycle over HTTP (000 §3.3.1)", () => {
       },
     };
     many.geometry.coordinates[0]?.push(many.geometry.coordinates[0]?.[0] ?? []);
-    const bigCircle = { type: "Feature", properties: { radiusKm: 30 }, geometry: { type: "Point", coordinates: [116.46, 39.92] } };
+    const bigCircle = {
+      type: "Feature",
+      properties: { radiusKm: 30 },
+      geometry: { type: "Point", coordinates: [116.46, 39.92] },
+    };
     const res = await staff.post<Problem>(
       "/api/warnings",
-      draftBody({ area: { divisionCodes: [JIANWAI, "110108001"], features: [open, bowtie, outside, many, bigCircle] } }),
+      draftBody({
+        area: { divisionCodes: [JIANWAI, "110108001"], features: [open, bowtie, outside, many, bigCircle] },
+      }),
     );
     expect(res.status).toBe(400);
     const paths = res.body.errors?.map((e) => e.path) ?? [];
@@ -158,7 +204,9 @@ describe("warning lifecycle over HTTP (000 §3.3.1)", () => {
     const approved = await leader.post<View>(`/api/warnings/${w.id}/approve`, { note: "同意发布" });
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe("approved");
-    const published = await staff.post<View>(`/api/warnings/${w.id}/publish`, { channels: ["inApp", "sms", "public"] });
+    const published = await staff.post<View>(`/api/warnings/${w.id}/publish`, {
+      channels: ["inApp", "sms", "public"],
+    });
     expect(published.status).toBe(200);
     const v = published.body;
     expect(v.status).toBe("published");
@@ -181,7 +229,9 @@ describe("warning lifecycle over HTTP (000 §3.3.1)", () => {
     const measures = v.tasks.filter((t) => t.kind === "measure");
     expect(measures).toHaveLength(11); // the ten numbered measures + 法律、法规、规章规定的其他… (L233)
     expect(measures[10]?.title).toContain("其他必要的防范性、保护性措施");
-    expect(new Set(measures.map((t) => t.unitName))).toEqual(new Set(["区城市公共设施事故应急指挥部、区城管委"]));
+    expect(new Set(measures.map((t) => t.unitName))).toEqual(
+      new Set(["区城市公共设施事故应急指挥部、区城管委"]),
+    );
     // Filing (备案) with the office and the city (第2项); door-to-door for 建外's communities (第6项).
     expect(v.tasks.filter((t) => t.kind === "filing").map((t) => t.unitName)).toEqual([
       "区应急办（区突发事件预警信息发布中心）",
@@ -198,9 +248,14 @@ describe("warning lifecycle over HTTP (000 §3.3.1)", () => {
     expect(inbox.body.items.map((i) => i.id)).toContain(w.id);
     const released = await office.post<View>(`/api/warnings/${w.id}/release`, {});
     expect(released.body.publicState).toBe("released");
-    expect(released.body.messages.map((m) => `${m.msgType}/${m.scope}`)).toEqual(["Alert/Restricted", "Alert/Public"]);
+    expect(released.body.messages.map((m) => `${m.msgType}/${m.scope}`)).toEqual([
+      "Alert/Restricted",
+      "Alert/Public",
+    ]);
     const after = await anon.get<{ items: { id: string; colourName: string }[] }>("/api/public/warnings");
-    expect(after.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: w.id, colourName: "黄色" })]));
+    expect(after.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: w.id, colourName: "黄色" })]),
+    );
     const atom = await fetch(`${server.url}/api/public/cap.atom`);
     expect(atom.headers.get("content-type")).toContain("application/atom+xml");
     const feed = await atom.text();
@@ -267,13 +322,21 @@ describe("warning lifecycle over HTTP (000 §3.3.1)", () => {
       expect(xml).toMatch(/<sent>2026-11-27T\d\d:\d\d:00\+08:00<\/sent>/);
       if (m.msgType !== "Alert") {
         const refs = /<references>([^<]+)<\/references>/.exec(xml)?.[1]?.split(" ") ?? [];
-        expect(refs.map((r) => r.split(",")[1])).toEqual(lifted.body.messages.filter((x) => x.seq < m.seq).map((x) => x.identifier));
+        expect(refs.map((r) => r.split(",")[1])).toEqual(
+          lifted.body.messages.filter((x) => x.seq < m.seq).map((x) => x.identifier),
+        );
       }
     }
-    const alert = await (await fetch(`${server.url}/api/warnings/${w.id}/cap.xml?seq=1`, { headers: { cookie: staff.cookie ?? "" } })).text();
+    const alert = await (
+      await fetch(`${server.url}/api/warnings/${w.id}/cap.xml?seq=1`, {
+        headers: { cookie: staff.cookie ?? "" },
+      })
+    ).text();
     expect(alert).toContain("<severity>Moderate</severity>");
     expect(alert).toContain("<language>zh-CN</language>");
-    expect(alert).toContain("<polygon>39.9,116.45 39.9,116.48 39.93,116.48 39.93,116.45 39.9,116.45</polygon>");
+    expect(alert).toContain(
+      "<polygon>39.9,116.45 39.9,116.48 39.93,116.48 39.93,116.45 39.9,116.45</polygon>",
+    );
     expect(alert).toContain("<value>110105001</value>");
   });
 
@@ -303,7 +366,9 @@ describe("CAP import (000 §3.3.1 第1项 relay)", () => {
     const res = await postXml(office, xml, "application/xml");
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.status).toBe("draft");
-    expect(res.body.source).toEqual(expect.objectContaining({ identifier: expect.any(String), sender: expect.any(String) }));
+    expect(res.body.source).toEqual(
+      expect.objectContaining({ identifier: expect.any(String), sender: expect.any(String) }),
+    );
     const again = await postXml(office, xml, "application/xml");
     expect(again.status).toBe(409);
   });
@@ -319,7 +384,9 @@ describe("CAP import (000 §3.3.1 第1项 relay)", () => {
       expect.objectContaining({
         languages: ["en-US", "es-US"],
         severity: "Severe",
-        areas: [expect.objectContaining({ areaDesc: "Los Angeles County", geocodes: ["SAME:006037"], polygons: 0 })],
+        areas: [
+          expect.objectContaining({ areaDesc: "Los Angeles County", geocodes: ["SAME:006037"], polygons: 0 }),
+        ],
       }),
     );
     expect(res.body.colour).toBe("orange");
@@ -372,7 +439,11 @@ describe("CAP import (000 §3.3.1 第1项 relay)", () => {
     const badCap = `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>x 1</identifier><sender>s</sender><sent>2026-11-27T10:00:00Z</sent><status>Actual</status><msgType>Alert</msgType><scope>Public</scope><info><category>Met</category><event>e</event><urgency>Soon</urgency><severity>Minor</severity><certainty>Likely</certainty></info></alert>`;
     const bad = await postXml(office, badCap, "application/xml");
     expect(bad.status).toBe(400);
-    expect(bad.body.errors?.map((e) => e.path)).toEqual(["alert.identifier", "alert.sent", "alert.info[0].urgency"]);
+    expect(bad.body.errors?.map((e) => e.path)).toEqual([
+      "alert.identifier",
+      "alert.sent",
+      "alert.info[0].urgency",
+    ]);
     const after = (await office.get<{ items: unknown[] }>("/api/warnings?limit=200")).body.items.length;
     expect(after).toBe(before);
   });

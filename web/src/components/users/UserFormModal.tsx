@@ -7,7 +7,7 @@ import type { CreateUserInput, UpdateUserInput, User } from "../../api/types.js"
 import { usePlanCategories } from "../../hooks/usePlanCategories.js";
 import { applyFieldErrors } from "../../lib/formErrors.js";
 import { roleLabel } from "../../lib/labels.js";
-import { MIN_PASSWORD_LENGTH, PHONE_PATTERN, USERNAME_PATTERN } from "../../lib/userRules.js";
+import { MIN_PASSWORD_LENGTH, PHONE_REGEX, USERNAME_REGEX } from "../../lib/userRules.js";
 import { UnitSelect } from "../UnitSelect.js";
 
 interface UserFormValues {
@@ -123,7 +123,7 @@ export function UserFormModal({ user, open, onClose, onSaved }: UserFormModalPro
             label={t("users.username")}
             rules={[
               { required: true, message: t("users.required") },
-              { pattern: USERNAME_PATTERN, message: t("users.usernameRule") },
+              { pattern: USERNAME_REGEX, message: t("users.usernameRule") },
             ]}
           >
             <Input autoFocus autoComplete="off" />
@@ -170,7 +170,7 @@ export function UserFormModal({ user, open, onClose, onSaved }: UserFormModalPro
         <Form.Item
           name="phone"
           label={t("users.phone")}
-          rules={[{ pattern: PHONE_PATTERN, message: t("users.phoneRule") }]}
+          rules={[{ pattern: PHONE_REGEX, message: t("users.phoneRule") }]}
         >
           <Input autoComplete="off" inputMode="tel" />
         </Form.Item>

@@ -12,7 +12,12 @@ export interface AtomEntry {
   pageUrl: string;
 }
 
-export function buildAtom(feed: { title: string; selfUrl: string; updated: string; entries: AtomEntry[] }): string {
+export function buildAtom(feed: {
+  title: string;
+  selfUrl: string;
+  updated: string;
+  entries: AtomEntry[];
+}): string {
   const entries = feed.entries
     .map(
       (e) => `  <entry>

@@ -125,7 +125,11 @@ function infoXml(
   let out = `${indent}<info>\n`;
   out += el("language", lang, i2);
   out += el("category", capCategory(profile, s.subtypeId), i2);
-  out += el("event", zh ? `${s.subtypeName ?? "突发事件"}${colour}预警` : (s.content.en?.title ?? s.title), i2);
+  out += el(
+    "event",
+    zh ? `${s.subtypeName ?? "突发事件"}${colour}预警` : (s.content.en?.title ?? s.title),
+    i2,
+  );
   out += el("responseType", cancel ? "AllClear" : s.colour === "blue" ? "Monitor" : "Prepare", i2);
   out += el("urgency", cancel ? "Past" : urgency, i2);
   out += el("severity", cancel ? "Minor" : capSeverity(profile, s.colour), i2);

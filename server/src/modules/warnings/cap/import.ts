@@ -14,7 +14,20 @@ const CAP_10_NS = "http://www.incident.com/cap/1.0";
 const STATUS = ["Actual", "Exercise", "System", "Test", "Draft"];
 const MSG_TYPE = ["Alert", "Update", "Cancel", "Ack", "Error"];
 const SCOPE = ["Public", "Restricted", "Private"];
-const CATEGORY = ["Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport", "Infra", "CBRNE", "Other"];
+const CATEGORY = [
+  "Geo",
+  "Met",
+  "Safety",
+  "Security",
+  "Rescue",
+  "Fire",
+  "Health",
+  "Env",
+  "Transport",
+  "Infra",
+  "CBRNE",
+  "Other",
+];
 const URGENCY = ["Immediate", "Expected", "Future", "Past", "Unknown"];
 const SEVERITY = ["Extreme", "Severe", "Moderate", "Minor", "Unknown"];
 const CERTAINTY = ["Observed", "Likely", "Possible", "Unlikely", "Unknown"];
@@ -60,11 +73,25 @@ export interface CapAlert {
   infos: CapInfo[];
 }
 
-export type CapParseResult = { ok: true; alert: CapAlert } | { ok: false; detail: string; errors: FieldError[] };
+export type CapParseResult =
+  | { ok: true; alert: CapAlert }
+  | { ok: false; detail: string; errors: FieldError[] };
 
 type Node = Record<string, unknown>;
 
-const ARRAYS = new Set(["info", "area", "polygon", "circle", "geocode", "category", "responseType", "eventCode", "parameter", "resource", "code"]);
+const ARRAYS = new Set([
+  "info",
+  "area",
+  "polygon",
+  "circle",
+  "geocode",
+  "category",
+  "responseType",
+  "eventCode",
+  "parameter",
+  "resource",
+  "code",
+]);
 
 function text(v: unknown): string | undefined {
   if (v === undefined || v === null) {
@@ -83,7 +110,9 @@ function fail(detail: string, errors: FieldError[] = [{ path: "body", message: d
 
 /** The root element's name and namespace (xmlns or xmlns:prefix), before prefixes are dropped. */
 function rootNamespace(xml: string): { name: string; ns: string | undefined } | undefined {
-  const raw = new XMLParser({ ignoreAttributes: false, removeNSPrefix: false, parseTagValue: false }).parse(xml) as Node;
+  const raw = new XMLParser({ ignoreAttributes: false, removeNSPrefix: false, parseTagValue: false }).parse(
+    xml,
+  ) as Node;
   const key = Object.keys(raw).find((k) => !k.startsWith("?") && !k.startsWith("#"));
   if (!key) {
     return undefined;
@@ -100,7 +129,14 @@ function parsePolygon(s: string, path: string, errors: FieldError[]): number[][]
   const ring: number[][] = [];
   for (const pair of pairs) {
     const [lat, lon] = pair.split(",").map(Number);
-    if (lat === undefined || lon === undefined || !Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+    if (
+      lat === undefined ||
+      lon === undefined ||
+      !Number.isFinite(lat) ||
+      !Number.isFinite(lon) ||
+      Math.abs(lat) > 90 ||
+      Math.abs(lon) > 180
+    ) {
       errors.push({ path, message: `多边形坐标“${pair}”应为 纬度,经度` });
       return undefined;
     }
@@ -134,7 +170,10 @@ function required(node: Node, name: string, path: string, errors: FieldError[], 
     return "";
   }
   if (allowed && !allowed.includes(v)) {
-    errors.push({ path: `${path}.${name}`, message: `“${v}”不是 CAP 1.2 允许的值（${allowed.join(" / ")}）` });
+    errors.push({
+      path: `${path}.${name}`,
+      message: `“${v}”不是 CAP 1.2 允许的值（${allowed.join(" / ")}）`,
+    });
   }
   return v;
 }
@@ -151,7 +190,9 @@ function optionalTime(node: Node, name: string, path: string, errors: FieldError
 export function parseCap(input: string): CapParseResult {
   const xml = input.trim();
   if (!xml.startsWith("<")) {
-    return fail("请求体不是 XML：应为 CAP 1.2 预警消息（<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\">）");
+    return fail(
+      '请求体不是 XML：应为 CAP 1.2 预警消息（<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">）',
+    );
   }
   if (/<!DOCTYPE/i.test(xml)) {
     return fail("CAP 消息不得包含 DOCTYPE 声明");
@@ -161,8 +202,11 @@ export function parseCap(input: string): CapParseResult {
     return fail(`XML 格式错误（第 ${valid.err.line} 行第 ${valid.err.col} 列）：${valid.err.msg}`);
   }
   const root = rootNamespace(xml);
-  if (!root || root.name !== "alert") {
-    return fail(`根元素是 <${root?.name ?? "?"}>，不是 CAP 的 <alert>`);
+  if (root === undefined) {
+    return fail("XML 没有根元素");
+  }
+  if (root.name !== "alert") {
+    return fail(`根元素是 <${root.name}>，不是 CAP 的 <alert>`);
   }
   if (root.ns === CAP_11_NS || root.ns === CAP_10_NS) {
     const version = root.ns === CAP_11_NS ? "1.1" : "1.0";

@@ -1,0 +1,234 @@
+// Issue 4 §Performance. (1) Intake: 50 concurrent clients POST /api/incidents through the full path
+// (session, validation, profile rules, numbering, duplicate check, deadlines, timeline, audit, SSE) on
+// SQLite, against the ceiling of a bare Fastify route inserting one row, in the same run.
+// (2) Deadline engine: 100,000 pending deadlines; the sweep that marks the due ones overdue and
+// escalates them, timed in-process with the process's memory.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { ManualClock } from "../server/src/clock.js";
+import { loadConfig } from "../server/src/config.js";
+import { seedDemo } from "../server/src/demo/seed.js";
+import { sweepIncidentDeadlines } from "../server/src/modules/incidents/deadlines.js";
+import { insertDeadlines } from "../server/src/modules/incidents/repository.js";
+import type { IncidentDeadlineTable, IncidentTable } from "../server/src/modules/incidents/tables.js";
+import { openRuntime } from "../server/src/server.js";
+import { startChild, stopChild } from "./support/child.js";
+import { report, versus } from "./support/report.js";
+
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = 50;
+const PASSWORD = "bench-password-1";
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fenghuo-bench-intake-"));
+const env = { FENGHUO_DATA_DIR: dir, FENGHUO_DEMO_PASSWORD: PASSWORD };
+
+// ------------------------------------------------------------------------------------------------
+// 1. intake
+// ------------------------------------------------------------------------------------------------
+
+const SUBTYPES = [
+  "gas",
+  "fire",
+  "road_traffic",
+  "rainstorm",
+  "heating",
+  "power_supply",
+  "construction",
+  "stampede",
+];
+const STREETS = Array.from({ length: 40 }, (_, i) => `110105${String(i + 1).padStart(3, "0")}`);
+
+/**
+ * Varied, valid registrations as a busy desk receives them: occurred minutes before receipt (so no
+ * deadline falls due during the run and the sweep stays out of the measurement), spread over subtypes
+ * and streets (so the duplicate check sees a realistic handful of neighbours).
+ */
+function body(i: number): string {
+  return JSON.stringify({
+    title: `压测事件 ${i}`,
+    subtypeId: SUBTYPES[i % SUBTYPES.length],
+    occurredAt: new Date(Date.now() - (5 + (i % 30)) * 60_000).toISOString(),
+    sourceChannel: "110",
+    divisionCode: STREETS[i % STREETS.length],
+    figures: { injuries: i % 3, evacuated: i % 50 },
+    description: "benchmark",
+  });
+}
+
+function load(
+  url: string,
+  method: "PUT" | "POST",
+  headers: Record<string, string>,
+  makeBody: (i: number) => string,
+) {
+  let i = 0;
+  return autocannon({
+    url,
+    method,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    headers: { "content-type": "application/json", ...headers },
+    requests: [
+      {
+        setupRequest: (req) => ({ ...req, body: makeBody(i++) }),
+      },
+    ],
+  });
+}
+
+const bare = await startChild("bench/support/bareServer.ts", env);
+const bareResult = await load(`${bare.url}/bare`, "PUT", {}, () => JSON.stringify({ locale: "zh-CN" }));
+await stopChild(bare.child);
+
+const full = await startChild("bench/support/fullServer.ts", env);
+const login = await fetch(`${full.url}/api/auth/login`, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ username: "duty", password: PASSWORD }),
+});
+const { csrfToken } = (await login.json()) as { csrfToken: string };
+const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+const fullResult = await load(
+  `${full.url}/api/incidents`,
+  "POST",
+  { cookie, "x-csrf-token": csrfToken },
+  body,
+);
+await stopChild(full.child);
+
+if (fullResult.non2xx > 0 || bareResult.non2xx > 0) {
+  throw new Error(`non-2xx responses: full ${fullResult.non2xx}, bare ${bareResult.non2xx}`);
+}
+versus("incident_intake.req_per_s", fullResult.requests.average, bareResult.requests.average, "req/s");
+report({ name: "incident_intake.p99", value: fullResult.latency.p99, unit: "ms" });
+report({ name: "incident_intake.p50", value: fullResult.latency.p50, unit: "ms" });
+report({ name: "bare_insert.p99", value: bareResult.latency.p99, unit: "ms" });
+report({ name: "incident_intake.connections", value: CONNECTIONS, unit: "connections" });
+
+// ------------------------------------------------------------------------------------------------
+// 2. deadline sweep over 100,000 pending deadlines
+// ------------------------------------------------------------------------------------------------
+
+const PENDING = 100_000;
+const PER_INCIDENT = 4;
+const clock = new ManualClock("2026-11-27T00:00:00Z");
+const sweepDir = fs.mkdtempSync(path.join(os.tmpdir(), "fenghuo-bench-sweep-"));
+const runtime = await openRuntime(loadConfig({ ...process.env, FENGHUO_DATA_DIR: sweepDir }), { clock });
+const { ctx } = runtime;
+await seedDemo(ctx, PASSWORD);
+
+/** 25,000 incidents with 4 pending deadlines each, due from 1 minute to ~69 days ahead. */
+async function fill(): Promise<void> {
+  const t0 = clock.now().getTime();
+  await ctx.db.transaction().execute(async (trx) => {
+    const incidents: IncidentTable[] = [];
+    const deadlines: IncidentDeadlineTable[] = [];
+    for (let i = 0; i < PENDING / PER_INCIDENT; i++) {
+      const id = `bench-${i}`;
+      const at = new Date(t0 - 60_000).toISOString();
+      incidents.push({
+        id,
+        number: `BN-2026-${String(i + 1).padStart(6, "0")}`,
+        title: `压测 ${i}`,
+        category_id: "accident_disaster",
+        subtype_id: "gas",
+        occurred_at: at,
+        received_at: at,
+        verified_at: null,
+        source_channel: "110",
+        source_detail: null,
+        division_code: null,
+        street_code: null,
+        address: "bench",
+        lat: null,
+        lng: null,
+        figures: "{}",
+        flags: "[]",
+        description: "",
+        level: "undetermined",
+        level_confirmed: 0,
+        level_reason: null,
+        lead_departments: "[]",
+        cooperating_departments: "[]",
+        status: "open",
+        merged_into: null,
+        possible_duplicates: "[]",
+        handling_ended_at: null,
+        reporter_unit_id: null,
+        reporter_name: null,
+        reporter_phone: null,
+        created_by: null,
+        created_at: at,
+        updated_at: at,
+      });
+      for (let k = 0; k < PER_INCIDENT; k++) {
+        const n = i * PER_INCIDENT + k;
+        deadlines.push({
+          id: `bench-d-${n}`,
+          incident_id: id,
+          rule_id: ["initial", "detailed", "undetermined_to_city", "publicity_with_report"][k] ?? "initial",
+          kind: ["initial", "detailed", "undetermined_grade", "notification"][k] ?? "initial",
+          name: "压测时限",
+          round: 1,
+          instruction_id: null,
+          // Minute n+1 after t0: the first 1,000 fall due in the first sweep, 10,000 by the second.
+          due_at: new Date(t0 + (n + 1) * 60_000).toISOString(),
+          state: "pending",
+          recipients: JSON.stringify([{ label: "区应急办", units: ["office"] }]),
+          source: "000 §4.1",
+          met_at: null,
+          met_by: null,
+          late_minutes: null,
+          overdue_at: null,
+          escalated_at: null,
+          created_at: at,
+        });
+      }
+    }
+    for (let i = 0; i < incidents.length; i += 500) {
+      await trx
+        .insertInto("incidents")
+        .values(incidents.slice(i, i + 500))
+        .execute();
+    }
+    await insertDeadlines(trx, deadlines);
+  });
+}
+
+await fill();
+const rss = () => process.memoryUsage().rss / 1024 / 1024;
+// This process also built the 100,000 rows above; the figure that matters is what the sweeps add.
+report({ name: "deadline_sweep.rss_before_sweeps", value: rss(), unit: "MB" });
+let peak = rss();
+const sampler = setInterval(() => {
+  peak = Math.max(peak, rss());
+}, 20);
+
+async function timedSweep(name: string, minutes: number, expected: number): Promise<void> {
+  clock.set(new Date(new Date("2026-11-27T00:00:00Z").getTime() + minutes * 60_000));
+  const start = performance.now();
+  const handled = await sweepIncidentDeadlines(ctx);
+  const ms = performance.now() - start;
+  // The demo incidents seeded beside the 100,000 add a handful of their own deadlines.
+  if (handled < expected) {
+    throw new Error(`${name}: swept ${handled}, expected at least ${expected}`);
+  }
+  report({ name: `${name}.ms`, value: ms, unit: "ms" });
+  report({ name: `${name}.rows`, value: handled, unit: "deadlines" });
+}
+
+// Nothing due: the sweep is an index probe over 100,000 pending rows.
+const idleStart = performance.now();
+await sweepIncidentDeadlines(ctx);
+report({ name: "deadline_sweep.none_due_of_100k.ms", value: performance.now() - idleStart, unit: "ms" });
+await timedSweep("deadline_sweep.1k_due_of_100k", 1_000, 1_000);
+await timedSweep("deadline_sweep.9k_due_of_99k", 10_000, 9_000);
+await timedSweep("deadline_sweep.90k_due_of_90k", PENDING, PENDING - 10_000);
+clearInterval(sampler);
+peak = Math.max(peak, rss());
+report({ name: "deadline_sweep.peak_rss_during_sweeps", value: peak, unit: "MB" });
+
+await runtime.close();
+fs.rmSync(sweepDir, { recursive: true, force: true });
+fs.rmSync(dir, { recursive: true, force: true });

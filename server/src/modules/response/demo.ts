@@ -1,0 +1,257 @@
+/**
+ * Demo response for a newcomer (issue 7): a 较大 gas explosion in 建外街道 with Ⅰ级指挥响应 running,
+ * a committee decision, the command post with its working groups, a team checked in, the core
+ * cordon drawn, and the §4.6 checklist on the board with a few tasks done — placed around the
+ * demo clock's "now" so the board shows due and overdue work.
+ */
+import type { Principal } from "../../authz/principal.js";
+import type { Clock } from "../../clock.js";
+import type { AppContext } from "../../context.js";
+import { type CommandScope, runCommand } from "../../http/command.js";
+import { registerIncident, validateRegistration } from "../incidents/service.js";
+import { findSubtype } from "../plans/rules.js";
+import { findUserByUsername, toSessionUser } from "../users/repository.js";
+import { tasksOf } from "./repository.js";
+import {
+  activateResponse,
+  checkIn,
+  createCommandPost,
+  createTask,
+  drawCordon,
+  loadCase,
+  recordDecision,
+  saveGroup,
+  tasksFromChecklist,
+  updateTaskCommand,
+} from "./service.js";
+
+const MIN = 60_000;
+
+function fixedClock(at: Date): Clock {
+  return { now: () => at };
+}
+
+/**
+ * Seeds the demo response once, after the incidents demo (the demo is loaded on first run only).
+ * Skipped under the test runner, whose servers count their own records; `force` seeds anyway.
+ */
+export async function seedResponseDemo(ctx: AppContext, options: { force?: boolean } = {}): Promise<number> {
+  if (process.env.VITEST && !options.force) {
+    return 0;
+  }
+  if (!findSubtype(ctx.plan.profile, "gas") || ctx.plan.profile.meta.district.code !== "110105") {
+    return 0; // the demo response is Chaoyang's
+  }
+  const principal = async (username: string): Promise<Principal | undefined> => {
+    const row = await findUserByUsername(ctx.db, username);
+    return row ? { user: toSessionUser(row), via: "session" } : undefined;
+  };
+  const [duty, director, chengguan, leader] = await Promise.all(
+    ["duty", "director", "chengguan", "leader"].map(principal),
+  );
+  if (!duty || !director || !chengguan || !leader) {
+    return 0;
+  }
+  const now = ctx.clock.now();
+  const ago = (minutes: number) => new Date(now.getTime() - minutes * MIN);
+  const at = (when: Date): AppContext => ({ ...ctx, clock: fixedClock(when) });
+  const req = (p: Principal) => ({ id: "demo:response", principal: p });
+  const step = <T>(
+    minutesAgo: number,
+    p: Principal,
+    fn: (c: AppContext, scope: CommandScope) => Promise<T>,
+  ) => {
+    const c = at(ago(minutesAgo));
+    return runCommand(c, req(p), (scope) => fn(c, scope));
+  };
+
+  const body = {
+    title: "建外街道某餐馆燃气爆炸",
+    subtypeId: "gas",
+    occurredAt: ago(95).toISOString(),
+    receivedAt: ago(92).toISOString(),
+    sourceChannel: "119" as const,
+    divisionCode: "110105001",
+    address: "建国门外大街某餐馆",
+    location: { lat: 39.9075, lng: 116.4525 },
+    figures: { deaths: 1, injuries: 8, evacuated: 260 },
+    level: "larger",
+    description: "餐馆后厨发生燃气爆炸，临街门窗受损，消防救援和 120 已到场，街道组织疏散周边居民。",
+  };
+  const c0 = at(ago(92));
+  const valid = await validateRegistration(c0, body, ago(92));
+  const incidentId = await runCommand(c0, req(duty), (scope) =>
+    registerIncident(c0, scope, valid, duty.user),
+  );
+
+  await step(85, director, (c, scope) =>
+    activateResponse(c, scope, incidentId, { level: "level_i" }, director.user),
+  );
+  await step(80, director, (c, scope) =>
+    recordDecision(
+      c,
+      scope,
+      incidentId,
+      {
+        decisionType: "major_decisions",
+        content: "事发地周边 500 米内两所学校今日停课，暂停周边大型活动",
+        trigger: "proposal",
+        proposedByUnitId: "office",
+        meeting: "区应急委专题会议",
+      },
+      director.user,
+    ),
+  );
+  await step(75, chengguan, (c, scope) =>
+    createCommandPost(
+      c,
+      scope,
+      incidentId,
+      {
+        name: "建外街道燃气爆炸现场指挥部",
+        address: "建国门外大街某小学操场（东门）",
+        location: { lat: 39.9081, lng: 116.4531 },
+        roles: [
+          {
+            roleId: "commander",
+            holderName: leader.user.displayName,
+            userId: leader.user.id,
+            phone: "13900000001",
+          },
+          {
+            roleId: "executive_commander",
+            holderName: chengguan.user.displayName,
+            userId: chengguan.user.id,
+            phone: "13900000002",
+          },
+        ],
+        contacts: "现场指挥部值班电话 010-85990001",
+      },
+      chengguan.user,
+    ),
+  );
+  const l = await loadCase(ctx, ctx.db, incidentId);
+  const postId = l.post?.id;
+  if (!postId) {
+    return 0;
+  }
+  await step(72, chengguan, (c, scope) =>
+    saveGroup(
+      c,
+      scope,
+      postId,
+      {
+        groupKey: "medical",
+        leaderName: "区卫生健康委 副主任",
+        members: [{ unitId: "dept-health", name: "区卫生健康委" }, { name: "朝阳医院急诊科" }],
+      },
+      chengguan.user,
+    ),
+  );
+  await step(70, chengguan, (c, scope) =>
+    checkIn(
+      c,
+      scope,
+      postId,
+      {
+        kind: "team",
+        name: "朝阳消防救援支队建外站",
+        unitId: "dept-fire",
+        quantity: 24,
+        groupKey: "professional",
+      },
+      chengguan.user,
+    ),
+  );
+  await step(66, chengguan, (c, scope) =>
+    checkIn(
+      c,
+      scope,
+      postId,
+      { kind: "team", name: "120 急救车组", unitId: "dept-health", quantity: 6, groupKey: "medical" },
+      chengguan.user,
+    ),
+  );
+  await step(64, chengguan, (c, scope) =>
+    drawCordon(
+      c,
+      scope,
+      postId,
+      {
+        kind: "core",
+        name: "核心封控线",
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [116.4512, 39.9068],
+              [116.4538, 39.9068],
+              [116.4538, 39.9083],
+              [116.4512, 39.9083],
+              [116.4512, 39.9068],
+            ],
+          ],
+        },
+      },
+      chengguan.user,
+    ),
+  );
+  await step(63, chengguan, (c, scope) =>
+    drawCordon(
+      c,
+      scope,
+      postId,
+      {
+        kind: "safety",
+        name: "安全封控线",
+        geometry: {
+          type: "LineString",
+          coordinates: [
+            [116.4495, 39.9058],
+            [116.4555, 39.9058],
+            [116.4555, 39.9093],
+            [116.4495, 39.9093],
+            [116.4495, 39.9058],
+          ],
+        },
+      },
+      chengguan.user,
+    ),
+  );
+  await step(60, chengguan, (c, scope) =>
+    tasksFromChecklist(c, scope, incidentId, { dueAt: ago(-30).toISOString() }, chengguan.user),
+  );
+  await step(58, chengguan, (c, scope) =>
+    createTask(
+      c,
+      scope,
+      incidentId,
+      {
+        title: "设立警戒区和警戒哨，疏导建国门外大街交通",
+        groupKey: "security_traffic",
+        dueAt: ago(20).toISOString(),
+      },
+      chengguan.user,
+    ),
+  );
+  const tasks = await tasksOf(ctx.db, incidentId);
+  for (const [n, status] of [
+    [0, "done"],
+    [1, "done"],
+    [4, "in_progress"],
+  ] as const) {
+    const task = tasks[n];
+    if (task) {
+      await step(40 - n, chengguan, (c, scope) =>
+        updateTaskCommand(
+          c,
+          scope,
+          task.id,
+          { status, note: status === "done" ? "已完成" : "正在进行" },
+          chengguan.user,
+        ),
+      );
+    }
+  }
+  return 1;
+}
