@@ -110,3 +110,16 @@ export function smsSegments(text: string): string[] {
   }
   return out;
 }
+
+/** The default SMS text of a warning (server dispatch and the drafting preview use the same words). */
+export function composeSms(
+  district: string,
+  title: string,
+  adjusted: boolean,
+  advice: string,
+  hotline?: string,
+): string {
+  const body = advice.trim();
+  const end = body === "" || /[。！？；.!?;]$/.test(body) ? "" : "。";
+  return `【${district}预警】${title}${adjusted ? "已调整" : ""}：${body}${end}${hotline ? `咨询电话：${hotline}` : ""}`;
+}

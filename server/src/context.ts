@@ -1,5 +1,6 @@
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
+import type { GroupCommitter } from "./db/groupCommit.js";
 import type { Db, Dialect } from "./db/index.js";
 import type { EventHub } from "./events/hub.js";
 import type { ChannelAdapter } from "./modules/notify/outbox.js";
@@ -18,6 +19,8 @@ export interface AppContext {
   events: EventHub;
   /** Sweeps that act on due rows (deadlines, expiries, outbox retries). */
   scheduler: Scheduler;
+  /** SQLite only: batches concurrent commands into shared commits (db/groupCommit.ts). */
+  committer: GroupCommitter | undefined;
   /** Outbox channel adapters by channel name (webhook, sms, email …). */
   channels: Map<string, ChannelAdapter>;
 }

@@ -7,6 +7,7 @@ import { buildApp } from "./app.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
+import { GroupCommitter } from "./db/groupCommit.js";
 import { type DatabaseHandle, openDatabase } from "./db/index.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { demoLoaded, ensureOrg, seedDemo } from "./demo/seed.js";
@@ -56,6 +57,7 @@ export async function openRuntime(
     version: VERSION,
     events,
     scheduler: new Scheduler(),
+    committer: handle.dialect === "sqlite" ? new GroupCommitter(handle.db) : undefined,
     channels: new Map([["webhook", webhookAdapter()], ...channelsFromEnv(process.env)]),
   };
   return {

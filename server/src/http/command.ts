@@ -2,14 +2,14 @@ import type { FastifyRequest } from "fastify";
 import { sql } from "kysely";
 import type { Principal } from "../authz/principal.js";
 import type { AppContext } from "../context.js";
-import type { Trx } from "../db/index.js";
+import type { Db } from "../db/index.js";
 import { unauthorized } from "../errors.js";
 import { type DomainEvent, EventHub } from "../events/hub.js";
 import { type AuditEntry, appendAudit } from "../modules/audit/repository.js";
 
 /** What a command sees: the open transaction, one "now" for the whole command, audit and events. */
 export interface CommandScope {
-  trx: Trx;
+  trx: Db;
   now: Date;
   principal: Principal | undefined;
   audit(entry: Omit<AuditEntry, "actorId" | "actorName" | "requestId">): Promise<void>;
@@ -29,7 +29,7 @@ export async function runCommand<T>(
   const now = ctx.clock.now();
   const principal = req.principal;
   const events: DomainEvent[] = [];
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  const result = await transaction(ctx, async (trx) => {
     const scope: CommandScope = {
       trx,
       now,
@@ -59,6 +59,14 @@ export async function runCommand<T>(
     ctx.events.emitLocal(event);
   }
   return result;
+}
+
+/**
+ * One transaction: SQLite commands share commits through the group committer (one fsync for all the
+ * commands that queued meanwhile); PostgreSQL runs each in its own transaction on the pool.
+ */
+function transaction<T>(ctx: AppContext, work: (trx: Db) => Promise<T>): Promise<T> {
+  return ctx.committer ? ctx.committer.run(work) : ctx.db.transaction().execute(work);
 }
 
 /** The principal of an authenticated route; the auth hook guarantees it, this makes it typed. */

@@ -12,10 +12,10 @@ import {
 import type { ReactNode } from "react";
 
 /** Modules not built yet; each gets a "建设中" page that names it. (值班信息 is the duty desk, issue 4.) */
-export const PLANNED_MODULES = ["warnings", "response", "resources", "risks"] as const;
+export const PLANNED_MODULES = ["resources", "risks"] as const;
 export type PlannedModule = (typeof PLANNED_MODULES)[number];
 
-export type ModuleKey = PlannedModule | "duty" | "plans" | "org" | "audit" | "admin";
+export type ModuleKey = PlannedModule | "duty" | "warnings" | "response" | "plans" | "org" | "audit" | "admin";
 
 export interface MenuEntry {
   key: ModuleKey;

@@ -416,6 +416,10 @@ export const enUS: Messages = {
     colIssuer: "Issuer",
     colPeriod: "Period",
     colUpdated: "Updated",
+    colAwaiting: "Next step by",
+    colTask: "Measure / task",
+    colUnit: "Responsible unit",
+    onPortal: "View on the public portal",
     version: "Version {{n}}",
     form: {
       newTitle: "Draft warning",
@@ -604,6 +608,7 @@ export const enUS: Messages = {
     endedInfo: "Ended {{at}} by {{by}}",
     approvedInfo: ", approved by {{by}}",
     endRequestedInfo: "{{by}} requested the end at {{at}}; awaiting {{who}}",
+    endLabel: "End of response",
     endBy: "Declared by: {{who}}",
     endApprovedBy: "Approved by: {{who}}",
     done: "Done",
@@ -702,6 +707,7 @@ export const enUS: Messages = {
     },
     reports: {
       timeliness: "Reporting timeliness",
+      deadline: "Deadline",
       due: "Due",
       met: "Filed",
       result: "Result",
@@ -715,6 +721,7 @@ export const enUS: Messages = {
     },
     assessment: {
       deadlines: "Assessment deadlines",
+      report: "Report",
       none: "Start when the response ends",
       target: "Target",
       cap: "At the latest",

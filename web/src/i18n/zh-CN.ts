@@ -385,6 +385,10 @@ export const zhCN = {
     colIssuer: "发布单位",
     colPeriod: "预警期",
     colUpdated: "更新",
+    colAwaiting: "下一步由",
+    colTask: "措施 / 任务",
+    colUnit: "责任单位",
+    onPortal: "在公众门户查看",
     version: "第 {{n}} 版",
     form: {
       newTitle: "起草预警",
@@ -525,7 +529,7 @@ export const zhCN = {
   // ── 应急响应与现场指挥 (issue 7) — begin ────────────────────────────────────────────────
   response: {
     listTitle: "应急响应",
-    activeTitle: "应急响应",
+    activeTitle: "已启动的应急响应",
     noResponses: "暂无应急响应",
     openIncidents: "未启动响应的在办事件",
     noOpenIncidents: "暂无在办事件",
@@ -573,6 +577,7 @@ export const zhCN = {
     endedInfo: "{{at}} 由{{by}}宣布应急结束",
     approvedInfo: "，{{by}}批准",
     endRequestedInfo: "{{at}} {{by}}已请示结束，等待{{who}}批准",
+    endLabel: "应急结束",
     endBy: "宣布结束：{{who}}",
     endApprovedBy: "批准结束：{{who}}",
     done: "操作成功",
@@ -671,6 +676,7 @@ export const zhCN = {
     },
     reports: {
       timeliness: "报送时效",
+      deadline: "报送时限",
       due: "应报时间",
       met: "实际报送",
       result: "结果",
@@ -684,6 +690,7 @@ export const zhCN = {
     },
     assessment: {
       deadlines: "总结评估时限",
+      report: "报告",
       none: "应急结束后开始计时",
       target: "原则期限",
       cap: "最迟期限",

@@ -217,7 +217,9 @@ export async function up(db: Db): Promise<void> {
     // Core PostgreSQL (no PostGIS): a GiST index over the point answers bounding-box queries.
     await sql`create index res_geo_point on res_geo using gist (point(lng, lat))`.execute(db);
   } else {
-    await sql`create virtual table res_geo_rtree using rtree(id, min_lng, max_lng, min_lat, max_lat)`.execute(db);
+    await sql`create virtual table res_geo_rtree using rtree(id, min_lng, max_lng, min_lat, max_lat)`.execute(
+      db,
+    );
   }
 
   await db.schema

@@ -132,6 +132,7 @@ describe("transactional outbox", () => {
       const rows = await server.ctx.db
         .selectFrom("outbox")
         .select(["dedupe_key", "state", "attempts"])
+        .where("dedupe_key", "like", "m1:%")
         .orderBy("dedupe_key")
         .execute();
       expect(rows).toEqual([

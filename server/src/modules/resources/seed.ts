@@ -55,21 +55,25 @@ const SUPPLIES: Rec[] = [
   { code: "WZ-010", name: "医用外科口罩", category: "医疗卫生类", unit: "只", shelfLifeDays: 730 },
 ];
 
-/** [warehouse code, supply code, batch, expiry, reserve mode, quantity] */
-const STOCK: [string, string, string, string | null, string, number][] = [
+/** [warehouse code, supply code, batch, expiry in days from today (null: none), reserve mode, quantity] */
+const STOCK: [string, string, string, number | null, string, number][] = [
   ["CK-QJ-001", "WZ-001", "", null, "physical", 800],
   ["CK-QJ-001", "WZ-002", "", null, "physical", 1500],
   ["CK-QJ-001", "WZ-003", "", null, "physical", 3000],
-  ["CK-QJ-001", "WZ-004", "2025-10", "2026-10-31", "physical", 2000],
-  ["CK-QJ-001", "WZ-005", "2025-12", "2026-09-30", "agreement_flow", 1200],
-  ["CK-QJ-001", "WZ-009", "", "2027-06-30", "physical", 600],
+  ["CK-QJ-001", "WZ-004", "A", 300, "physical", 2000],
+  ["CK-QJ-001", "WZ-005", "A", 240, "agreement_flow", 1200],
+  ["CK-QJ-001", "WZ-009", "", 580, "physical", 600],
   ["CK-QJ-002", "WZ-006", "", null, "physical", 50000],
   ["CK-QJ-002", "WZ-007", "", null, "physical", 400],
   ["CK-QJ-002", "WZ-008", "", null, "physical", 300],
-  ["CK-JD-001", "WZ-004", "2025-08", "2026-08-31", "physical", 120],
-  ["CK-JD-001", "WZ-009", "", "2027-03-31", "physical", 50],
-  ["CK-JD-001", "WZ-010", "", "2027-12-31", "physical", 5000],
+  ["CK-JD-001", "WZ-004", "B", 20, "physical", 120],
+  ["CK-JD-001", "WZ-009", "", 400, "physical", 50],
+  ["CK-JD-001", "WZ-010", "", 720, "physical", 5000],
 ];
+
+/** A calendar day (Asia/Shanghai) `days` from now, so the demo always has one line about to expire. */
+const dayFrom = (now: Date, days: number) =>
+  new Date(now.getTime() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
 const AGREEMENTS: Rec[] = [
   { code: "XY-2024-001", name: "生活必需品应急流动供应协议", kind: "flow_supply", supplier: "物美超市（朝阳区域）", items: "饮用水、方便食品、毛巾、卫生用品", capacity: "24 小时内饮用水 5000 箱、方便食品 3000 箱", responseHours: 6, validFrom: "2024-01-01", validTo: "2026-12-31", contact: "王经理", phone: "13910040001", ownerUnitId: "dept-commerce", address: "朝阳区朝阳北路", lat: 39.9232, lng: 116.5301 },
@@ -132,12 +136,12 @@ export async function seedResourcesDemo(ctx: AppContext): Promise<void> {
     await create("agreements", AGREEMENTS);
     await create("shelters", SHELTERS);
     await create("equipment", EQUIPMENT);
-    for (const [warehouse, supply, batch, expiryDate, reserveMode, quantity] of STOCK) {
+    for (const [warehouse, supply, batch, expiresIn, reserveMode, quantity] of STOCK) {
       await createStockLine(scope, {
         warehouseId: ids.get(warehouse) ?? "",
         supplyId: ids.get(supply) ?? "",
         batch,
-        expiryDate,
+        expiryDate: expiresIn === null ? null : dayFrom(scope.now, expiresIn),
         reserveMode,
         quantity,
         reason: "演示数据建账",

@@ -381,6 +381,7 @@ export function assessmentPdf(blocks: Block[], title: string): Promise<Buffer> {
     margin: 50,
     info: { Title: title, Creator: "烽火 应急指挥平台" },
   });
+  // Only the glyphs used are embedded (subset); parsing the ~20 MB collection dominates the cost.
   doc.registerFont("cjk", PDF_FONT_FILE, PDF_FONT_NAME);
   doc.font("cjk");
   const chunks: Buffer[] = [];

@@ -8,7 +8,7 @@ import type { Principal } from "../../authz/principal.js";
 import type { Clock } from "../../clock.js";
 import type { AppContext } from "../../context.js";
 import { type CommandScope, runCommand } from "../../http/command.js";
-import { registerIncident, validateRegistration } from "../incidents/service.js";
+import { fileReport, registerIncident, validateRegistration } from "../incidents/service.js";
 import { findSubtype } from "../plans/rules.js";
 import { findUserByUsername, toSessionUser } from "../users/repository.js";
 import { tasksOf } from "./repository.js";
@@ -26,6 +26,25 @@ import {
 } from "./service.js";
 
 const MIN = 60_000;
+
+/** The duty room's initial report of the demo explosion (000 §4.1 required fields). */
+const INITIAL_REPORT: Record<string, string> = {
+  time: "约 95 分钟前",
+  place: "朝阳区建外街道建国门外大街某餐馆",
+  info_source: "119 转警",
+  cause: "初步判断为后厨燃气泄漏遇明火爆炸，原因正在调查",
+  category: "事故灾难 / 燃气事故",
+  casualties: "1 人死亡，8 人受伤（已送医）",
+  losses: "餐馆及临街门窗受损，损失正在统计",
+  affected_area: "周边约 260 名居民已疏散",
+  danger_level: "较大",
+  trend: "明火已扑灭，正在排查燃气管线",
+  secondary_disasters: "存在二次泄漏风险，已关闭区域燃气阀门",
+  measures_taken: "消防救援、120 到场处置，街道组织疏散",
+  signer: "张建国",
+  provider: "区委区政府总值班室 王明",
+  contact: "010-85990000",
+};
 
 function fixedClock(at: Date): Clock {
   return { now: () => at };
@@ -84,6 +103,12 @@ export async function seedResponseDemo(ctx: AppContext, options: { force?: boole
     registerIncident(c0, scope, valid, duty.user),
   );
 
+  const report = Object.fromEntries(
+    ctx.plan.profile.reporting.requiredFields.fields.map((f) => [f.id, INITIAL_REPORT[f.id] ?? f.name]),
+  );
+  await step(86, duty, (c, scope) =>
+    fileReport(c, scope, incidentId, { kind: "initial", fields: report }, duty.user),
+  );
   await step(85, director, (c, scope) =>
     activateResponse(c, scope, incidentId, { level: "level_i" }, director.user),
   );

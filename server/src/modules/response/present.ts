@@ -11,6 +11,7 @@ import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import { deadlinesOf, eventsOf, reportsOf } from "../incidents/repository.js";
 import { loadIncident } from "../incidents/service.js";
+import { partyUnits } from "../plans/rules.js";
 import {
   assessmentsOf,
   checkinsOf,
@@ -30,11 +31,13 @@ import {
   commandPostSetUpBy,
   decisionApplies,
   decisionApprovers,
+  decisionProposers,
   endRule,
   fillsAny,
   gradeName,
   groupsFor,
   isTaskOverdue,
+  partyContextOf,
   partyLabels,
   responseLevels,
   type SituationData,
@@ -426,6 +429,13 @@ export async function buildWorkspace(
         text: d.text,
       })),
       decisionApplies: decisionApplies(profile, i.level, level),
+      decisionProposers: [
+        ...new Set(
+          decisionProposers(profile).flatMap((p) =>
+            partyUnits(profile, ctx.plan.org, p, partyContextOf(l.case)),
+          ),
+        ),
+      ].map((u) => ({ id: u, name: name(u) })),
       postRoles: profile.response.commandPost.roles.map((r) => ({
         id: r.id,
         name: r.name,

@@ -490,6 +490,8 @@ export const WorkspaceView = Type.Object({
     expectedLevel: Nullable(Type.String()),
     decisionTypes: Type.Array(Type.Object({ id: Type.String(), no: Type.Number(), text: Type.String() })),
     decisionApplies: Type.Boolean(),
+    /** Units that may propose a committee decision (000 §4.3.2: 区应急办、专项指挥部). */
+    decisionProposers: Type.Array(Named),
     postRoles: Type.Array(
       Type.Object({ id: Type.String(), name: Type.String(), heldBy: Type.Array(Type.String()) }),
     ),

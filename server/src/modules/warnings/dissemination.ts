@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { WarningColour } from "../../../../shared/plan/schema.js";
-import type { WarningChannel } from "../../../../shared/warnings.js";
+import { composeSms, type WarningChannel } from "../../../../shared/warnings.js";
 import type { AppContext } from "../../context.js";
 import type { Db, Dialect } from "../../db/index.js";
 import type { CommandScope } from "../../http/command.js";
@@ -44,9 +44,13 @@ export function smsTextFor(ctx: AppContext, row: WarningRow, msgType: string): s
   if (content.smsText) {
     return content.smsText;
   }
-  const hotline = content.hotline ? `咨询电话：${content.hotline}` : "";
-  const word = msgType === "Update" ? "已调整" : "";
-  return `【${district}预警】${row.title}${word}：${content.publicAdvice ?? content.precautions ?? ""}${hotline}`;
+  return composeSms(
+    district,
+    row.title,
+    msgType === "Update",
+    content.publicAdvice ?? content.precautions ?? "",
+    content.hotline,
+  );
 }
 
 function emailBody(ctx: AppContext, row: WarningRow, msgType: string): { subject: string; body: string } {

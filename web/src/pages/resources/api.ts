@@ -1,5 +1,6 @@
 /** Types and calls of the resources API (server/src/modules/resources) as the web app uses them. */
 import type { Feature } from "geojson";
+import type { TFunction } from "i18next";
 import { useEffect, useState } from "react";
 import { api } from "../../api/client.js";
 
@@ -226,6 +227,6 @@ export function download(path: string, query: Record<string, string | undefined>
   a.remove();
 }
 
-export function formatDistance(m: number, t: (key: "resources.map.km" | "resources.map.m", o: Record<string, string>) => string) {
+export function formatDistance(m: number, t: TFunction) {
   return m >= 1000 ? t("resources.map.km", { km: (m / 1000).toFixed(m >= 10_000 ? 0 : 1) }) : t("resources.map.m", { m: String(Math.round(m)) });
 }

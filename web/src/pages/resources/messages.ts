@@ -10,6 +10,7 @@ import {
   MOVEMENT_KIND_LABELS,
   RESERVE_MODE_LABELS,
   SHELTER_FACILITY_LABELS,
+  TEAM_STATUS_LABELS,
 } from "../../../../shared/resources.js";
 
 export const resourcesZhCN = {
@@ -27,11 +28,23 @@ export const resourcesZhCN = {
     dispatches: "调用记录",
   },
   kinds: GEO_KIND_LABELS,
+  teamStatuses: TEAM_STATUS_LABELS,
   dispatchStates: DISPATCH_STATE_LABELS,
   dispatchResources: DISPATCH_RESOURCE_LABELS,
   movementKinds: MOVEMENT_KIND_LABELS,
   reserveModes: RESERVE_MODE_LABELS,
   facilities: SHELTER_FACILITY_LABELS,
+  verbs: {
+    create: "新建",
+    update: "修改",
+    delete: "删除",
+    import: "导入",
+    open: "启用",
+    close: "关闭",
+    occupancy: "登记安置人数",
+    deploy: "出动",
+    return: "归队／归还",
+  },
   list: {
     search: "搜索编码、名称、负责人、地址",
     owner: "所属单位",
@@ -245,6 +258,7 @@ export const resourcesEnUS: Widen<typeof resourcesZhCN> = {
     dispatches: "Dispatches",
   },
   kinds: { team: "Team", warehouse: "Warehouse", shelter: "Shelter", equipment: "Equipment", expert: "Expert", agreement: "Agreement supplier" },
+  teamStatuses: { available: "Standing by", deployed: "Deployed", resting: "Resting", unavailable: "Unavailable" },
   dispatchStates: {
     requested: "Awaiting approval",
     approved: "Approved",
@@ -276,6 +290,17 @@ export const resourcesEnUS: Widen<typeof resourcesZhCN> = {
     broadcast: "Broadcast",
     medical_epidemic: "Medical / epidemic prevention",
     toilets: "Toilets",
+  },
+  verbs: {
+    create: "Created",
+    update: "Changed",
+    delete: "Deleted",
+    import: "Imported",
+    open: "Opened",
+    close: "Closed",
+    occupancy: "Occupancy",
+    deploy: "Deployed",
+    return: "Returned",
   },
   list: {
     search: "Search code, name, leader, address",

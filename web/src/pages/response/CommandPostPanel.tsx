@@ -1,5 +1,21 @@
 import { CopyOutlined } from "@ant-design/icons";
-import { App, Button, Card, Descriptions, Empty, Form, Input, InputNumber, List, Modal, Select, Space, Table, Tag, Typography } from "antd";
+import {
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CHECKIN_KINDS, CORDON_KINDS } from "../../../../shared/response.js";
@@ -49,7 +65,11 @@ function CreatePostForm({ w, onDone }: { w: Workspace; onDone: () => void }) {
         }
       }}
     >
-      <Form.Item name="name" label={t("response.post.name")} rules={[{ required: true, message: t("response.post.nameRequired") }]}>
+      <Form.Item
+        name="name"
+        label={t("response.post.name")}
+        rules={[{ required: true, message: t("response.post.nameRequired") }]}
+      >
         <Input maxLength={100} />
       </Form.Item>
       <Form.Item
@@ -81,7 +101,15 @@ function CreatePostForm({ w, onDone }: { w: Workspace; onDone: () => void }) {
   );
 }
 
-function GroupModal({ post, group, onClose }: { post: Post; group: Group | "new"; onClose: (saved: boolean) => void }) {
+function GroupModal({
+  post,
+  group,
+  onClose,
+}: {
+  post: Post;
+  group: Group | "new";
+  onClose: (saved: boolean) => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ name?: string; leaderName?: string; members?: string }>();
@@ -168,7 +196,8 @@ export function CommandPostPanel({
     <Space direction="vertical" size={12} style={{ width: "100%" }} data-testid="post-panel">
       <Descriptions size="small" column={1} bordered>
         <Descriptions.Item label={t("response.post.name")}>
-          {post.name} {open ? null : <Tag>{t("response.post.closed", { at: formatDateTime(post.closedAt) })}</Tag>}
+          {post.name}{" "}
+          {open ? null : <Tag>{t("response.post.closed", { at: formatDateTime(post.closedAt) })}</Tag>}
         </Descriptions.Item>
         <Descriptions.Item label={t("response.post.address")}>{post.address}</Descriptions.Item>
         {post.roles.map((r) => (
@@ -177,7 +206,9 @@ export function CommandPostPanel({
             {r.phone ? `（${r.phone}）` : ""}
           </Descriptions.Item>
         ))}
-        {post.contacts ? <Descriptions.Item label={t("response.post.contacts")}>{post.contacts}</Descriptions.Item> : null}
+        {post.contacts ? (
+          <Descriptions.Item label={t("response.post.contacts")}>{post.contacts}</Descriptions.Item>
+        ) : null}
       </Descriptions>
 
       <Card
@@ -203,9 +234,18 @@ export function CommandPostPanel({
               title: t("response.post.lead"),
               key: "lead",
               render: (_, g) =>
-                [...new Set(g.lead.flatMap((x) => (x.units.length > 0 ? x.units.map((u) => u.name) : [x.label])))].join("、"),
+                [
+                  ...new Set(
+                    g.lead.flatMap((x) => (x.units.length > 0 ? x.units.map((u) => u.name) : [x.label])),
+                  ),
+                ].join("、"),
             },
-            { title: t("response.post.leader"), dataIndex: "leaderName", width: 110, render: (v: string | null) => v ?? "—" },
+            {
+              title: t("response.post.leader"),
+              dataIndex: "leaderName",
+              width: 110,
+              render: (v: string | null) => v ?? "—",
+            },
             {
               title: t("response.post.members"),
               key: "members",
@@ -355,7 +395,10 @@ export function CommandPostPanel({
             }}
           >
             <Form.Item name="roleId">
-              <Select style={{ width: 120 }} options={w.plan.postRoles.map((r) => ({ value: r.id, label: r.name }))} />
+              <Select
+                style={{ width: 120 }}
+                options={w.plan.postRoles.map((r) => ({ value: r.id, label: r.name }))}
+              />
             </Form.Item>
             <Form.Item name="toName" rules={[{ required: true, message: t("response.post.toName") }]}>
               <Input placeholder={t("response.post.toName")} style={{ width: 150 }} maxLength={100} />
@@ -410,14 +453,23 @@ export function CordonModal({
   const [form] = Form.useForm<{ kind: string; name: string }>();
   const closed = points.length >= 3;
   return (
-    <Modal open title={t("response.post.drawCordon")} onCancel={() => onClose(false)} onOk={() => form.submit()} destroyOnHidden>
+    <Modal
+      open
+      title={t("response.post.drawCordon")}
+      onCancel={() => onClose(false)}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
       <Form
         form={form}
         layout="vertical"
         initialValues={{ kind: "core", name: t("response.cordonKinds.core") }}
         onValuesChange={(changed: { kind?: string }) => {
           if (changed.kind) {
-            form.setFieldValue("name", t(`response.cordonKinds.${changed.kind}` as "response.cordonKinds.core"));
+            form.setFieldValue(
+              "name",
+              t(`response.cordonKinds.${changed.kind}` as "response.cordonKinds.core"),
+            );
           }
         }}
         onFinish={async (v) => {

@@ -70,14 +70,20 @@ export function ResponseListPage() {
               title: t("response.columns.state"),
               dataIndex: "state",
               width: 120,
-              render: (s: string) => <Tag color={STATE_COLOURS[s]}>{t(`response.states.${s}` as "response.states.active")}</Tag>,
+              render: (s: string) => (
+                <Tag color={STATE_COLOURS[s]}>{t(`response.states.${s}` as "response.states.active")}</Tag>
+              ),
             },
             {
               title: t("response.columns.overdue"),
               dataIndex: "overdueTasks",
               width: 100,
               render: (n: number, r) =>
-                n > 0 && r.state !== "ended" ? <Tag color="red">{t("response.tasks.overdueCount", { count: n })}</Tag> : "—",
+                n > 0 && r.state !== "ended" ? (
+                  <Tag color="red">{t("response.tasks.overdueCount", { count: n })}</Tag>
+                ) : (
+                  "—"
+                ),
             },
             {
               title: t("response.columns.activatedAt"),
@@ -88,7 +94,12 @@ export function ResponseListPage() {
           ]}
         />
       </Card>
-      <Card title={t("response.openIncidents")} size="small" className="fh-response-card" style={{ marginTop: 16 }}>
+      <Card
+        title={t("response.openIncidents")}
+        size="small"
+        className="fh-response-card"
+        style={{ marginTop: 16 }}
+      >
         <Table<OpenIncident>
           rowKey="id"
           size="middle"

@@ -72,7 +72,10 @@ export function ResponseMap({
       .catch(() => setReady(true));
     m.on("click", (e: L.LeafletMouseEvent) => {
       if (state.current.drawing) {
-        setPoints([...state.current.points, [Number(e.latlng.lng.toFixed(6)), Number(e.latlng.lat.toFixed(6))]]);
+        setPoints([
+          ...state.current.points,
+          [Number(e.latlng.lng.toFixed(6)), Number(e.latlng.lat.toFixed(6))],
+        ]);
       }
     });
     return () => {
@@ -102,7 +105,7 @@ export function ResponseMap({
     if (post && post.lat !== null && post.lng !== null) {
       const p = L.latLng(post.lat, post.lng);
       L.marker(p, {
-        icon: L.divIcon({ className: "fh-map-post", html: "指", iconSize: [24, 24] }),
+        icon: L.divIcon({ className: "fh-map-post", html: "指", iconSize: [24, 24], iconAnchor: [-6, 30] }),
         title: post.name,
       })
         .bindTooltip(`${t("response.map.post")}：${post.name}`)
@@ -133,7 +136,7 @@ export function ResponseMap({
       }
     }
     if (bounds.length > 0) {
-      m.fitBounds(L.latLngBounds(bounds).pad(0.6), { maxZoom: 16 });
+      m.fitBounds(L.latLngBounds(bounds).pad(0.6), { maxZoom: 15 });
     }
   }, [workspace, ready, t]);
 

@@ -1,6 +1,7 @@
 /** Types and calls of the response API (server/src/modules/response) as the workspace uses them. */
-import { api } from "../../api/client.js";
+
 import type { GeoJsonObject } from "geojson";
+import { api } from "../../api/client.js";
 import type { Page } from "../../api/types.js";
 
 export interface Named {
@@ -58,7 +59,14 @@ export interface Post {
   createdAt: string;
   closedAt: string | null;
   groups: Group[];
-  handovers: { id: string; roleId: string; fromName: string | null; toName: string; note: string | null; at: string }[];
+  handovers: {
+    id: string;
+    roleId: string;
+    fromName: string | null;
+    toName: string;
+    note: string | null;
+    at: string;
+  }[];
   checkins: {
     id: string;
     kind: string;
@@ -168,10 +176,18 @@ export interface Workspace {
   }[];
   warnings: { id: string; title: string; colour: string; status: string; publishedAt: string | null }[];
   plan: {
-    levels: { id: string; name: string; rank: number; activatedBy: string[]; alsoWhen: string[]; source: string }[];
+    levels: {
+      id: string;
+      name: string;
+      rank: number;
+      activatedBy: string[];
+      alsoWhen: string[];
+      source: string;
+    }[];
     expectedLevel: string | null;
     decisionTypes: { id: string; no: number; text: string }[];
     decisionApplies: boolean;
+    decisionProposers: Named[];
     postRoles: { id: string; name: string; heldBy: string[] }[];
     groups: { key: string; name: string; lead: { label: string; units: Named[] }[] }[];
     checklist: { ref: string; no: number; text: string }[];
@@ -237,14 +253,16 @@ export const responseApi = {
   createTask: (id: string, body: Record<string, unknown>) => api.post<Task>(`${base(id)}/tasks`, body),
   checklist: (id: string, body: Record<string, unknown>) =>
     api.post<{ items: Task[] }>(`${base(id)}/tasks/checklist`, body),
-  updateTask: (taskId: string, body: Record<string, unknown>) => api.patch<Task>(`/api/tasks/${taskId}`, body),
+  updateTask: (taskId: string, body: Record<string, unknown>) =>
+    api.patch<Task>(`/api/tasks/${taskId}`, body),
   situation: (id: string) =>
     api.get<{ fields: Record<string, string>; requiredFields: { id: string; name: string }[] }>(
       `${base(id)}/situation-report`,
     ),
   fileContinuing: (id: string, fields: Record<string, string>) =>
     api.post(`${base(id)}/reports`, { kind: "continuing", fields }),
-  saveAssessment: (id: string, body: Record<string, string>) => api.put<Workspace>(`${base(id)}/assessment`, body),
+  saveAssessment: (id: string, body: Record<string, string>) =>
+    api.put<Workspace>(`${base(id)}/assessment`, body),
   submitAssessment: (id: string) => api.post<Workspace>(`${base(id)}/assessment/submit`, {}),
   district: () => api.get<DistrictGeo>("/api/public/geo/district"),
   docxUrl: (id: string) => `${base(id)}/assessment.docx`,

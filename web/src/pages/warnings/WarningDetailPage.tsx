@@ -20,6 +20,7 @@ import {
   Timeline,
   Typography,
 } from "antd";
+import type { TFunction } from "i18next";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
@@ -36,7 +37,7 @@ type Action = "propose" | "approve" | "reject" | "publish" | "release" | "author
 const ORDER: Action[] = ["propose", "approve", "publish", "release", "adjust", "lift", "authorise", "reject"];
 const DANGER = new Set<Action>(["lift", "reject"]);
 
-function actionLabel(t: (k: string) => string, action: Action, w: Warning): string {
+function actionLabel(t: TFunction, action: Action, w: Warning): string {
   if (action === "approve" && w.origin === "relayed" && w.status !== "published") {
     return t("warnings.actions.signOff");
   }
@@ -64,9 +65,12 @@ function ActionModal({
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
+  // A fresh form for every step opened.
   useEffect(() => {
-    setProblem(undefined);
-    form.resetFields();
+    if (action) {
+      setProblem(undefined);
+      form.resetFields();
+    }
   }, [action, form]);
   if (!action) {
     return null;
@@ -135,11 +139,38 @@ function ActionModal({
       destroyOnHidden
       width={560}
     >
-      {problem ? <Alert type="error" showIcon message={problem} style={{ marginBottom: 12 }} data-testid="action-problem" /> : null}
-      <Form form={form} layout="vertical" initialValues={{ channels: ["inApp", "sms", "public"], colour: warning.colour }}>
-        {action === "approve" ? <Typography.Paragraph>{t("warnings.actions.confirmApprove", { title: warning.title })}</Typography.Paragraph> : null}
-        {action === "release" ? <Typography.Paragraph>{t("warnings.actions.confirmRelease", { title: warning.title })}</Typography.Paragraph> : null}
-        {action === "lift" ? <Alert type="warning" showIcon message={t("warnings.actions.confirmLift", { title: warning.title })} style={{ marginBottom: 12 }} /> : null}
+      {problem ? (
+        <Alert
+          type="error"
+          showIcon
+          message={problem}
+          style={{ marginBottom: 12 }}
+          data-testid="action-problem"
+        />
+      ) : null}
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ channels: ["inApp", "sms", "public"], colour: warning.colour }}
+      >
+        {action === "approve" ? (
+          <Typography.Paragraph>
+            {t("warnings.actions.confirmApprove", { title: warning.title })}
+          </Typography.Paragraph>
+        ) : null}
+        {action === "release" ? (
+          <Typography.Paragraph>
+            {t("warnings.actions.confirmRelease", { title: warning.title })}
+          </Typography.Paragraph>
+        ) : null}
+        {action === "lift" ? (
+          <Alert
+            type="warning"
+            showIcon
+            message={t("warnings.actions.confirmLift", { title: warning.title })}
+            style={{ marginBottom: 12 }}
+          />
+        ) : null}
         {action === "propose" || action === "approve" ? (
           <Form.Item name="note" label={t("warnings.actions.note")}>
             <Input.TextArea autoSize={{ minRows: 2 }} maxLength={500} />
@@ -147,7 +178,11 @@ function ActionModal({
         ) : null}
         {action === "publish" ? (
           <>
-            <Form.Item name="channels" label={t("warnings.actions.channels")} rules={[{ required: true, type: "array", min: 1 }]}>
+            <Form.Item
+              name="channels"
+              label={t("warnings.actions.channels")}
+              rules={[{ required: true, type: "array", min: 1 }]}
+            >
               <Checkbox.Group className="fh-channels">
                 {WARNING_CHANNELS.map((c) => (
                   <Checkbox key={c} value={c}>
@@ -160,8 +195,16 @@ function ActionModal({
           </>
         ) : null}
         {action === "authorise" ? (
-          <Form.Item name="unitIds" label={t("warnings.actions.authoriseUnits")} initialValue={warning.authorisedUnitIds}>
-            <Select mode="multiple" showSearch={{ optionFilterProp: "label" }} options={(meta?.units ?? []).map((u) => ({ value: u.id, label: u.name }))} />
+          <Form.Item
+            name="unitIds"
+            label={t("warnings.actions.authoriseUnits")}
+            initialValue={warning.authorisedUnitIds}
+          >
+            <Select
+              mode="multiple"
+              showSearch={{ optionFilterProp: "label" }}
+              options={(meta?.units ?? []).map((u) => ({ value: u.id, label: u.name }))}
+            />
           </Form.Item>
         ) : null}
         {action === "adjust" ? (
@@ -175,7 +218,11 @@ function ActionModal({
                 ))}
               </Radio.Group>
             </Form.Item>
-            <Form.Item name="expiresAt" label={t("warnings.actions.adjustExpires")} rules={[{ pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, message: "YYYY-MM-DD HH:mm" }]}>
+            <Form.Item
+              name="expiresAt"
+              label={t("warnings.actions.adjustExpires")}
+              rules={[{ pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, message: "YYYY-MM-DD HH:mm" }]}
+            >
               <Input placeholder="YYYY-MM-DD HH:mm" />
             </Form.Item>
             <Form.Item name="publicAdvice" label={t("warnings.actions.adjustAdvice")}>
@@ -216,7 +263,11 @@ function TaskTable({ warning, onChanged }: { warning: Warning; onChanged: (w: Wa
         }
         const done = rows.filter((r) => r.state === "done").length;
         return (
-          <Card key={kind} size="small" title={`${t(`warnings.detail.taskKinds.${kind}`)}（${done}/${rows.length}）`}>
+          <Card
+            key={kind}
+            size="small"
+            title={`${t(`warnings.detail.taskKinds.${kind}`)}（${done}/${rows.length}）`}
+          >
             <Table
               rowKey="id"
               size="small"
@@ -224,8 +275,8 @@ function TaskTable({ warning, onChanged }: { warning: Warning; onChanged: (w: Wa
               dataSource={rows}
               columns={[
                 { title: "#", dataIndex: "no", width: 48 },
-                { title: t("warnings.colTitle"), dataIndex: "title" },
-                { title: t("warnings.colIssuer"), dataIndex: "unitName", width: 200, ellipsis: true },
+                { title: t("warnings.colTask"), dataIndex: "title" },
+                { title: t("warnings.colUnit"), dataIndex: "unitName", width: 200, ellipsis: true },
                 {
                   title: t("warnings.colStatus"),
                   key: "state",
@@ -236,7 +287,10 @@ function TaskTable({ warning, onChanged }: { warning: Warning; onChanged: (w: Wa
                       value={task.state}
                       style={{ width: 110 }}
                       onChange={(s) => void setState(task, s)}
-                      options={(["pending", "in_progress", "done"] as const).map((s) => ({ value: s, label: t(`warnings.detail.taskStates.${s}`) }))}
+                      options={(["pending", "in_progress", "done"] as const).map((s) => ({
+                        value: s,
+                        label: t(`warnings.detail.taskStates.${s}`),
+                      }))}
                     />
                   ),
                 },
@@ -253,7 +307,10 @@ function Deliveries({ warning }: { warning: Warning }) {
   const { t } = useTranslation();
   const [items, setItems] = useState<Delivery[] | undefined>();
   useEffect(() => {
-    warningsApi.deliveries(warning.id).then((p) => setItems(p.items)).catch(() => setItems([]));
+    warningsApi
+      .deliveries(warning.id)
+      .then((p) => setItems(p.items))
+      .catch(() => setItems([]));
   }, [warning]);
   if (warning.deliveries.length === 0) {
     return <Empty description={t("warnings.detail.noDeliveries")} />;
@@ -262,8 +319,12 @@ function Deliveries({ warning }: { warning: Warning }) {
     <Flex vertical gap={12}>
       <Flex gap={8} wrap>
         {warning.deliveries.map((d) => (
-          <Tag key={`${d.channel}-${d.state}`} color={d.state === "sent" ? "success" : d.state === "failed" ? "error" : "processing"}>
-            {t(`warnings.detail.channelNames.${d.channel}`, { defaultValue: d.channel })} · {t(`warnings.detail.deliveryStates.${d.state}`, { defaultValue: d.state })} {d.count}
+          <Tag
+            key={`${d.channel}-${d.state}`}
+            color={d.state === "sent" ? "success" : d.state === "failed" ? "error" : "processing"}
+          >
+            {t(`warnings.detail.channelNames.${d.channel}`, { defaultValue: d.channel })} ·{" "}
+            {t(`warnings.detail.deliveryStates.${d.state}`, { defaultValue: d.state })} {d.count}
           </Tag>
         ))}
       </Flex>
@@ -276,7 +337,12 @@ function Deliveries({ warning }: { warning: Warning }) {
         columns={[
           { title: t("warnings.actions.channels"), dataIndex: "channel", width: 90 },
           { title: "接收人", dataIndex: "recipient" },
-          { title: t("warnings.colStatus"), dataIndex: "state", width: 90, render: (s: string) => t(`warnings.detail.deliveryStates.${s}`, { defaultValue: s }) },
+          {
+            title: t("warnings.colStatus"),
+            dataIndex: "state",
+            width: 90,
+            render: (s: string) => t(`warnings.detail.deliveryStates.${s}`, { defaultValue: s }),
+          },
           { title: "次数", dataIndex: "attempts", width: 60 },
           { title: "错误", dataIndex: "lastError", ellipsis: true },
         ]}
@@ -307,7 +373,10 @@ export function WarningDetailPage() {
   }, [id]);
   useEffect(() => {
     load();
-    warningsApi.meta().then(setMeta).catch(() => undefined);
+    warningsApi
+      .meta()
+      .then(setMeta)
+      .catch(() => undefined);
   }, [load]);
   useEffect(() => {
     const source = new EventSource("/api/stream");
@@ -341,9 +410,17 @@ export function WarningDetailPage() {
             <Button icon={<ArrowLeftOutlined />} onClick={() => navigate("/warnings")}>
               {t("warnings.detail.back")}
             </Button>
-            {w.allowedActions.includes("edit") ? <Button onClick={() => navigate(`/warnings/${w.id}/edit`)}>{t("warnings.actions.edit")}</Button> : null}
+            {w.allowedActions.includes("edit") ? (
+              <Button onClick={() => navigate(`/warnings/${w.id}/edit`)}>{t("warnings.actions.edit")}</Button>
+            ) : null}
             {allowed.map((a) => (
-              <Button key={a} type={a === allowed[0] && !DANGER.has(a) ? "primary" : "default"} danger={DANGER.has(a)} onClick={() => setAction(a)} data-testid={`action-${a}`}>
+              <Button
+                key={a}
+                type={a === allowed[0] && !DANGER.has(a) ? "primary" : "default"}
+                danger={DANGER.has(a)}
+                onClick={() => setAction(a)}
+                data-testid={`action-${a}`}
+              >
                 {actionLabel(t, a, w)}
               </Button>
             ))}
@@ -355,26 +432,47 @@ export function WarningDetailPage() {
         <StatusTag status={w.status} name={w.statusName} />
         <Tag>{t(`warnings.origins.${w.origin}`)}</Tag>
         {w.version > 0 ? <Tag>{t("warnings.version", { n: w.version })}</Tag> : null}
-        {w.status === "published" ? <Tag color={w.publicState === "released" ? "red" : "default"}>{t(`warnings.publicStates.${w.publicState}`)}</Tag> : null}
+        {w.status === "published" ? (
+          <Tag color={w.publicState === "released" ? "red" : "default"}>
+            {t(`warnings.publicStates.${w.publicState}`)}
+          </Tag>
+        ) : null}
         {w.awaiting.length > 0 ? (
           <Typography.Text strong className="fh-awaiting" data-testid="awaiting">
             {t("warnings.awaiting", { who: w.awaiting.join(" / ") })}
           </Typography.Text>
         ) : null}
       </Flex>
-      {w.rejectedReason ? <Alert type="warning" showIcon message={t("warnings.detail.rejected", { reason: w.rejectedReason })} style={{ marginBottom: 12 }} /> : null}
+      {w.rejectedReason ? (
+        <Alert
+          type="warning"
+          showIcon
+          message={t("warnings.detail.rejected", { reason: w.rejectedReason })}
+          style={{ marginBottom: 12 }}
+        />
+      ) : null}
       {w.pending ? (
         <Alert
           type="info"
           showIcon
           style={{ marginBottom: 12 }}
-          message={`${t(w.pending.kind === "adjust" ? "warnings.detail.pendingAdjust" : "warnings.detail.pendingLift", {
-            by: w.pending.byName ?? "",
-            reason: w.pending.content?.reason ?? "",
-          })}${w.pending.state === "approved" ? `（${t("warnings.detail.pendingApproved")}）` : ""}`}
+          message={`${t(
+            w.pending.kind === "adjust" ? "warnings.detail.pendingAdjust" : "warnings.detail.pendingLift",
+            {
+              by: w.pending.byName ?? "",
+              reason: w.pending.content?.reason ?? "",
+            },
+          )}${w.pending.state === "approved" ? `（${t("warnings.detail.pendingApproved")}）` : ""}`}
         />
       ) : null}
-      {w.governedBy ? <Alert type="info" showIcon message={t("warnings.detail.governedBy", { plan: w.governedBy })} style={{ marginBottom: 12 }} /> : null}
+      {w.governedBy ? (
+        <Alert
+          type="info"
+          showIcon
+          message={t("warnings.detail.governedBy", { plan: w.governedBy })}
+          style={{ marginBottom: 12 }}
+        />
+      ) : null}
       <Tabs
         items={[
           {
@@ -383,32 +481,58 @@ export function WarningDetailPage() {
             children: (
               <Flex vertical gap={16}>
                 <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
-                  <Descriptions.Item label={t("warnings.detail.issuer")}>{w.issuingUnitName}</Descriptions.Item>
-                  <Descriptions.Item label={t("warnings.detail.category")}>{[w.categoryName, w.subtypeName].filter(Boolean).join(" · ") || "—"}</Descriptions.Item>
-                  <Descriptions.Item label={t("warnings.detail.period")}>{period(w.onsetAt, w.expiresAt)}</Descriptions.Item>
-                  <Descriptions.Item label={t("warnings.detail.publishedAt")}>{when(w.publishedAt)}</Descriptions.Item>
+                  <Descriptions.Item label={t("warnings.detail.issuer")}>
+                    {w.issuingUnitName}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("warnings.detail.category")}>
+                    {[w.categoryName, w.subtypeName].filter(Boolean).join(" · ") || "—"}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("warnings.detail.period")}>
+                    {period(w.onsetAt, w.expiresAt)}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("warnings.detail.publishedAt")}>
+                    {when(w.publishedAt)}
+                  </Descriptions.Item>
                   <Descriptions.Item label={t("warnings.detail.drafter")}>{w.drafterName}</Descriptions.Item>
-                  <Descriptions.Item label={t("warnings.detail.approvedBy")}>{w.approvedBy?.name ?? "—"}</Descriptions.Item>
-                  <Descriptions.Item label={t("warnings.form.precautions")} span={2}>{c.precautions || "—"}</Descriptions.Item>
-                  <Descriptions.Item label={t("warnings.form.situation")} span={2}>{c.situation || "—"}</Descriptions.Item>
-                  <Descriptions.Item label={t("warnings.form.governmentMeasures")} span={2}>{c.governmentMeasures || "—"}</Descriptions.Item>
-                  <Descriptions.Item label={t("warnings.form.publicAdvice")} span={2}>{c.publicAdvice || "—"}</Descriptions.Item>
+                  <Descriptions.Item label={t("warnings.detail.approvedBy")}>
+                    {w.approvedBy?.name ?? "—"}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("warnings.form.precautions")} span="filled">
+                    {c.precautions || "—"}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("warnings.form.situation")} span="filled">
+                    {c.situation || "—"}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("warnings.form.governmentMeasures")} span="filled">
+                    {c.governmentMeasures || "—"}
+                  </Descriptions.Item>
+                  <Descriptions.Item label={t("warnings.form.publicAdvice")} span="filled">
+                    {c.publicAdvice || "—"}
+                  </Descriptions.Item>
                   <Descriptions.Item label={t("warnings.form.hotline")}>{c.hotline || "—"}</Descriptions.Item>
                   <Descriptions.Item label={t("warnings.detail.severity")}>{w.capSeverity}</Descriptions.Item>
                   {w.source ? (
-                    <Descriptions.Item label={t("warnings.colOrigin")} span={2}>
-                      {t("warnings.detail.relayOf", { sender: w.source.senderName ?? w.source.sender, identifier: w.source.identifier })}
+                    <Descriptions.Item label={t("warnings.colOrigin")} span="filled">
+                      {t("warnings.detail.relayOf", {
+                        sender: w.source.senderName ?? w.source.sender,
+                        identifier: w.source.identifier,
+                      })}
                     </Descriptions.Item>
                   ) : null}
                 </Descriptions>
                 <Card size="small" title={t("warnings.form.smsPreview")}>
                   <div className="fh-sms-preview">{w.smsText}</div>
-                  <Typography.Text type="secondary">{t("warnings.form.smsCount", { chars: w.smsText.length, segments: w.smsSegments })}</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {t("warnings.form.smsCount", { chars: w.smsText.length, segments: w.smsSegments })}
+                  </Typography.Text>
                 </Card>
                 {w.response ? (
                   <Card size="small" title={t("warnings.detail.response")}>
                     <Typography.Paragraph style={{ marginBottom: 4 }}>
-                      <Typography.Text strong>{w.response.activatedBy.map((a) => a.label).join("、")}</Typography.Text>：{w.response.task}
+                      <Typography.Text strong>
+                        {w.response.activatedBy.map((a) => a.label).join("、")}
+                      </Typography.Text>
+                      ：{w.response.task}
                     </Typography.Paragraph>
                     <Typography.Text type="secondary">{w.response.source}</Typography.Text>
                   </Card>
@@ -421,12 +545,18 @@ export function WarningDetailPage() {
             label: t("warnings.detail.area"),
             children: (
               <Flex vertical gap={12}>
-                <Typography.Text>{[w.area.description, w.areaNames.join("、")].filter(Boolean).join("：") || "—"}</Typography.Text>
+                <Typography.Text>
+                  {[w.area.description, w.areaNames.join("、")].filter(Boolean).join("：") || "—"}
+                </Typography.Text>
                 <WarningMap features={w.area.features} colour={w.colour as Colour} height={420} />
               </Flex>
             ),
           },
-          { key: "tasks", label: `${t("warnings.detail.tasks")}（${w.tasks.length}）`, children: <TaskTable warning={w} onChanged={setWarning} /> },
+          {
+            key: "tasks",
+            label: `${t("warnings.detail.tasks")}（${w.tasks.length}）`,
+            children: <TaskTable warning={w} onChanged={setWarning} />,
+          },
           {
             key: "history",
             label: t("warnings.detail.history"),
@@ -464,7 +594,11 @@ export function WarningDetailPage() {
                   dataSource={w.messages}
                   columns={[
                     { title: "#", dataIndex: "seq", width: 48 },
-                    { title: "identifier", dataIndex: "identifier", render: (v: string) => <span className="fh-mono">{v}</span> },
+                    {
+                      title: "identifier",
+                      dataIndex: "identifier",
+                      render: (v: string) => <span className="fh-mono">{v}</span>,
+                    },
                     { title: "msgType", dataIndex: "msgType", width: 90 },
                     { title: "scope", dataIndex: "scope", width: 100 },
                     { title: "sent", dataIndex: "sentAt", width: 150, render: (v: string) => when(v) },
@@ -473,7 +607,11 @@ export function WarningDetailPage() {
                       key: "dl",
                       width: 80,
                       render: (_: unknown, m: { seq: number }) => (
-                        <a href={`/api/warnings/${w.id}/cap.xml?seq=${m.seq}`} target="_blank" rel="noreferrer">
+                        <a
+                          href={`/api/warnings/${w.id}/cap.xml?seq=${m.seq}`}
+                          target="_blank"
+                          rel="noreferrer"
+                        >
                           {t("warnings.detail.download")}
                         </a>
                       ),
@@ -496,9 +634,11 @@ export function WarningDetailPage() {
           setAction(undefined);
         }}
       />
-      <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
-        <Link to="/public">/public</Link>
-      </Typography.Paragraph>
+      {w.publicState === "released" ? (
+        <Typography.Paragraph style={{ marginTop: 16 }}>
+          <Link to={`/public/warnings/${w.id}`}>{t("warnings.onPortal")}</Link>
+        </Typography.Paragraph>
+      ) : null}
     </div>
   );
 }

@@ -1,13 +1,35 @@
-import { Alert, App, Button, Card, Checkbox, Col, Flex, Form, Input, Radio, Row, Select, Spin, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Flex,
+  Form,
+  Input,
+  Radio,
+  Row,
+  Select,
+  Spin,
+  Typography,
+} from "antd";
 import { match } from "pinyin-pro";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
-import { CONTENT_LIMITS, smsSegments } from "../../../../shared/warnings.js";
+import { CONTENT_LIMITS, composeSms, smsSegments } from "../../../../shared/warnings.js";
 import { ApiError, errorMessage } from "../../api/client.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { formatDateTime, shanghaiToIso } from "../../lib/format.js";
-import { type AreaFeature, type Colour, type DraftInput, type Meta, type Warning, warningsApi } from "./api.js";
+import {
+  type AreaFeature,
+  type Colour,
+  type DraftInput,
+  type Meta,
+  type Warning,
+  warningsApi,
+} from "./api.js";
 import { ColourBadge } from "./common.js";
 import { WarningMap } from "./WarningMap.js";
 import "./warnings.css";
@@ -34,7 +56,8 @@ interface Values {
 
 const TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
 const local = (iso: string | null | undefined) => (iso ? formatDateTime(iso).slice(0, 16) : "");
-const toIso = (text: string | undefined) => (text && TIME.test(text.trim()) ? shanghaiToIso(text.trim().replace(" ", "T")) : null);
+const toIso = (text: string | undefined) =>
+  text && TIME.test(text.trim()) ? shanghaiToIso(text.trim().replace(" ", "T")) : null;
 
 /** Server field paths → form fields (content.hotline → hotline, area.divisionCodes.1 → divisionCodes). */
 function fieldOf(path: string): keyof Values | undefined {
@@ -70,7 +93,10 @@ export function WarningFormPage() {
   const watched = Form.useWatch([], form);
 
   useEffect(() => {
-    warningsApi.meta().then(setMeta).catch((e: unknown) => setProblems([errorMessage(e)]));
+    warningsApi
+      .meta()
+      .then(setMeta)
+      .catch((e: unknown) => setProblems([errorMessage(e)]));
     if (id) {
       warningsApi
         .get(id)
@@ -111,8 +137,13 @@ export function WarningFormPage() {
     if (v.smsText?.trim()) {
       return v.smsText;
     }
-    const hotline = v.hotline ? `咨询电话：${v.hotline}` : "";
-    return `【${meta?.district.name ?? ""}预警】${v.title ?? ""}：${v.publicAdvice ?? v.precautions ?? ""}${hotline}`;
+    return composeSms(
+      meta?.district.name ?? "",
+      v.title ?? "",
+      false,
+      v.publicAdvice ?? v.precautions ?? "",
+      v.hotline,
+    );
   }, [watched, meta]);
   const segments = smsSegments(sms).length;
 
@@ -182,7 +213,13 @@ export function WarningFormPage() {
     <div className="fh-page">
       <PageHeader title={existing ? t("warnings.form.editTitle") : t("warnings.form.newTitle")} />
       {problems.length > 0 ? (
-        <Alert type="error" showIcon message={problems.join("；")} style={{ marginBottom: 16 }} data-testid="form-problems" />
+        <Alert
+          type="error"
+          showIcon
+          message={problems.join("；")}
+          style={{ marginBottom: 16 }}
+          data-testid="form-problems"
+        />
       ) : null}
       <Form<Values>
         form={form}
@@ -215,26 +252,45 @@ export function WarningFormPage() {
                     filterOption: (input, option) =>
                       !!option &&
                       "aliases" in option &&
-                      matchesSubtype(input, String(option.label), (option.aliases as string[] | undefined) ?? []),
+                      matchesSubtype(
+                        input,
+                        String(option.label),
+                        (option.aliases as string[] | undefined) ?? [],
+                      ),
                   }}
                 />
               </Form.Item>
               <Form.Item name="title" label={t("warnings.form.headline")} rules={required}>
-                <Input maxLength={CONTENT_LIMITS.title} placeholder={t("warnings.form.headlinePlaceholder")} />
+                <Input
+                  maxLength={CONTENT_LIMITS.title}
+                  placeholder={t("warnings.form.headlinePlaceholder")}
+                />
               </Form.Item>
               {meta.isOffice && !existing ? (
                 <Form.Item name="issuingUnitId" label={t("warnings.form.issuingUnit")}>
-                  <Select allowClear showSearch={{ optionFilterProp: "label" }} options={meta.units.map((u) => ({ value: u.id, label: u.name }))} />
+                  <Select
+                    allowClear
+                    showSearch={{ optionFilterProp: "label" }}
+                    options={meta.units.map((u) => ({ value: u.id, label: u.name }))}
+                  />
                 </Form.Item>
               ) : null}
               <Row gutter={12}>
                 <Col span={12}>
-                  <Form.Item name="onsetAt" label={t("warnings.form.onsetAt")} rules={[{ pattern: TIME, message: "YYYY-MM-DD HH:mm" }]}>
+                  <Form.Item
+                    name="onsetAt"
+                    label={t("warnings.form.onsetAt")}
+                    rules={[{ pattern: TIME, message: "YYYY-MM-DD HH:mm" }]}
+                  >
                     <Input placeholder="YYYY-MM-DD HH:mm" />
                   </Form.Item>
                 </Col>
                 <Col span={12}>
-                  <Form.Item name="expiresAt" label={t("warnings.form.expiresAt")} rules={[{ pattern: TIME, message: "YYYY-MM-DD HH:mm" }]}>
+                  <Form.Item
+                    name="expiresAt"
+                    label={t("warnings.form.expiresAt")}
+                    rules={[{ pattern: TIME, message: "YYYY-MM-DD HH:mm" }]}
+                  >
                     <Input placeholder="YYYY-MM-DD HH:mm" />
                   </Form.Item>
                 </Col>
@@ -276,8 +332,18 @@ export function WarningFormPage() {
                   maxTagCount="responsive"
                 />
               </Form.Item>
-              <WarningMap features={features} colour={colour} onChange={setFeatures} height={300} testId="draft-map" />
-              <Form.Item name="areaDescription" label={t("warnings.form.areaDescription")} style={{ marginTop: 12 }}>
+              <WarningMap
+                features={features}
+                colour={colour}
+                onChange={setFeatures}
+                height={300}
+                testId="draft-map"
+              />
+              <Form.Item
+                name="areaDescription"
+                label={t("warnings.form.areaDescription")}
+                style={{ marginTop: 12 }}
+              >
                 <Input maxLength={500} />
               </Form.Item>
               {colour === "orange" || colour === "red" ? (
@@ -291,14 +357,23 @@ export function WarningFormPage() {
                 </>
               ) : null}
             </Card>
-            <Card size="small" title={t("warnings.form.smsPreview")} className="fh-form-card" style={{ marginTop: 16 }}>
+            <Card
+              size="small"
+              title={t("warnings.form.smsPreview")}
+              className="fh-form-card"
+              style={{ marginTop: 16 }}
+            >
               <div className="fh-sms-preview" data-testid="sms-preview">
                 {sms}
               </div>
               <Typography.Text type={segments > 2 ? "warning" : "secondary"} data-testid="sms-count">
                 {t("warnings.form.smsCount", { chars: sms.length, segments })}
               </Typography.Text>
-              <Form.Item name="smsText" label={t("warnings.form.smsText")} style={{ marginTop: 8, marginBottom: 0 }}>
+              <Form.Item
+                name="smsText"
+                label={t("warnings.form.smsText")}
+                style={{ marginTop: 8, marginBottom: 0 }}
+              >
                 <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} maxLength={CONTENT_LIMITS.smsText} />
               </Form.Item>
             </Card>
@@ -308,7 +383,9 @@ export function WarningFormPage() {
           <Button type="primary" htmlType="submit" loading={busy}>
             {t("warnings.form.save")}
           </Button>
-          <Button onClick={() => navigate(existing ? `/warnings/${existing.id}` : "/warnings")}>{t("common.cancel")}</Button>
+          <Button onClick={() => navigate(existing ? `/warnings/${existing.id}` : "/warnings")}>
+            {t("common.cancel")}
+          </Button>
         </Flex>
       </Form>
     </div>

@@ -49,7 +49,15 @@ export function WarningMap({
     if (!container.current || map.current) {
       return;
     }
-    const m = L.map(container.current, { zoomControl: true, attributionControl: true, doubleClickZoom: false });
+    const m = L.map(container.current, {
+      zoomControl: true,
+      attributionControl: true,
+      doubleClickZoom: false,
+      // No animations: navigating away mid-zoom must not leave Leaflet animating a removed map.
+      zoomAnimation: false,
+      fadeAnimation: false,
+      markerZoomAnimation: false,
+    });
     map.current = m;
     shapes.current = L.layerGroup().addTo(m);
     sketch.current = L.layerGroup().addTo(m);
@@ -65,10 +73,13 @@ export function WarningMap({
         style: { color: "#475569", weight: 2, fillColor: "#e2e8f0", fillOpacity: d.tileUrl ? 0.1 : 0.6 },
         interactive: false,
       }).addTo(m);
-      m.fitBounds([
-        [d.bbox[1], d.bbox[0]],
-        [d.bbox[3], d.bbox[2]],
-      ]);
+      m.fitBounds(
+        [
+          [d.bbox[1], d.bbox[0]],
+          [d.bbox[3], d.bbox[2]],
+        ],
+        { animate: false },
+      );
       setReady(true);
     });
     m.on("click", (e: L.LeafletMouseEvent) => {
@@ -79,7 +90,11 @@ export function WarningMap({
       } else if (s.mode === "circle" && s.onChange) {
         s.onChange([
           ...s.features,
-          { type: "Feature", properties: { radiusKm: s.radius }, geometry: { type: "Point", coordinates: lonLat } },
+          {
+            type: "Feature",
+            properties: { radiusKm: s.radius },
+            geometry: { type: "Point", coordinates: lonLat },
+          },
         ]);
         setMode("view");
       }
@@ -107,13 +122,19 @@ export function WarningMap({
         bounds.push(layer.getBounds());
       } else {
         const [lon, lat] = f.geometry.coordinates;
-        const layer = L.circle(L.latLng(lat ?? 0, lon ?? 0), { ...style, radius: (f as { properties: { radiusKm: number } }).properties.radiusKm * 1000 }).addTo(group);
+        const layer = L.circle(L.latLng(lat ?? 0, lon ?? 0), {
+          ...style,
+          radius: (f as { properties: { radiusKm: number } }).properties.radiusKm * 1000,
+        }).addTo(group);
         bounds.push(layer.getBounds());
       }
     }
     if (!onChange && bounds.length > 0 && ready && map.current) {
-      const all = bounds.reduce((acc, b) => acc.extend(b), L.latLngBounds(bounds[0]?.getSouthWest() ?? [0, 0], bounds[0]?.getNorthEast() ?? [0, 0]));
-      map.current.fitBounds(all.pad(0.3));
+      const all = bounds.reduce(
+        (acc, b) => acc.extend(b),
+        L.latLngBounds(bounds[0]?.getSouthWest() ?? [0, 0], bounds[0]?.getNorthEast() ?? [0, 0]),
+      );
+      map.current.fitBounds(all.pad(0.8), { animate: false });
     }
   }, [features, colour, ready, onChange]);
 
@@ -147,7 +168,14 @@ export function WarningMap({
   const finishPolygon = () => {
     if (points.length >= 3 && onChange) {
       const first = points[0] as [number, number];
-      onChange([...features, { type: "Feature", properties: null, geometry: { type: "Polygon", coordinates: [[...points, first]] } }]);
+      onChange([
+        ...features,
+        {
+          type: "Feature",
+          properties: null,
+          geometry: { type: "Polygon", coordinates: [[...points, first]] },
+        },
+      ]);
     }
     setPoints([]);
     setMode("view");
@@ -157,7 +185,14 @@ export function WarningMap({
     <div className="fh-warning-map" data-testid={testId}>
       {onChange ? (
         <Flex gap={8} wrap align="center" className="fh-map-toolbar">
-          <Button size="small" type={mode === "polygon" ? "primary" : "default"} onClick={() => { setPoints([]); setMode("polygon"); }}>
+          <Button
+            size="small"
+            type={mode === "polygon" ? "primary" : "default"}
+            onClick={() => {
+              setPoints([]);
+              setMode("polygon");
+            }}
+          >
             {t("warnings.map.drawPolygon")}
           </Button>
           {mode === "polygon" ? (
@@ -166,16 +201,34 @@ export function WarningMap({
             </Button>
           ) : null}
           <Space size={4}>
-            <Button size="small" type={mode === "circle" ? "primary" : "default"} onClick={() => setMode("circle")}>
+            <Button
+              size="small"
+              type={mode === "circle" ? "primary" : "default"}
+              onClick={() => setMode("circle")}
+            >
               {t("warnings.map.drawCircle")}
             </Button>
-            <InputNumber size="small" min={0.1} max={50} step={0.5} value={radius} onChange={(v) => setRadius(v ?? 1)} aria-label={t("warnings.map.radius")} suffix="km" style={{ width: 96 }} />
+            <InputNumber
+              size="small"
+              min={0.1}
+              max={50}
+              step={0.5}
+              value={radius}
+              onChange={(v) => setRadius(v ?? 1)}
+              aria-label={t("warnings.map.radius")}
+              suffix="km"
+              style={{ width: 96 }}
+            />
           </Space>
           <Button size="small" danger disabled={features.length === 0} onClick={() => onChange([])}>
             {t("warnings.map.clear")}
           </Button>
           <Typography.Text type="secondary" className="fh-map-hint">
-            {mode === "polygon" ? t("warnings.map.polygonHint") : mode === "circle" ? t("warnings.map.circleHint") : t("warnings.map.shapes", { count: features.length })}
+            {mode === "polygon"
+              ? t("warnings.map.polygonHint")
+              : mode === "circle"
+                ? t("warnings.map.circleHint")
+                : t("warnings.map.shapes", { count: features.length })}
           </Typography.Text>
         </Flex>
       ) : null}

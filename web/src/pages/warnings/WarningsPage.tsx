@@ -1,27 +1,42 @@
 import { ImportOutlined, PlusOutlined, ReloadOutlined } from "@ant-design/icons";
-import { Alert, App, Badge, Button, Card, Empty, Flex, Form, Input, Modal, Select, Table, Tabs, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Badge,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Table,
+  Tabs,
+  Typography,
+} from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { errorMessage } from "../../api/client.js";
 import { PageHeader } from "../../components/PageHeader.js";
-import { type Meta, type WarningSummary, importCap, warningsApi } from "./api.js";
+import { importCap, type Meta, type WarningSummary, warningsApi } from "./api.js";
 import { ColourBadge, period, StatusTag, when } from "./common.js";
 import "./warnings.css";
 
-function useList(query: { inbox?: boolean; active?: boolean }, tick: number) {
+function useList(inbox: boolean, active: boolean, tick: number) {
   const [items, setItems] = useState<WarningSummary[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
-    void tick;
+    void tick; // a bump reloads
     warningsApi
-      .list({ ...query, limit: 100 })
+      .list({ ...(inbox ? { inbox } : {}), ...(active ? { active } : {}), limit: 100 })
       .then((p) => {
         setItems(p.items);
         setError(undefined);
       })
       .catch((e: unknown) => setError(errorMessage(e)));
-  }, [query.inbox, query.active, tick]);
+  }, [inbox, active, tick]);
   return { items, error };
 }
 
@@ -34,7 +49,9 @@ function BoardCard({ w }: { w: WarningSummary }) {
         <Flex gap={8} align="center" wrap>
           <ColourBadge colour={w.colour} name={w.colourName} />
           <StatusTag status={w.status} name={w.statusName} />
-          {w.origin === "relayed" ? <Typography.Text type="secondary">{t("warnings.origins.relayed")}</Typography.Text> : null}
+          {w.origin === "relayed" ? (
+            <Typography.Text type="secondary">{t("warnings.origins.relayed")}</Typography.Text>
+          ) : null}
         </Flex>
         <Link to={`/warnings/${w.id}`} className="fh-board-title">
           {w.title}
@@ -55,7 +72,15 @@ function BoardCard({ w }: { w: WarningSummary }) {
   );
 }
 
-function ImportModal({ open, meta, onClose }: { open: boolean; meta: Meta | undefined; onClose: () => void }) {
+function ImportModal({
+  open,
+  meta,
+  onClose,
+}: {
+  open: boolean;
+  meta: Meta | undefined;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { message } = App.useApp();
@@ -78,17 +103,38 @@ function ImportModal({ open, meta, onClose }: { open: boolean; meta: Meta | unde
     }
   };
   return (
-    <Modal open={open} title={t("warnings.importTitle")} onCancel={onClose} onOk={submit} confirmLoading={busy} width={720} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t("warnings.importTitle")}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={busy}
+      width={720}
+      destroyOnHidden
+    >
       <Typography.Paragraph type="secondary">{t("warnings.importHint")}</Typography.Paragraph>
       {problem ? <Alert type="error" showIcon message={problem} style={{ marginBottom: 12 }} /> : null}
       <Form form={form} layout="vertical">
         {meta?.isOffice ? (
           <Form.Item name="unitId" label={t("warnings.importUnit")}>
-            <Select allowClear showSearch={{ optionFilterProp: "label" }} options={meta.units.map((u) => ({ value: u.id, label: u.name }))} />
+            <Select
+              allowClear
+              showSearch={{ optionFilterProp: "label" }}
+              options={meta.units.map((u) => ({ value: u.id, label: u.name }))}
+            />
           </Form.Item>
         ) : null}
-        <Form.Item name="xml" label="CAP XML" rules={[{ required: true, message: t("warnings.form.required") }]}>
-          <Input.TextArea rows={12} spellCheck={false} className="fh-mono" placeholder='<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">…' />
+        <Form.Item
+          name="xml"
+          label="CAP XML"
+          rules={[{ required: true, message: t("warnings.form.required") }]}
+        >
+          <Input.TextArea
+            rows={12}
+            spellCheck={false}
+            className="fh-mono"
+            placeholder='<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">…'
+          />
         </Form.Item>
       </Form>
     </Modal>
@@ -104,13 +150,16 @@ export function WarningsPage() {
   const [tick, setTick] = useState(0);
   const [meta, setMeta] = useState<Meta | undefined>();
   const [importing, setImporting] = useState(false);
-  const board = useList({ active: true }, tick);
-  const inbox = useList({ inbox: true }, tick);
-  const all = useList({}, tick);
+  const board = useList(false, true, tick);
+  const inbox = useList(true, false, tick);
+  const all = useList(false, false, tick);
   const refresh = useCallback(() => setTick((n) => n + 1), []);
 
   useEffect(() => {
-    warningsApi.meta().then(setMeta).catch(() => setMeta(undefined));
+    warningsApi
+      .meta()
+      .then(setMeta)
+      .catch(() => setMeta(undefined));
   }, []);
   useEffect(() => {
     const source = new EventSource("/api/stream");
@@ -142,16 +191,37 @@ export function WarningsPage() {
         </Flex>
       ),
     },
-    { title: t("warnings.colStatus"), key: "status", width: 130, render: (_: unknown, w: WarningSummary) => <StatusTag status={w.status} name={w.statusName} /> },
-    { title: t("warnings.colOrigin"), key: "origin", width: 72, render: (_: unknown, w: WarningSummary) => t(`warnings.origins.${w.origin}`) },
-    { title: t("warnings.colIssuer"), dataIndex: "issuingUnitName", key: "issuer", width: 190, ellipsis: true },
     {
-      title: t("warnings.awaiting", { who: "" }).replace(/[：:]\s*$/, ""),
+      title: t("warnings.colStatus"),
+      key: "status",
+      width: 130,
+      render: (_: unknown, w: WarningSummary) => <StatusTag status={w.status} name={w.statusName} />,
+    },
+    {
+      title: t("warnings.colOrigin"),
+      key: "origin",
+      width: 72,
+      render: (_: unknown, w: WarningSummary) => t(`warnings.origins.${w.origin}`),
+    },
+    {
+      title: t("warnings.colIssuer"),
+      dataIndex: "issuingUnitName",
+      key: "issuer",
+      width: 190,
+      ellipsis: true,
+    },
+    {
+      title: t("warnings.colAwaiting"),
       key: "awaiting",
       width: 200,
       render: (_: unknown, w: WarningSummary) => w.awaiting.join(" / ") || "—",
     },
-    { title: t("warnings.colUpdated"), key: "updated", width: 140, render: (_: unknown, w: WarningSummary) => when(w.updatedAt) },
+    {
+      title: t("warnings.colUpdated"),
+      key: "updated",
+      width: 140,
+      render: (_: unknown, w: WarningSummary) => when(w.updatedAt),
+    },
   ];
 
   return (
@@ -166,7 +236,12 @@ export function WarningsPage() {
             <Button icon={<ImportOutlined />} onClick={() => setImporting(true)} disabled={!meta?.canDraft}>
               {t("warnings.importCap")}
             </Button>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate("/warnings/new")} disabled={!meta?.canDraft}>
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => navigate("/warnings/new")}
+              disabled={!meta?.canDraft}
+            >
               {t("warnings.newWarning")}
             </Button>
           </>
@@ -185,8 +260,18 @@ export function WarningsPage() {
               <Empty description={t("warnings.noActive")} />
             ) : (
               <Flex vertical gap={16}>
-                <div className="fh-board-grid">{published.map((w) => <BoardCard key={w.id} w={w} />)}</div>
-                {pipeline.length > 0 ? <div className="fh-board-grid">{pipeline.map((w) => <BoardCard key={w.id} w={w} />)}</div> : null}
+                <div className="fh-board-grid">
+                  {published.map((w) => (
+                    <BoardCard key={w.id} w={w} />
+                  ))}
+                </div>
+                {pipeline.length > 0 ? (
+                  <div className="fh-board-grid">
+                    {pipeline.map((w) => (
+                      <BoardCard key={w.id} w={w} />
+                    ))}
+                  </div>
+                ) : null}
               </Flex>
             ),
           },
@@ -216,7 +301,14 @@ export function WarningsPage() {
             key: "all",
             label: t("warnings.all"),
             children: (
-              <Table rowKey="id" size="middle" columns={columns} dataSource={all.items ?? []} loading={all.items === undefined} pagination={{ pageSize: 20 }} />
+              <Table
+                rowKey="id"
+                size="middle"
+                columns={columns}
+                dataSource={all.items ?? []}
+                loading={all.items === undefined}
+                pagination={{ pageSize: 20 }}
+              />
             ),
           },
         ]}

@@ -1,6 +1,7 @@
 /** Types and calls of the warnings API (server/src/modules/warnings) as the web app uses them. */
-import { api } from "../../api/client.js";
+
 import type { Feature } from "geojson";
+import { api } from "../../api/client.js";
 import type { Page } from "../../api/types.js";
 
 export type Colour = "blue" | "yellow" | "orange" | "red";
@@ -96,12 +97,32 @@ export interface Warning extends WarningSummary {
   needsProposal: boolean;
   governedBy: string | null;
   response: { activatedBy: { label: string }[]; task: string; source: string } | null;
-  source: { sender: string; identifier: string; senderName?: string; severity?: string; msgType: string } | null;
+  source: {
+    sender: string;
+    identifier: string;
+    senderName?: string;
+    severity?: string;
+    msgType: string;
+  } | null;
   capSeverity: string;
   smsText: string;
   smsSegments: number;
-  history: { at: string; action: string; actionName: string; actorName: string; version: number; detail: Record<string, unknown> }[];
-  messages: { seq: number; identifier: string; msgType: string; scope: string; version: number; sentAt: string }[];
+  history: {
+    at: string;
+    action: string;
+    actionName: string;
+    actorName: string;
+    version: number;
+    detail: Record<string, unknown>;
+  }[];
+  messages: {
+    seq: number;
+    identifier: string;
+    msgType: string;
+    scope: string;
+    version: number;
+    sentAt: string;
+  }[];
   tasks: Task[];
   deliveries: { channel: string; state: string; count: number }[];
   createdAt: string;
@@ -147,7 +168,9 @@ export interface PublicWarning {
   onsetAt: string | null;
   expiresAt: string | null;
   endedAt: string | null;
-  content: Required<Pick<WarningContent, "precautions" | "situation" | "governmentMeasures" | "publicAdvice" | "hotline">>;
+  content: Required<
+    Pick<WarningContent, "precautions" | "situation" | "governmentMeasures" | "publicAdvice" | "hotline">
+  >;
   area: WarningArea;
   areaNames: string[];
   capIdentifier: string | null;
@@ -185,12 +208,16 @@ export const warningsApi = {
   deliveries: (id: string, channel?: string) =>
     api.get<Page<Delivery>>(`/api/warnings/${id}/deliveries`, { channel, limit: 100 }),
   district: () => api.get<DistrictGeo>("/api/public/geo/district"),
-  publicList: (state: "current" | "history") => api.get<{ items: PublicWarning[] }>("/api/public/warnings", { state }),
+  publicList: (state: "current" | "history") =>
+    api.get<{ items: PublicWarning[] }>("/api/public/warnings", { state }),
   publicStreets: () => api.get<{ items: { code: string; name: string }[] }>("/api/public/streets"),
-  subscribe: (body: Record<string, unknown>) => api.post<{ status: string }>("/api/public/subscriptions", body),
+  subscribe: (body: Record<string, unknown>) =>
+    api.post<{ status: string }>("/api/public/subscriptions", body),
 };
 
 /** Imports an upper-level CAP 1.2 alert (the XML text, wrapped in JSON so the CSRF header goes along). */
 export function importCap(xml: string, unitId?: string): Promise<Warning> {
-  return api.post<Warning>(`/api/cap/import${unitId ? `?unitId=${encodeURIComponent(unitId)}` : ""}`, { xml });
+  return api.post<Warning>(`/api/cap/import${unitId ? `?unitId=${encodeURIComponent(unitId)}` : ""}`, {
+    xml,
+  });
 }
