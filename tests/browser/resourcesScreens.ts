@@ -38,7 +38,11 @@ try {
   await shot(page, "map-nearest");
   for (const tab of ["teams", "shelters", "stock", "warehouses", "equipment", "agreements", "experts", "supplies", "dispatches"]) {
     await page.goto(`${server.url}/resources/${tab}`);
-    await page.locator(".ant-table").first().waitFor();
+    await page.locator(".ant-table").first().waitFor().catch(async (e: unknown) => {
+      await page.screenshot({ path: `${out}/FAILED.png` });
+      console.error(errors.join("\n"));
+      throw e;
+    });
     await shot(page, tab);
   }
   await page.goto(`${server.url}/resources/teams`);
@@ -54,11 +58,12 @@ try {
   await page.getByRole("button", { name: /新\s*建/ }).click();
   await page.locator(".ant-modal").filter({ hasText: "新建应急队伍" }).waitFor().catch(async (e: unknown) => {
     await page.screenshot({ path: `${out}/FAILED.png` });
+    console.error(errors.join("\n"));
     throw e;
   });
   await shot(page, "team-form");
   await page.keyboard.press("Escape");
-  await page.locator(".ant-table-row").first().getByRole("link").first().click();
+  await page.locator(".ant-table-row").first().locator(".fh-res-namelink").click();
   await page.locator(".ant-drawer").waitFor();
   await shot(page, "team-detail");
 

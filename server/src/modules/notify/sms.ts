@@ -1,4 +1,5 @@
 import { smsSegments } from "../../../../shared/warnings.js";
+import { postJson } from "./httpPost.js";
 import type { ChannelAdapter } from "./outbox.js";
 import type { OutboxTable } from "./tables.js";
 
@@ -42,24 +43,23 @@ export function smsAdapter(options: SmsGatewayOptions): ChannelAdapter {
     async send(msg: OutboxTable) {
       await wait();
       const segments = smsSegments(msg.body);
-      const res = await fetch(options.endpoint, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "idempotency-key": msg.dedupe_key,
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        },
-        body: JSON.stringify({
+      const status = await postJson(
+        options.endpoint,
+        {
           messageId: msg.dedupe_key,
           to: msg.recipient,
           text: msg.body,
           segments,
           segmentCount: segments.length,
-        }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-      if (!res.ok && res.status !== 409) {
-        throw new Error(`SMS gateway ${res.status}`);
+        },
+        {
+          "idempotency-key": msg.dedupe_key,
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
+        options.timeoutMs ?? 10_000,
+      );
+      if ((status < 200 || status > 299) && status !== 409) {
+        throw new Error(`SMS gateway ${status}`);
       }
     },
   };

@@ -102,6 +102,11 @@ import type { CommandGroupTable, CommandPostTable, ResponseTable, ResponseTaskTa
 const MINUTE = 60_000;
 const parse = <T>(s: string): T => JSON.parse(s) as T;
 
+/** Notices travel in live events (PostgreSQL NOTIFY caps payloads at 8 kB): long texts are cut. */
+function clip(text: string, max = 300): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function fail(errors: FieldError[]): never {
   throw badRequest(errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
 }
@@ -1561,7 +1566,7 @@ export async function endResponse(
       approvers.map((u) => u.id),
       {
         title: `请示结束应急响应：${l.incident.number}`,
-        body: `${l.incident.title}。${body.summary ?? ""}`,
+        body: `${l.incident.title}。${clip(body.summary ?? "")}`,
         link: link(l.incident.id),
         sourceType: "incident",
         sourceId: l.incident.id,
@@ -1673,7 +1678,7 @@ export async function endResponse(
   const levelName = l.level?.name ?? response.level;
   const notice = {
     title: `应急结束：${l.incident.number}`,
-    body: `${l.incident.title}的${levelName}已结束（${declarer ?? ""}宣布${awaitingApproval ? `，${user.displayName}批准` : ""}）。${summary ?? ""}`,
+    body: `${l.incident.title}的${levelName}已结束（${declarer ?? ""}宣布${awaitingApproval ? `，${user.displayName}批准` : ""}）。${clip(summary ?? "")}`,
     link: link(l.incident.id),
     sourceType: "incident",
     sourceId: l.incident.id,

@@ -22,6 +22,12 @@ import type { ResponseAssessmentTable, ResponseTaskTable } from "./tables.js";
 const BATCH = 1_000;
 const parse = <T>(s: string): T => JSON.parse(s) as T;
 
+/** The first `max` items and how many more: notices and events stay short however many fall due. */
+function summarise(items: string[], max = 5): string {
+  const head = items.slice(0, max).join("；");
+  return items.length > max ? `${head} 等 ${items.length} 项` : head;
+}
+
 function byIncident<T extends { incident_id: string }>(rows: T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const r of rows) {
@@ -45,7 +51,10 @@ export async function sweepOverdueTasks(ctx: AppContext): Promise<number> {
         timeline.add(
           incidentId,
           "task.overdue",
-          `任务超时未完成：${tasks.map((t) => `“${t.title}”（${t.assignee_label}）`).join("、")}`,
+          `任务超时未完成：${summarise(
+            tasks.map((t) => `“${t.title}”（${t.assignee_label}）`),
+            20,
+          )}`,
           { tasks: tasks.map((t) => t.id) },
         );
         const post = await findPostOfIncident(scope.trx, incidentId);
@@ -69,7 +78,7 @@ export async function sweepOverdueTasks(ctx: AppContext): Promise<number> {
           : [];
         await notifyUsers(scope, [...(await usersInUnits(scope.trx, [...units])), ...postUsers], {
           title: `任务超时：${tasks.length} 项`,
-          body: tasks.map((t) => t.title).join("；"),
+          body: summarise(tasks.map((t) => t.title)),
           link: `/response/${incidentId}`,
           sourceType: "incident",
           sourceId: incidentId,
@@ -78,7 +87,8 @@ export async function sweepOverdueTasks(ctx: AppContext): Promise<number> {
           type: "task.overdue",
           entityType: "incident",
           entityId: incidentId,
-          data: { tasks: tasks.map((t) => t.id) },
+          // NOTIFY payloads are capped at 8 kB on PostgreSQL: ids only for a handful of tasks.
+          data: { count: tasks.length, ...(tasks.length <= 20 ? { tasks: tasks.map((t) => t.id) } : {}) },
         });
       }
       await timeline.flush(scope.trx);

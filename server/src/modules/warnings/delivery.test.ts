@@ -205,7 +205,11 @@ describe("targeting and exactly-once delivery", () => {
     };
     const id = await publishToPublic(clients);
     expect(await runDisseminationJobs(server.ctx)).toBe(1);
-    const [job] = await server.ctx.db.selectFrom("warning_dispatch_jobs").selectAll().where("warning_id", "=", id).execute();
+    const [job] = await server.ctx.db
+      .selectFrom("warning_dispatch_jobs")
+      .selectAll()
+      .where("warning_id", "=", id)
+      .execute();
     expect(job).toEqual(expect.objectContaining({ state: "done", recipients: 44 }));
     // Expanding the same job again (a crash before it was marked done) adds nothing.
     await server.ctx.db
@@ -250,10 +254,12 @@ describe("targeting and exactly-once delivery", () => {
       "published",
     );
     // E-mail went out meanwhile, once per subscriber.
-    expect(mails.filter((m) => m.dedupeKey.startsWith(`w:${id}:`)).map((m) => m.to).sort()).toEqual([
-      "resident1@example.com",
-      "resident2@example.com",
-    ]);
+    expect(
+      mails
+        .filter((m) => m.dedupeKey.startsWith(`w:${id}:`))
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(["resident1@example.com", "resident2@example.com"]);
     server.ctx.channels.delete("sms");
 
     // Back up: a dispatcher in another process sends, and is killed with SIGKILL while answers hang.

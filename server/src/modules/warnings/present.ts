@@ -11,7 +11,7 @@ import { smsTextFor } from "./dissemination.js";
 import { areaOf, contentOf, factsOf, parseJson } from "./model.js";
 import { warningActions } from "./policy.js";
 import {
-  latestMessage,
+  latestPublicMessages,
   listHistory,
   listMessages,
   listTasks,
@@ -214,11 +214,15 @@ export async function presentPublic(ctx: AppContext, db: Db, rows: WarningRow[])
   const codes = [...new Set(rows.flatMap((r) => [r.issuing_unit_id, ...areaOf(r).divisionCodes]))];
   const units = await unitsByIds(db, codes);
   const name = (id: string) => units.find((u) => u.id === id)?.name ?? id;
+  const latest = await latestPublicMessages(
+    db,
+    rows.map((r) => r.id),
+  );
   return Promise.all(
     rows.map(async (row) => {
       const area = areaOf(row);
       const content = contentOf(row);
-      const message = await latestMessage(db, row.id, true);
+      const message = latest.get(row.id);
       return {
         id: row.id,
         status: row.status,

@@ -11,7 +11,13 @@ import { notFound } from "../../errors.js";
 import { runCommand } from "../../http/command.js";
 import { buildAtom } from "./cap/atom.js";
 import { presentPublic } from "./present.js";
-import { findWarning, latestMessage, publicWarnings, streetsOfDistrict } from "./repository.js";
+import {
+  findWarning,
+  latestMessage,
+  latestPublicMessages,
+  publicWarnings,
+  streetsOfDistrict,
+} from "./repository.js";
 import { PublicWarning, SubscriptionBody } from "./schema.js";
 import { warningSettings } from "./settings.js";
 import { subscribe } from "./subscriptions.js";
@@ -100,9 +106,13 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
     async (req, reply) => {
       const base = warningSettings().publicBaseUrl || `${req.protocol}://${req.host}`;
       const rows = await publicWarnings(ctx.db, true, 100);
+      const latest = await latestPublicMessages(
+        ctx.db,
+        rows.map((r) => r.id),
+      );
       const entries = [];
       for (const row of rows) {
-        const message = await latestMessage(ctx.db, row.id, true);
+        const message = latest.get(row.id);
         if (message) {
           const content = JSON.parse(row.content) as { publicAdvice?: string; precautions?: string };
           entries.push({

@@ -136,6 +136,28 @@ export function latestMessage(
     .executeTakeFirst();
 }
 
+/** The latest public CAP message of each warning, in one query (feed and portal). */
+export async function latestPublicMessages(
+  db: Db,
+  warningIds: readonly string[],
+): Promise<Map<string, WarningMessageTable>> {
+  const out = new Map<string, WarningMessageTable>();
+  if (warningIds.length === 0) {
+    return out;
+  }
+  const rows = await db
+    .selectFrom("warning_messages")
+    .selectAll()
+    .where("warning_id", "in", [...warningIds])
+    .where("scope", "=", "Public")
+    .orderBy("seq")
+    .execute();
+  for (const m of rows) {
+    out.set(m.warning_id, m);
+  }
+  return out;
+}
+
 /** How many identifiers already start with this prefix (same unit, same second): the next N digit. */
 export async function countIdentifiers(db: Db, prefix: string): Promise<number> {
   const r = await db

@@ -558,7 +558,12 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
         const user = principalOf(req).user;
         // The XML itself, or {"xml": "…"} from the web app (JSON carries the CSRF-protected session).
         const wrapped = req.body as { xml?: unknown } | null;
-        const xml = typeof req.body === "string" ? req.body : typeof wrapped?.xml === "string" ? wrapped.xml : undefined;
+        const xml =
+          typeof req.body === "string"
+            ? req.body
+            : typeof wrapped?.xml === "string"
+              ? wrapped.xml
+              : undefined;
         if (xml === undefined) {
           throw badRequest("请求体应为 CAP 1.2 XML（Content-Type: application/xml）", [
             { path: "body", message: "不是 XML" },

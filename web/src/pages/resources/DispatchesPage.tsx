@@ -67,9 +67,9 @@ export function DispatchesPage() {
               title: t("resources.dispatch.resource"),
               render: (_, d) => (
                 <Flex vertical>
-                  <Typography.Link strong onClick={() => navigate(`/resources/dispatches/${d.id}`)}>
+                  <Button type="link" className="fh-res-namelink" onClick={() => navigate(`/resources/dispatches/${d.id}`)}>
                     {d.resourceName}
-                  </Typography.Link>
+                  </Button>
                   <Typography.Text type="secondary">
                     {t(`resources.dispatchResources.${d.resourceType}`)}
                     {d.resourceType !== "team" ? ` × ${d.quantity}${d.unit ?? ""}` : ""}
@@ -169,7 +169,7 @@ function DispatchDrawer({ id, onClose, onChanged }: { id: string | undefined; on
   const can = (a: string) => d?.allowedActions.includes(a) ?? false;
 
   return (
-    <Drawer open={id !== undefined} width={640} onClose={onClose} title={d ? `${t("resources.dispatch.detail")}：${d.resourceName}` : t("resources.dispatch.detail")}>
+    <Drawer open={id !== undefined} size={640} onClose={onClose} title={d ? `${t("resources.dispatch.detail")}：${d.resourceName}` : t("resources.dispatch.detail")}>
       {error ? <ErrorResult error={error} /> : null}
       {d ? (
         <Flex vertical gap={16}>

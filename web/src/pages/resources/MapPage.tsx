@@ -1,5 +1,5 @@
 import { AimOutlined, SearchOutlined } from "@ant-design/icons";
-import { Alert, App, Button, Card, Checkbox, Collapse, Empty, Flex, Form, Input, InputNumber, List, Select, Space, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Checkbox, Collapse, Empty, Flex, Form, Input, InputNumber, Select, Space, Tag, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
@@ -403,40 +403,32 @@ export function MapPage() {
             results.length === 0 ? (
               <Empty description={t("resources.map.noResults")} image={Empty.PRESENTED_IMAGE_SIMPLE} />
             ) : (
-              <List
-                size="small"
-                header={<Typography.Text strong>{t("resources.map.results", { count: results.length })}</Typography.Text>}
-                dataSource={results}
-                renderItem={(p, i) => (
-                  <List.Item
-                    className="fh-res-result"
-                    actions={
-                      p.kind === "team" || p.kind === "equipment"
-                        ? [
-                            <Button key="d" size="small" type={i === 0 ? "primary" : "default"} disabled={p.kind === "team" && p.status !== "available"} onClick={() => openDispatch(p)}>
-                              {t("resources.map.dispatch")}
-                            </Button>,
-                          ]
-                        : []
-                    }
-                  >
-                    <List.Item.Meta
-                      title={
-                        <Space size={4} wrap>
-                          <Typography.Text strong>{i + 1}. {p.name}</Typography.Text>
-                        </Space>
-                      }
-                      description={
-                        <Space size={4} wrap>
-                          <Tag color="blue">{formatDistance(p.distanceM ?? 0, t)}</Tag>
-                          {p.status ? <Tag>{statusLabel(p.kind, p.status)}</Tag> : null}
-                          {p.ownerUnitName ? <span>{p.ownerUnitName}</span> : null}
-                        </Space>
-                      }
-                    />
-                  </List.Item>
-                )}
-              />
+              <div className="fh-res-results" aria-live="polite">
+                <Typography.Text strong>{t("resources.map.results", { count: results.length })}</Typography.Text>
+                <ol>
+                  {results.map((p, i) => (
+                    <li key={p.id} className="fh-res-result">
+                      <Flex justify="space-between" align="flex-start" gap={8}>
+                        <Flex vertical gap={2} style={{ minWidth: 0 }}>
+                          <Typography.Text strong ellipsis>
+                            {i + 1}. {p.name}
+                          </Typography.Text>
+                          <Space size={4} wrap>
+                            <Tag color="blue">{formatDistance(p.distanceM ?? 0, t)}</Tag>
+                            {p.status ? <Tag>{statusLabel(p.kind, p.status)}</Tag> : null}
+                            {p.ownerUnitName ? <Typography.Text type="secondary">{p.ownerUnitName}</Typography.Text> : null}
+                          </Space>
+                        </Flex>
+                        {p.kind === "team" || p.kind === "equipment" ? (
+                          <Button size="small" type={i === 0 ? "primary" : "default"} disabled={p.kind === "team" && p.status !== "available"} onClick={() => openDispatch(p)}>
+                            {t("resources.map.dispatch")}
+                          </Button>
+                        ) : null}
+                      </Flex>
+                    </li>
+                  ))}
+                </ol>
+              </div>
             )
           ) : null}
           <Collapse

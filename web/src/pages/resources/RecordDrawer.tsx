@@ -54,7 +54,7 @@ export function RecordDrawer({
   }, [record, registry.name]);
 
   return (
-    <Drawer open={record !== undefined} width={640} onClose={onClose} title={record ? `${record.name}（${record.code}）` : ""} extra={extra}>
+    <Drawer open={record !== undefined} size={640} onClose={onClose} title={record ? `${record.name}（${record.code}）` : ""} extra={extra}>
       {record ? (
         <Tabs
           items={[

@@ -1,5 +1,5 @@
 import { Alert, Col, Form, Modal, Row } from "antd";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.js";
 import { applyFieldErrors } from "../../lib/formErrors.js";
@@ -21,7 +21,7 @@ export function RecordFormModal({ registry, editing, onClose, onSaved }: Props) 
   const [saving, setSaving] = useState(false);
   const [general, setGeneral] = useState<string[]>([]);
   const record = editing?.record;
-  const fields = registry.fields.filter((f) => !f.system);
+  const fields = useMemo(() => registry.fields.filter((f) => !f.system), [registry]);
 
   useEffect(() => {
     if (!editing) {
@@ -90,7 +90,7 @@ export function RecordFormModal({ registry, editing, onClose, onSaved }: Props) 
       <Form form={form} layout="vertical" requiredMark onFinish={submit}>
         <Row gutter={16}>
           {fields.map((f) => (
-            <Col key={f.key} xs={24} md={f.type === "list" || (f.max ?? 0) > 500 || f.type === "unit" ? 24 : 12}>
+            <Col key={f.key} xs={24} md={f.type === "list" || (f.type === "text" && (f.max ?? 0) > 500) || f.type === "unit" ? 24 : 12}>
               <Form.Item
                 name={f.key}
                 label={f.label}

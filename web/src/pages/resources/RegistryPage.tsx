@@ -15,7 +15,28 @@ import { RecordDrawer } from "./RecordDrawer.js";
 import { RecordFormModal } from "./RecordFormModal.js";
 
 /** Widths of columns whose content must not wrap into a second line. */
-const WIDTHS: Record<string, number> = { occupancy: 170, kind: 150, type: 110, class: 80, status: 90, phone: 140, ownerUnitId: 150, headcount: 80, capacity: 110 };
+const WIDTHS: Record<string, number> = {
+  occupancy: 170,
+  kind: 160,
+  type: 110,
+  class: 80,
+  status: 90,
+  availability: 90,
+  condition: 90,
+  level: 110,
+  phone: 140,
+  ownerUnitId: 150,
+  headcount: 80,
+  capacity: 110,
+  quantity: 80,
+  deployed: 90,
+  specialties: 220,
+  fields: 200,
+  responseHours: 110,
+  validTo: 110,
+  unit: 90,
+  shelfLifeDays: 110,
+};
 
 /** The columns a duty officer scans first, per registry (everything else is in the detail drawer). */
 const COLUMNS: Record<RegistryName, string[]> = {
@@ -181,6 +202,8 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
           dataSource={list.items}
           pagination={false}
           scroll={{ x: 1100 }}
+          // Fixed layout: column widths do not depend on content, so no measure/resize feedback loop.
+          tableLayout="fixed"
           locale={{ emptyText: t("resources.list.empty") }}
           onRow={(record) => ({ onDoubleClick: () => setViewing(record) })}
           columns={[
@@ -191,9 +214,9 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
               width: 240,
               render: (_, r) => (
                 <Flex vertical>
-                  <Typography.Link strong onClick={() => setViewing(r)}>
+                  <Button type="link" className="fh-res-namelink" onClick={() => setViewing(r)}>
                     {r.name}
-                  </Typography.Link>
+                  </Button>
                   <Typography.Text type="secondary" className="fh-mono">
                     {r.code}
                   </Typography.Text>

@@ -283,7 +283,7 @@ function LedgerDrawer({ line, onClose }: { line: StockLine | undefined; onClose(
     }
   }, [line]);
   return (
-    <Drawer open={line !== undefined} width={720} onClose={onClose} title={line ? t("resources.stock.ledgerTitle", { name: `${line.supplyName}（${line.warehouseName}）` }) : ""}>
+    <Drawer open={line !== undefined} size={720} onClose={onClose} title={line ? t("resources.stock.ledgerTitle", { name: `${line.supplyName}（${line.warehouseName}）` }) : ""}>
       {error ? <Alert type="error" message={error} /> : null}
       <Table<Movement>
         size="small"

@@ -94,7 +94,7 @@ export function fieldInput(f: FieldDescription, placeholders: { list: string; un
     case "date":
       return <DateInput />;
     default:
-      return f.max && f.max > 500 ? (
+      return f.type === "text" && f.max && f.max > 500 ? (
         <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={f.max} aria-label={f.label} />
       ) : (
         <Input maxLength={f.max ?? undefined} aria-label={f.label} />

@@ -8,7 +8,6 @@ import {
   Form,
   Input,
   InputNumber,
-  List,
   Modal,
   Select,
   Space,
@@ -22,6 +21,7 @@ import { CHECKIN_KINDS, CORDON_KINDS } from "../../../../shared/response.js";
 import { errorMessage } from "../../api/client.js";
 import { formatDateTime } from "../../lib/format.js";
 import { type Group, type Post, responseApi, type Workspace } from "./api.js";
+import { SimpleList } from "./SimpleList.js";
 
 interface PostFormValues {
   name: string;
@@ -193,7 +193,7 @@ export function CommandPostPanel({
   const open = post.state === "active";
 
   return (
-    <Space direction="vertical" size={12} style={{ width: "100%" }} data-testid="post-panel">
+    <Space orientation="vertical" size={12} style={{ width: "100%" }} data-testid="post-panel">
       <Descriptions size="small" column={1} bordered>
         <Descriptions.Item label={t("response.post.name")}>
           {post.name}{" "}
@@ -326,12 +326,12 @@ export function CommandPostPanel({
             <Button htmlType="submit">{t("response.post.checkin")}</Button>
           </Form>
         ) : null}
-        <List
-          size="small"
-          dataSource={post.checkins}
-          locale={{ emptyText: t("response.resources.none") }}
-          renderItem={(c) => (
-            <List.Item>
+        <SimpleList
+          items={post.checkins}
+          empty={t("response.resources.none")}
+          rowKey={(c) => c.id}
+          render={(c) => (
+            <>
               <Space wrap>
                 <Tag>{t(`response.checkinKinds.${c.kind}` as "response.checkinKinds.team")}</Tag>
                 <span>{c.name}</span>
@@ -339,7 +339,7 @@ export function CommandPostPanel({
                 {c.unitName ? <Typography.Text type="secondary">{c.unitName}</Typography.Text> : null}
                 <Typography.Text type="secondary">{formatDateTime(c.at)}</Typography.Text>
               </Space>
-            </List.Item>
+            </>
           )}
         />
       </Card>
@@ -355,12 +355,12 @@ export function CommandPostPanel({
           ) : null
         }
       >
-        <List
-          size="small"
-          dataSource={post.cordons}
-          locale={{ emptyText: t("response.resources.none") }}
-          renderItem={(c) => (
-            <List.Item>
+        <SimpleList
+          items={post.cordons}
+          empty={t("response.resources.none")}
+          rowKey={(c) => c.id}
+          render={(c) => (
+            <>
               <Space>
                 <Tag color={c.kind === "core" ? "red" : "orange"}>
                   {t(`response.cordonKinds.${c.kind}` as "response.cordonKinds.core")}
@@ -368,7 +368,7 @@ export function CommandPostPanel({
                 {c.name}
                 <Typography.Text type="secondary">{formatDateTime(c.createdAt)}</Typography.Text>
               </Space>
-            </List.Item>
+            </>
           )}
         />
       </Card>
@@ -409,16 +409,16 @@ export function CommandPostPanel({
             <Button htmlType="submit">{t("response.post.handover")}</Button>
           </Form>
         ) : null}
-        <List
-          size="small"
-          dataSource={post.handovers}
-          locale={{ emptyText: t("response.resources.none") }}
-          renderItem={(h) => (
-            <List.Item>
+        <SimpleList
+          items={post.handovers}
+          empty={t("response.resources.none")}
+          rowKey={(h) => h.id}
+          render={(h) => (
+            <>
               {formatDateTime(h.at)}　{w.plan.postRoles.find((r) => r.id === h.roleId)?.name ?? h.roleId}：
               {h.fromName ?? "—"} → {h.toName}
               {h.note ? `（${h.note}）` : ""}
-            </List.Item>
+            </>
           )}
         />
       </Card>

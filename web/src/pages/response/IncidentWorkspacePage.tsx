@@ -331,7 +331,7 @@ export function IncidentWorkspacePage() {
         <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }} style={{ marginTop: 8 }}>
           <Descriptions.Item label={t("response.level")}>
             {r ? (
-              <Space size={4} wrap>
+              <Space size={4}>
                 <Tag color="red" data-testid="response-level">
                   {r.levelName}
                 </Tag>
@@ -410,7 +410,7 @@ export function IncidentWorkspacePage() {
               items={[...w.timeline].reverse().map((e) => ({
                 key: e.id,
                 color: e.type.includes("overdue") ? "red" : e.type.startsWith("response") ? "orange" : "blue",
-                children: (
+                content: (
                   <>
                     <Typography.Text type="secondary" className="fh-time">
                       {formatDateTime(e.at).slice(5, 16)}

@@ -54,7 +54,7 @@ export function ResponseListPage() {
               title: t("response.columns.title"),
               key: "title",
               render: (_, r) => (
-                <Space direction="vertical" size={0}>
+                <Space orientation="vertical" size={0}>
                   <Link to={`/response/${r.incidentId}`} className="fh-incident-link">
                     {r.incidentTitle}
                   </Link>
@@ -112,7 +112,7 @@ export function ResponseListPage() {
               title: t("response.columns.title"),
               key: "title",
               render: (_, r) => (
-                <Space direction="vertical" size={0}>
+                <Space orientation="vertical" size={0}>
                   <span>{r.title}</span>
                   <Typography.Text type="secondary">
                     {r.number} · {r.subtypeName}

@@ -133,7 +133,7 @@ export function TaskBoard({ w, onChanged }: { w: Workspace; onChanged: () => voi
   };
 
   return (
-    <Space direction="vertical" size={8} style={{ width: "100%" }}>
+    <Space orientation="vertical" size={8} style={{ width: "100%" }}>
       <Flex justify="space-between" align="center" wrap gap={8}>
         <Segmented
           value={filter}
@@ -187,7 +187,7 @@ export function TaskBoard({ w, onChanged }: { w: Workspace; onChanged: () => voi
             title: t("response.tasks.title"),
             key: "title",
             render: (_, x) => (
-              <Space direction="vertical" size={0}>
+              <Space orientation="vertical" size={0}>
                 <Typography.Text title={x.detail ?? undefined}>{x.title}</Typography.Text>
                 {x.notes.length > 0 ? (
                   <Typography.Text type="secondary" className="fh-task-note">

@@ -7,7 +7,6 @@ import {
   Empty,
   Form,
   Input,
-  List,
   Radio,
   Select,
   Space,
@@ -20,6 +19,7 @@ import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../api/client.js";
 import { formatDateTime } from "../../lib/format.js";
 import { responseApi, type Workspace } from "./api.js";
+import { SimpleList } from "./SimpleList.js";
 
 const VERDICT_COLOURS: Record<string, string> = {
   on_time: "green",
@@ -42,7 +42,7 @@ export function DecisionsPanel({ w, onChanged }: { w: Workspace; onChanged: () =
   }>();
   const trigger = Form.useWatch("trigger", form);
   return (
-    <Space direction="vertical" size={12} style={{ width: "100%" }}>
+    <Space orientation="vertical" size={12} style={{ width: "100%" }}>
       {!w.plan.decisionApplies ? (
         <Alert type="info" showIcon title={t("response.decisions.notApplicable")} />
       ) : null}
@@ -109,13 +109,13 @@ export function DecisionsPanel({ w, onChanged }: { w: Workspace; onChanged: () =
           </Form>
         </Card>
       ) : null}
-      <List
-        size="small"
-        dataSource={w.decisions}
-        locale={{ emptyText: t("response.decisions.none") }}
-        renderItem={(d) => (
-          <List.Item>
-            <Space direction="vertical" size={0}>
+      <SimpleList
+        items={w.decisions}
+        empty={t("response.decisions.none")}
+        rowKey={(d) => d.id}
+        render={(d) => (
+          <>
+            <Space orientation="vertical" size={0}>
               <Typography.Text strong>{d.content}</Typography.Text>
               <Typography.Text type="secondary">{d.decisionText}</Typography.Text>
               <Typography.Text type="secondary">
@@ -124,7 +124,7 @@ export function DecisionsPanel({ w, onChanged }: { w: Workspace; onChanged: () =
                 {t("response.decisions.approvedBy", { name: d.approvedByName, as: d.approvedAs })}
               </Typography.Text>
             </Space>
-          </List.Item>
+          </>
         )}
       />
     </Space>
@@ -141,7 +141,7 @@ export function ReportsPanel({ w, onChanged }: { w: Workspace; onChanged: () => 
   }>();
   const [form] = Form.useForm<Record<string, string>>();
   return (
-    <Space direction="vertical" size={12} style={{ width: "100%" }}>
+    <Space orientation="vertical" size={12} style={{ width: "100%" }}>
       <Table
         rowKey={(r) => `${r.name}-${r.dueAt}`}
         size="small"
@@ -242,7 +242,7 @@ export function AssessmentPanel({ w, onChanged }: { w: Workspace; onChanged: () 
   }
   const editable = w.allowedActions.includes("editAssessment");
   return (
-    <Space direction="vertical" size={12} style={{ width: "100%" }}>
+    <Space orientation="vertical" size={12} style={{ width: "100%" }}>
       <Space wrap>
         <a href={responseApi.docxUrl(w.incident.id)} download data-testid="download-docx">
           <Button icon={<DownloadOutlined />}>{t("response.assessment.docx")}</Button>
@@ -345,29 +345,29 @@ export function AssessmentPanel({ w, onChanged }: { w: Workspace; onChanged: () 
 export function ResourcesPanel({ w }: { w: Workspace }) {
   const { t } = useTranslation();
   return (
-    <Space direction="vertical" size={12} style={{ width: "100%" }}>
+    <Space orientation="vertical" size={12} style={{ width: "100%" }}>
       <Card size="small" title={t("response.resources.dispatches", { count: w.dispatches.length })}>
-        <List
-          size="small"
-          dataSource={w.dispatches}
-          locale={{ emptyText: t("response.resources.none") }}
-          renderItem={(d) => (
-            <List.Item>
+        <SimpleList
+          items={w.dispatches}
+          empty={t("response.resources.none")}
+          rowKey={(d) => d.id}
+          render={(d) => (
+            <>
               {d.resourceName} × {d.quantity} <Tag>{d.state}</Tag>
-            </List.Item>
+            </>
           )}
         />
       </Card>
       <Card size="small" title={t("response.resources.warnings", { count: w.warnings.length })}>
-        <List
-          size="small"
-          dataSource={w.warnings}
-          locale={{ emptyText: t("response.resources.none") }}
-          renderItem={(x) => (
-            <List.Item>
+        <SimpleList
+          items={w.warnings}
+          empty={t("response.resources.none")}
+          rowKey={(x) => x.id}
+          render={(x) => (
+            <>
               <Tag color={x.colour}>{x.colour}</Tag> {x.title}{" "}
               <Typography.Text type="secondary">{formatDateTime(x.publishedAt)}</Typography.Text>
-            </List.Item>
+            </>
           )}
         />
       </Card>
