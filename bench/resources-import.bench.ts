@@ -7,7 +7,20 @@ import { BOX, benchServer, rng } from "./support/resources.js";
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000);
 
-const headers = ["编码", "队伍名称", "队伍类型", "专业特长", "人数", "负责人", "24小时联系电话", "地址", "纬度", "经度", "主管单位", "状态"];
+const headers = [
+  "编码",
+  "队伍名称",
+  "队伍类型",
+  "专业特长",
+  "人数",
+  "负责人",
+  "24小时联系电话",
+  "地址",
+  "纬度",
+  "经度",
+  "主管单位",
+  "状态",
+];
 const wb = new ExcelJS.Workbook();
 const ws = wb.addWorksheet("应急队伍");
 ws.addRow(headers);
@@ -37,7 +50,11 @@ const { cookie, csrfToken } = await server.login("office_staff");
 const started = performance.now();
 const res = await fetch(`${server.url}/api/teams/import?wait=true&fileName=bench.xlsx`, {
   method: "POST",
-  headers: { "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", cookie, "x-csrf-token": csrfToken },
+  headers: {
+    "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    cookie,
+    "x-csrf-token": csrfToken,
+  },
   body: file,
 });
 const elapsed = performance.now() - started;

@@ -43,16 +43,22 @@ for (const [name, path] of shapes) {
 const cursors: string[] = [];
 let cursor: string | null = null;
 for (let p = 0; p < 20; p++) {
-  const page: { nextCursor: string | null } = await get(`/api/teams?kind=professional&status=available&limit=50${cursor ? `&cursor=${cursor}` : ""}`);
+  const page: { nextCursor: string | null } = await get(
+    `/api/teams?kind=professional&status=available&limit=50${cursor ? `&cursor=${cursor}` : ""}`,
+  );
   cursor = page.nextCursor;
   if (cursor) {
     cursors.push(cursor);
   }
 }
-const deep = await timeMany(REQUESTS, (i) => get(`/api/teams?kind=professional&status=available&limit=50&cursor=${cursors[i % cursors.length]}`));
+const deep = await timeMany(REQUESTS, (i) =>
+  get(`/api/teams?kind=professional&status=available&limit=50&cursor=${cursors[i % cursors.length]}`),
+);
 report({ name: `${tag}.kind_status_pages_1_to_20.p99`, value: percentile(deep, 99), unit: "ms" });
 
 // Worst case: a search that matches nothing scans every row.
-const miss = await timeMany(Math.min(REQUESTS, 50), () => get(`/api/teams?q=${encodeURIComponent("不存在的队伍")}&limit=50`));
+const miss = await timeMany(Math.min(REQUESTS, 50), () =>
+  get(`/api/teams?q=${encodeURIComponent("不存在的队伍")}&limit=50`),
+);
 report({ name: `${tag}.search_no_match_full_scan.p99`, value: percentile(miss, 99), unit: "ms" });
 await server.close();

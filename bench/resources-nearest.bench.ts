@@ -23,7 +23,9 @@ for (let i = 0; i < 200; i++) {
   await nearest(ctx.db, ctx, randomPoint(), 10, {});
 }
 const indexed = await timeMany(QUERIES, () => nearest(ctx.db, ctx, randomPoint(), 10, {}));
-const filtered = await timeMany(QUERIES, () => nearest(ctx.db, ctx, randomPoint(), 10, { kinds: ["team"], status: "available" }));
+const filtered = await timeMany(QUERIES, () =>
+  nearest(ctx.db, ctx, randomPoint(), 10, { kinds: ["team"], status: "available" }),
+);
 const linear = await timeMany(LINEAR_QUERIES, () => nearestLinear(ctx.db, randomPoint(), 10, {}));
 
 // The two must agree (the index answers exactly, not approximately).

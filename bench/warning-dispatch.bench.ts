@@ -14,7 +14,9 @@ import { report } from "./support/report.js";
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fenghuo-bench-dispatch-"));
 const clock = new ManualClock("2026-11-27T03:00:00Z");
-const runtime = await openRuntime(loadConfig({ ...process.env, FENGHUO_DATA_DIR: dir, DATABASE_URL: "" }), { clock });
+const runtime = await openRuntime(loadConfig({ ...process.env, FENGHUO_DATA_DIR: dir, DATABASE_URL: "" }), {
+  clock,
+});
 const sink = await startChild("bench/support/sink.ts", {});
 try {
   const messages: OutboundMessage[] = Array.from({ length: N }, (_, i) => ({
@@ -37,12 +39,22 @@ try {
     sent += n;
   }
   const seconds = (performance.now() - started) / 1000;
-  const failed = await runtime.ctx.db.selectFrom("outbox").select("id").where("state", "!=", "sent").execute();
+  const failed = await runtime.ctx.db
+    .selectFrom("outbox")
+    .select("id")
+    .where("state", "!=", "sent")
+    .execute();
   if (failed.length > 0) {
     throw new Error(`${failed.length} messages not sent`);
   }
   report({ name: "warning_dispatch.messages", value: sent, unit: "messages" });
-  report({ name: "warning_dispatch.throughput", value: sent / seconds, unit: "msg/s", baseline: 5000, ratio: sent / seconds / 5000 });
+  report({
+    name: "warning_dispatch.throughput",
+    value: sent / seconds,
+    unit: "msg/s",
+    baseline: 5000,
+    ratio: sent / seconds / 5000,
+  });
 } finally {
   await stopChild(sink.child);
   await runtime.close();

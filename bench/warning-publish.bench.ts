@@ -5,20 +5,22 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ApiClient } from "../tests/support/server.js";
 import { loadConfig } from "../server/src/config.js";
 import { runCommand } from "../server/src/http/command.js";
-import { openRuntime, startServer } from "../server/src/server.js";
 import { findUserByUsername } from "../server/src/modules/users/repository.js";
-import { createWarning, proposeWarning } from "../server/src/modules/warnings/service.js";
 import { getWarning } from "../server/src/modules/warnings/repository.js";
+import { createWarning, proposeWarning } from "../server/src/modules/warnings/service.js";
+import { openRuntime, startServer } from "../server/src/server.js";
+import { ApiClient } from "../tests/support/server.js";
 import { report } from "./support/report.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const PASSWORD = "bench-password-1";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fenghuo-bench-publish-"));
 process.env.FENGHUO_DEMO_PASSWORD = PASSWORD;
-const runtime = await openRuntime(loadConfig({ ...process.env, FENGHUO_DATA_DIR: dir, DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1" }));
+const runtime = await openRuntime(
+  loadConfig({ ...process.env, FENGHUO_DATA_DIR: dir, DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1" }),
+);
 const { app, url } = await startServer(runtime, { demo: true, sweepIntervalMs: 0 });
 const ctx = runtime.ctx;
 try {
@@ -49,22 +51,37 @@ try {
             {
               type: "Feature",
               properties: null,
-              geometry: { type: "Polygon", coordinates: [[[116.45, 39.9], [116.48, 39.9], [116.48, 39.93], [116.45, 39.9]]] },
+              geometry: {
+                type: "Polygon",
+                coordinates: [
+                  [
+                    [116.45, 39.9],
+                    [116.48, 39.9],
+                    [116.48, 39.93],
+                    [116.45, 39.9],
+                  ],
+                ],
+              },
             },
           ] as never,
         },
       }),
     );
-    await runCommand(ctx, { id: "bench" }, async (s) => proposeWarning(ctx, s, staff, await getWarning(s.trx, id), undefined));
+    await runCommand(ctx, { id: "bench" }, async (s) =>
+      proposeWarning(ctx, s, staff, await getWarning(s.trx, id), undefined),
+    );
     ids.push(id);
   }
   const latencies: number[] = [];
   for (const id of ids) {
     const t0 = performance.now();
     const approved = await director.post<{ status: string }>(`/api/warnings/${id}/approve`, {});
-    const published = await office.post<{ messages: { identifier: string }[] }>(`/api/warnings/${id}/publish`, {
-      channels: ["inApp", "public"],
-    });
+    const published = await office.post<{ messages: { identifier: string }[] }>(
+      `/api/warnings/${id}/publish`,
+      {
+        channels: ["inApp", "public"],
+      },
+    );
     const identifier = published.body.messages.at(-1)?.identifier ?? "?";
     let visible = false;
     while (!visible) {
@@ -77,9 +94,16 @@ try {
     }
   }
   const sorted = [...latencies].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+  const pct = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
   report({ name: "warning_approve_to_feed.p50", value: pct(50), unit: "ms" });
-  report({ name: "warning_approve_to_feed.p95", value: pct(95), unit: "ms", baseline: 200, ratio: pct(95) / 200 });
+  report({
+    name: "warning_approve_to_feed.p95",
+    value: pct(95),
+    unit: "ms",
+    baseline: 200,
+    ratio: pct(95) / 200,
+  });
   report({ name: "warning_approve_to_feed.runs", value: RUNS, unit: "warnings" });
 } finally {
   await app.close();

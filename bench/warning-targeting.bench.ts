@@ -2,13 +2,19 @@
 // polygon covering about a quarter of the district through the spatial index (SQLite R*Tree;
 // PostgreSQL grid cells when DATABASE_URL is set), compared with a scan of every row in JavaScript.
 // Then enqueue one SMS per selected subscriber in the outbox (SQLite), compared with a bare bulk
-// insert of the same rows into an identical table, and the production path (batches of 2,000, each
-// its own transaction, as the dissemination job runs).
+// insert of the same rows into an identical table, and the production path (batches of JOB_BATCH,
+// each its own transaction, as the dissemination job runs).
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { area, booleanPointInPolygon, intersect, featureCollection, polygon as turfPolygon } from "@turf/turf";
+import {
+  area,
+  booleanPointInPolygon,
+  featureCollection,
+  intersect,
+  polygon as turfPolygon,
+} from "@turf/turf";
 import SQLite from "better-sqlite3";
 import { sql } from "kysely";
 import pg from "pg";
@@ -17,7 +23,11 @@ import { migrateToLatest } from "../server/src/db/migrate.js";
 import { compileShapes } from "../server/src/modules/geo/area.js";
 import { districtOutline } from "../server/src/modules/geo/district.js";
 import { enqueue, type OutboundMessage } from "../server/src/modules/notify/outbox.js";
-import { targetSubscribers } from "../server/src/modules/warnings/dissemination.js";
+import {
+  JOB_BATCH,
+  targetSubscriberKeys,
+  targetSubscribers,
+} from "../server/src/modules/warnings/dissemination.js";
 import { gridCell } from "../server/src/modules/warnings/repository.js";
 import { report, versus } from "./support/report.js";
 
@@ -44,8 +54,10 @@ const QUARTER = {
   },
 };
 const share =
-  area(intersect(featureCollection([turfPolygon(QUARTER.geometry.coordinates), outline.feature as never])) ?? QUARTER) /
-  area(outline.feature);
+  area(
+    intersect(featureCollection([turfPolygon(QUARTER.geometry.coordinates), outline.feature as never])) ??
+      QUARTER,
+  ) / area(outline.feature);
 
 function points(n: number): { lon: number; lat: number }[] {
   const out: { lon: number; lat: number }[] = [];
@@ -74,8 +86,19 @@ async function timeTargeting(handle: DatabaseHandle, label: string) {
   let selected = 0;
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    selected = (await targetSubscribers(handle.db, handle.dialect, [area0 as never])).length;
+    selected = (await targetSubscriberKeys(handle.db, handle.dialect, [area0 as never])).length;
     times.push(performance.now() - t0);
+  }
+  // The same selection with every address loaded (what the enqueue step then needs).
+  const t1 = performance.now();
+  const withAddresses = (await targetSubscribers(handle.db, handle.dialect, [area0 as never])).length;
+  report({
+    name: `warning_targeting.${label}.with_addresses`,
+    value: (performance.now() - t1) / 1000,
+    unit: "s",
+  });
+  if (withAddresses !== selected) {
+    throw new Error(`${label}: ${withAddresses} addresses for ${selected} keys`);
   }
   // Baseline: every row into JavaScript, then the same point-in-shape test.
   const inside = compileShapes([QUARTER as never]);
@@ -106,11 +129,22 @@ await migrateToLatest(handle.db, "sqlite");
   const t0 = performance.now();
   raw.transaction(() => {
     pts.forEach((p, i) => {
-      insert.run(randomUUID(), `1${String(3_000_000_000 + i)}`, p.lon, p.lat, gridCell(p.lon, p.lat), created);
+      insert.run(
+        randomUUID(),
+        `1${String(3_000_000_000 + i)}`,
+        p.lon,
+        p.lat,
+        gridCell(p.lon, p.lat),
+        created,
+      );
     });
   })();
   raw.close();
-  report({ name: "warning_targeting.sqlite.load_1m_with_rtree", value: (performance.now() - t0) / 1000, unit: "s" });
+  report({
+    name: "warning_targeting.sqlite.load_1m_with_rtree",
+    value: (performance.now() - t0) / 1000,
+    unit: "s",
+  });
 }
 report({ name: "warning_targeting.quarter_share_of_district", value: share, unit: "ratio" });
 const selected = await timeTargeting(handle, "sqlite");
@@ -163,12 +197,12 @@ t0 = performance.now();
 await handle.db.transaction().execute((trx) => enqueue(trx, now, messages));
 const outboxOne = performance.now() - t0;
 versus("warning_enqueue.sqlite.one_transaction", outboxOne / 1000, bare / 1000, "s");
-// The production path: the dissemination job's batches of 2,000, each its own transaction.
+// The production path: the dissemination job's batches (JOB_BATCH), each its own transaction.
 await sql`delete from outbox`.execute(handle.db);
 t0 = performance.now();
 const again = await targetSubscribers(handle.db, "sqlite", [area0 as never]);
-for (let i = 0; i < messages.length; i += 2000) {
-  await handle.db.transaction().execute((trx) => enqueue(trx, now, messages.slice(i, i + 2000)));
+for (let i = 0; i < messages.length; i += JOB_BATCH) {
+  await handle.db.transaction().execute((trx) => enqueue(trx, now, messages.slice(i, i + JOB_BATCH)));
 }
 const jobPath = performance.now() - t0;
 versus("warning_enqueue.sqlite.job_path_with_targeting", jobPath / 1000, bare / 1000, "s");

@@ -163,7 +163,11 @@ export const DISPATCH_STATE_LABELS = {
 } as const;
 export type DispatchState = keyof typeof DISPATCH_STATE_LABELS;
 
-export const DISPATCH_RESOURCE_LABELS = { team: "应急队伍", stock: "应急物资", equipment: "大型装备" } as const;
+export const DISPATCH_RESOURCE_LABELS = {
+  team: "应急队伍",
+  stock: "应急物资",
+  equipment: "大型装备",
+} as const;
 export type DispatchResource = keyof typeof DISPATCH_RESOURCE_LABELS;
 
 /** Kinds of resources on the map and in nearest-K search. */
@@ -182,7 +186,8 @@ export const GEO_KINDS = Object.keys(GEO_KIND_LABELS) as GeoKind[];
  * A dialable number: mainland mobile (11 digits), a landline with optional area code and extension,
  * or a short public-service number (110/119/120, 96777-style hotlines).
  */
-export const PHONE_PATTERN = "^(1[3-9][0-9]{9}|(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?|1[0-9]{2}|9[0-9]{4})$";
+export const PHONE_PATTERN =
+  "^(1[3-9][0-9]{9}|(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?|1[0-9]{2}|9[0-9]{4})$";
 
 /** Imports above this many rows are refused (413); the issue asks for 10,000 in ≤10 s. */
 export const IMPORT_MAX_ROWS = 50_000;

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { loadConfig } from "../../server/src/config.js";
 import { REGISTRIES } from "../../server/src/modules/resources/registries.js";
-import { insertGeo, insertRecords, type GeoPoint } from "../../server/src/modules/resources/repository.js";
+import { type GeoPoint, insertGeo, insertRecords } from "../../server/src/modules/resources/repository.js";
 import { openRuntime, startServer } from "../../server/src/server.js";
 import { createTestDatabase } from "../../tests/support/db.js";
 
@@ -59,10 +59,29 @@ export function rng(seed = 42) {
 /** Chaoyang's bounding box (roughly), where the generated points fall. */
 export const BOX = { minLat: 39.83, maxLat: 40.08, minLng: 116.36, maxLng: 116.64 };
 
-const KINDS = ["team", "team", "team", "team", "equipment", "equipment", "equipment", "shelter", "warehouse", "expert"];
+const KINDS = [
+  "team",
+  "team",
+  "team",
+  "team",
+  "equipment",
+  "equipment",
+  "equipment",
+  "shelter",
+  "warehouse",
+  "expert",
+];
 const TEAM_KINDS = ["comprehensive", "professional", "professional", "armed", "volunteer", "unit"];
 const STATUSES = ["available", "available", "available", "deployed", "resting", "unavailable"];
-const UNITS = ["dept-fire", "dept-chengguan", "dept-water", "dept-health", "110105001", "110105026", "dept-emergency"];
+const UNITS = [
+  "dept-fire",
+  "dept-chengguan",
+  "dept-water",
+  "dept-health",
+  "110105001",
+  "110105026",
+  "dept-emergency",
+];
 const SPECIALTIES = ["燃气", "消防", "防汛抗旱", "医疗救护", "综合救援", "电力", "通信保障"];
 
 /** n teams as registry rows plus their map points (the list benchmark's data). */
@@ -98,7 +117,17 @@ export async function loadTeams(ctx: Awaited<ReturnType<typeof benchServer>>["ct
       owner_unit_id: owner,
       status,
     });
-    points.push({ kind: "team", ref_id: id, lat, lng, name: `队伍 ${i}`, category: kind, status, tags: `|${specialties.join("|")}|`, owner_unit_id: owner });
+    points.push({
+      kind: "team",
+      ref_id: id,
+      lat,
+      lng,
+      name: `队伍 ${i}`,
+      category: kind,
+      status,
+      tags: `|${specialties.join("|")}|`,
+      owner_unit_id: owner,
+    });
   }
   await ctx.db.transaction().execute(async (trx) => {
     await insertRecords(trx, REGISTRIES.teams, rows);

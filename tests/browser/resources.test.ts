@@ -21,7 +21,10 @@ describe("emergency resources", () => {
     await ensureWebBuild();
     server = await startTestServer();
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, timezoneId: "Asia/Shanghai" });
+    context = await browser.newContext({
+      viewport: { width: 1366, height: 768 },
+      timezoneId: "Asia/Shanghai",
+    });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     errors = watchErrors(page);
@@ -36,10 +39,43 @@ describe("emergency resources", () => {
   async function teamSheet(): Promise<Buffer> {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet("应急队伍");
-    ws.addRow(["编码", "队伍名称", "队伍类型", "专业特长", "人数", "负责人", "24小时联系电话", "纬度", "经度", "主管单位"]);
+    ws.addRow([
+      "编码",
+      "队伍名称",
+      "队伍类型",
+      "专业特长",
+      "人数",
+      "负责人",
+      "24小时联系电话",
+      "纬度",
+      "经度",
+      "主管单位",
+    ]);
     // Two gas crews of 区城管委: one a few hundred metres from the incident below, one across the district.
-    ws.addRow(["CG-RQ-101", "区城管委燃气抢险二队", "专业应急救援队伍", "燃气、供热", 24, "马建军", "13910066601", 39.8935, 116.461, "区城管委"]);
-    ws.addRow(["CG-RQ-102", "区城管委燃气抢险三队", "专业应急救援队伍", "燃气", 18, "杜峰", "13910066602", 39.9902, 116.5601, "区城管委"]);
+    ws.addRow([
+      "CG-RQ-101",
+      "区城管委燃气抢险二队",
+      "专业应急救援队伍",
+      "燃气、供热",
+      24,
+      "马建军",
+      "13910066601",
+      39.8935,
+      116.461,
+      "区城管委",
+    ]);
+    ws.addRow([
+      "CG-RQ-102",
+      "区城管委燃气抢险三队",
+      "专业应急救援队伍",
+      "燃气",
+      18,
+      "杜峰",
+      "13910066602",
+      39.9902,
+      116.5601,
+      "区城管委",
+    ]);
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
@@ -62,11 +98,13 @@ describe("emergency resources", () => {
     await page.getByRole("button", { name: "区城管委燃气抢险二队" }).waitFor();
 
     // 2. The map, opened at the incident's location (as the duty desk links it): nearest teams first.
-    await page.goto(`${server.url}/resources/map?lat=39.895&lng=116.46&incident=${encodeURIComponent(incidentId)}`);
+    await page.goto(
+      `${server.url}/resources/map?lat=39.895&lng=116.46&incident=${encodeURIComponent(incidentId)}`,
+    );
     await page.locator(".fh-res-result").first().waitFor();
     const first = page.locator(".fh-res-result").first();
-    await expect.poll(() => first.innerText()).toContain("区城管委燃气抢险二队");
-    expect(await first.innerText()).toMatch(/\d+ 米|\d+(\.\d)? 公里/);
+    await expect.poll(() => first.textContent()).toContain("区城管委燃气抢险二队");
+    expect(await first.textContent()).toMatch(/\d+ 米|\d+(\.\d)? 公里/);
     expect(await page.locator(".fh-res-incident").count()).toBe(1);
 
     // 3. Dispatch it: own team of 区城管委 → approved at once (000 §6.7), then 出发.
@@ -82,10 +120,15 @@ describe("emergency resources", () => {
     await page.getByRole("button", { name: "区城管委燃气抢险二队" }).click();
     const drawer = page.locator(".ant-drawer");
     await drawer.getByRole("button", { name: /出\s*发/ }).click();
-    await page.locator(".ant-modal-confirm").getByRole("button", { name: /确\s*定/ }).click();
+    await page
+      .locator(".ant-modal-confirm")
+      .getByRole("button", { name: /确\s*定/ })
+      .click();
     await drawer.locator(".ant-tag").filter({ hasText: "已出发" }).waitFor();
 
-    const teams = await (await server.login("duty")).get<{ items: { name: string; status: string }[] }>("/api/teams?q=CG-RQ-101");
+    const teams = await (await server.login("duty")).get<{ items: { name: string; status: string }[] }>(
+      "/api/teams?q=CG-RQ-101",
+    );
     expect(teams.body.items[0]).toMatchObject({ name: "区城管委燃气抢险二队", status: "deployed" });
     expect(errors.filter((e) => !e.includes("401") && !e.includes("deprecated"))).toEqual([]);
   });

@@ -4,7 +4,12 @@
 // Luolong 002 §4.3, §5.1.2 (4) — own stock by the department head; another unit's: the command post
 // or lead department asks, 区应急委 decides, 区发改委/区财政局 carry it out.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient, type Problem, startTestServer, type TestServer } from "../../../../tests/support/server.js";
+import {
+  ApiClient,
+  type Problem,
+  startTestServer,
+  type TestServer,
+} from "../../../../tests/support/server.js";
 import { leadDepartments } from "../plans/rules.js";
 import { incidentSubtype, ledgerSum, stockQuantity } from "./repository.js";
 import { testIncidentId } from "./testing.js";
@@ -20,7 +25,14 @@ interface Dispatch {
 }
 
 interface Listed {
-  items: { id: string; code: string; status?: string; quantity?: number; warehouseCode?: string; supplyCode?: string }[];
+  items: {
+    id: string;
+    code: string;
+    status?: string;
+    quantity?: number;
+    warehouseCode?: string;
+    supplyCode?: string;
+  }[];
 }
 
 /** Signs each user in once per server (the login route is rate limited). */
@@ -36,7 +48,12 @@ function clients(server: TestServer) {
   };
 }
 
-async function makeUser(server: TestServer, username: string, unitId: string, roles: string[]): Promise<ApiClient> {
+async function makeUser(
+  server: TestServer,
+  username: string,
+  unitId: string,
+  roles: string[],
+): Promise<ApiClient> {
   const admin = await server.login("admin");
   const res = await admin.post("/api/users", {
     username,
@@ -68,7 +85,9 @@ describe("Chaoyang (000 §6.7)", () => {
   const stockId = async (warehouseCode: string, supplyCode: string) => {
     const duty = await as("duty");
     const list = await duty.get<Listed>("/api/stock?limit=100");
-    return list.body.items.find((s) => s.warehouseCode === warehouseCode && s.supplyCode === supplyCode)?.id ?? "";
+    return (
+      list.body.items.find((s) => s.warehouseCode === warehouseCode && s.supplyCode === supplyCode)?.id ?? ""
+    );
   };
 
   it("lets a department dispatch its own team at once; the team's status moves with the dispatch", async () => {
@@ -96,15 +115,25 @@ describe("Chaoyang (000 §6.7)", () => {
     const deployed = await staff.get<{ status: string }>(`/api/teams/${team}`);
     expect(deployed.body.status).toBe("deployed");
 
-    const again = await chengguan.post<Problem>("/api/dispatches", { incidentId, resourceType: "team", resourceId: team });
+    const again = await chengguan.post<Problem>("/api/dispatches", {
+      incidentId,
+      resourceType: "team",
+      resourceId: team,
+    });
     expect(again.status).toBe(409);
 
     const commander = await as("commander");
     expect((await commander.post(`/api/dispatches/${created.body.id}/arrive`)).status).toBe(200);
-    const back = await commander.post<Dispatch>(`/api/dispatches/${created.body.id}/return`, { outcome: "returned", teamStatus: "resting" });
+    const back = await commander.post<Dispatch>(`/api/dispatches/${created.body.id}/return`, {
+      outcome: "returned",
+      teamStatus: "resting",
+    });
     expect(back.body.state).toBe("returned");
     expect((await staff.get<{ status: string }>(`/api/teams/${team}`)).body.status).toBe("resting");
-    expect((await commander.post<Problem>(`/api/dispatches/${created.body.id}/return`, { outcome: "returned" })).status).toBe(409);
+    expect(
+      (await commander.post<Problem>(`/api/dispatches/${created.body.id}/return`, { outcome: "returned" }))
+        .status,
+    ).toBe(409);
   });
 
   it("routes another unit's supplies through office review, committee-leader approval and the office's order", async () => {
@@ -119,7 +148,12 @@ describe("Chaoyang (000 §6.7)", () => {
     });
     expect(d.status, JSON.stringify(d.body)).toBe(201);
     expect(d.body).toMatchObject({ state: "requested", ruleCase: "other_unit" });
-    expect(d.body.steps.map((s) => s.name)).toEqual(["提出应急物资需求", "区应急办审核", "区应急委领导批准", "下达应急物资调拨指令"]);
+    expect(d.body.steps.map((s) => s.name)).toEqual([
+      "提出应急物资需求",
+      "区应急办审核",
+      "区应急委领导批准",
+      "下达应急物资调拨指令",
+    ]);
     expect(d.body.pending).toEqual({ name: "区应急办审核", by: ["区应急办主任", "区应急办工作人员"] });
 
     const notYet = await chengguan.post<Problem>(`/api/dispatches/${d.body.id}/dispatch`);
@@ -130,7 +164,9 @@ describe("Chaoyang (000 §6.7)", () => {
     expect(selfApprove.body.needed).toEqual(["区应急办主任", "区应急办工作人员"]);
 
     const office = await as("office_staff");
-    const reviewed = await office.post<Dispatch>(`/api/dispatches/${d.body.id}/approve`, { comment: "库存充足，同意" });
+    const reviewed = await office.post<Dispatch>(`/api/dispatches/${d.body.id}/approve`, {
+      comment: "库存充足，同意",
+    });
     expect(reviewed.body.pending?.name).toBe("区应急委领导批准");
 
     for (const wrong of ["office", "leader", "chengguan"]) {
@@ -156,7 +192,10 @@ describe("Chaoyang (000 §6.7)", () => {
     expect(await stockQuantity(server.ctx.db, line)).toBe(before - 50);
     const commander = await as("commander");
     await commander.post(`/api/dispatches/${d.body.id}/arrive`);
-    const consumed = await commander.post<Dispatch>(`/api/dispatches/${d.body.id}/return`, { outcome: "consumed", quantity: 12 });
+    const consumed = await commander.post<Dispatch>(`/api/dispatches/${d.body.id}/return`, {
+      outcome: "consumed",
+      quantity: 12,
+    });
     expect(consumed.body.state).toBe("consumed");
     expect(await stockQuantity(server.ctx.db, line)).toBe(before - 38);
     expect(await ledgerSum(server.ctx.db, line)).toBe(before - 38);
@@ -177,7 +216,9 @@ describe("Chaoyang (000 §6.7)", () => {
       "dispatch.consume",
     ]);
     const notices = await deputy.get<{ items: { title: string }[] }>("/api/notifications");
-    expect(notices.body.items.map((n) => n.title)).toContain("待区应急委领导批准：调用救灾帐篷（12 平方米）（区应急物资储备库）");
+    expect(notices.body.items.map((n) => n.title)).toContain(
+      "待区应急委领导批准：调用救灾帐篷（12 平方米）（区应急物资储备库）",
+    );
   });
 
   it("answers an overdraw at request time with 409 and the available quantity", async () => {
@@ -196,16 +237,34 @@ describe("Chaoyang (000 §6.7)", () => {
   it("validates the request: unknown incident, unknown resource, a missing quantity", async () => {
     const chengguan = await as("chengguan");
     const line = await stockId("CK-QJ-002", "WZ-006");
-    const bad = await chengguan.post<Problem>("/api/dispatches", { incidentId: "", resourceType: "boat", resourceId: line });
+    const bad = await chengguan.post<Problem>("/api/dispatches", {
+      incidentId: "",
+      resourceType: "boat",
+      resourceId: line,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.map((e) => e.path).sort()).toEqual(["incidentId", "resourceType"]);
-    const noQty = await chengguan.post<Problem>("/api/dispatches", { incidentId, resourceType: "stock", resourceId: line });
+    const noQty = await chengguan.post<Problem>("/api/dispatches", {
+      incidentId,
+      resourceType: "stock",
+      resourceId: line,
+    });
     expect(noQty.body.errors).toEqual([{ path: "quantity", message: "调用物资须填写数量" }]);
-    const ghost = await chengguan.post<Problem>("/api/dispatches", { incidentId, resourceType: "team", resourceId: "nope" });
+    const ghost = await chengguan.post<Problem>("/api/dispatches", {
+      incidentId,
+      resourceType: "team",
+      resourceId: "nope",
+    });
     expect(ghost.body.errors).toEqual([{ path: "resourceId", message: "队伍 nope 不存在" }]);
     if (incidentId !== "INC-TEST-0001") {
-      const noIncident = await chengguan.post<Problem>("/api/dispatches", { incidentId: "no-such-incident", resourceType: "team", resourceId: await teamId("DW-ZH-001") });
-      expect(noIncident.body.errors).toEqual([{ path: "incidentId", message: "突发事件 no-such-incident 不存在" }]);
+      const noIncident = await chengguan.post<Problem>("/api/dispatches", {
+        incidentId: "no-such-incident",
+        resourceType: "team",
+        resourceId: await teamId("DW-ZH-001"),
+      });
+      expect(noIncident.body.errors).toEqual([
+        { path: "incidentId", message: "突发事件 no-such-incident 不存在" },
+      ]);
     }
   });
 
@@ -218,11 +277,16 @@ describe("Chaoyang (000 §6.7)", () => {
       resourceId: team,
       requestingUnitId: "ext-city-office",
     });
-    expect(ext.body).toMatchObject({ ruleCase: "external_request", pending: { name: "区应急委统一协调", by: ["区应急委"] } });
+    expect(ext.body).toMatchObject({
+      ruleCase: "external_request",
+      pending: { name: "区应急委统一协调", by: ["区应急委"] },
+    });
     const officeTry = await office.post<Problem>(`/api/dispatches/${ext.body.id}/approve`);
     expect(officeTry.status).toBe(403);
     const director = await as("director");
-    expect((await director.post<Dispatch>(`/api/dispatches/${ext.body.id}/approve`)).body.state).toBe("approved");
+    expect((await director.post<Dispatch>(`/api/dispatches/${ext.body.id}/approve`)).body.state).toBe(
+      "approved",
+    );
 
     const chengguan = await as("chengguan");
     const other = await chengguan.post<Dispatch>("/api/dispatches", {
@@ -231,11 +295,19 @@ describe("Chaoyang (000 §6.7)", () => {
       resourceId: await stockId("CK-QJ-001", "WZ-002"),
       quantity: 5,
     });
-    const rejected = await office.post<Dispatch>(`/api/dispatches/${other.body.id}/reject`, { reason: "已由属地街道保障" });
+    const rejected = await office.post<Dispatch>(`/api/dispatches/${other.body.id}/reject`, {
+      reason: "已由属地街道保障",
+    });
     expect(rejected.body.state).toBe("rejected");
-    expect((await server.ctx.db.selectFrom("notifications").select("title").where("source_id", "=", other.body.id).execute()).map((n) => n.title)).toContain(
-      "调用申请被驳回：折叠床（区应急物资储备库）",
-    );
+    expect(
+      (
+        await server.ctx.db
+          .selectFrom("notifications")
+          .select("title")
+          .where("source_id", "=", other.body.id)
+          .execute()
+      ).map((n) => n.title),
+    ).toContain("调用申请被驳回：折叠床（区应急物资储备库）");
   });
 
   it("previews the approval chain for a pair of units", async () => {
@@ -244,8 +316,14 @@ describe("Chaoyang (000 §6.7)", () => {
       "/api/dispatches/rule?requestingUnitId=dept-chengguan&owningUnitId=dept-water",
     );
     expect(res.body).toMatchObject({ case: "other_unit", source: "000 §6.7" });
-    expect(res.body.steps[2]).toEqual({ action: "approve", name: "区应急委领导批准", by: ["区应急委主任", "区应急委副主任"] });
-    const hq = await duty.get<{ case: string }>("/api/dispatches/rule?requestingUnitId=hq-public-facilities&owningUnitId=dept-chengguan");
+    expect(res.body.steps[2]).toEqual({
+      action: "approve",
+      name: "区应急委领导批准",
+      by: ["区应急委主任", "区应急委副主任"],
+    });
+    const hq = await duty.get<{ case: string }>(
+      "/api/dispatches/rule?requestingUnitId=hq-public-facilities&owningUnitId=dept-chengguan",
+    );
     expect(hq.body.case).toBe("own"); // the HQ's office sits in 区城管委 (000 §2.1.5)
   });
 });
@@ -278,14 +356,27 @@ describe("Luolong (002)", () => {
     });
     expect(w.status, JSON.stringify(w.body)).toBe(201);
     const office = await as("office_staff");
-    const s = await office.post<{ id: string }>("/api/supplies", { name: "棉帐篷", category: "生活保障类", unit: "顶" });
-    const line = await civilHead.post<{ id: string }>("/api/stock", { warehouseId: w.body.id, supplyId: s.body.id, quantity: 200 });
+    const s = await office.post<{ id: string }>("/api/supplies", {
+      name: "棉帐篷",
+      category: "生活保障类",
+      unit: "顶",
+    });
+    const line = await civilHead.post<{ id: string }>("/api/stock", {
+      warehouseId: w.body.id,
+      supplyId: s.body.id,
+      quantity: 200,
+    });
     tents = line.body.id;
   });
   afterAll(() => server.close());
 
   it("lets only the department head dispatch the department's own stock (002 §7.8.1)", async () => {
-    const d = await civilStaff.post<Dispatch>("/api/dispatches", { incidentId, resourceType: "stock", resourceId: tents, quantity: 10 });
+    const d = await civilStaff.post<Dispatch>("/api/dispatches", {
+      incidentId,
+      resourceType: "stock",
+      resourceId: tents,
+      quantity: 10,
+    });
     expect(d.status, JSON.stringify(d.body)).toBe(201);
     expect(d.body).toMatchObject({ state: "approved", ruleCase: "own", ruleName: "调用本部门储备物资" });
     const staffTry = await civilStaff.post<Problem>(`/api/dispatches/${d.body.id}/dispatch`);
@@ -300,7 +391,12 @@ describe("Luolong (002)", () => {
     const subtype = await incidentSubtype(server.ctx.db, server.ctx.dialect, incidentId);
     const leads = subtype ? leadDepartments(server.ctx.plan.profile, subtype) : [];
     if (!leads.includes("dept-water")) {
-      const refused = await waterHead.post<Problem>("/api/dispatches", { incidentId, resourceType: "stock", resourceId: tents, quantity: 20 });
+      const refused = await waterHead.post<Problem>("/api/dispatches", {
+        incidentId,
+        resourceType: "stock",
+        resourceId: tents,
+        quantity: 20,
+      });
       expect(refused.status).toBe(403);
       expect(refused.body.needed).toContain("现场指挥长");
     }
@@ -331,5 +427,25 @@ describe("Luolong (002)", () => {
     expect(done.body.state).toBe("approved");
     expect((await civilHead.post(`/api/dispatches/${d.body.id}/dispatch`)).status).toBe(200);
     expect(await stockQuantity(server.ctx.db, tents)).toBe(170);
+  });
+
+  it("opens shelters by the units the Luolong profile names (002 §5.4.4 (6): 民政、人防、事发地人民政府)", async () => {
+    const office = await as("office_staff");
+    const created = await office.post<{ id: string }>("/api/shelters", {
+      name: "洛龙区体育中心避难场所",
+      type: "stadium",
+      class: "II",
+      capacity: 5000,
+      lat: 34.6197,
+      lng: 112.4638,
+      ownerUnitId: "dept-education-sports",
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const director = await as("director");
+    const refused = await director.post<Problem>(`/api/shelters/${created.body.id}/open`, {});
+    expect(refused.status).toBe(403);
+    expect(refused.body.needed).toEqual(["民政", "人防", "事发地人民政府"]);
+    const opened = await civilHead.post<{ status: string }>(`/api/shelters/${created.body.id}/open`, {});
+    expect(opened.body.status).toBe("open");
   });
 });

@@ -88,7 +88,11 @@ export function districtOutline(org: OrgFile): DistrictOutline | null {
     if (feature) {
       found = data.UTF8Encoding
         ? decodeFeature(feature)
-        : { type: "Feature", properties: feature.properties, geometry: feature.geometry as Polygon | MultiPolygon };
+        : {
+            type: "Feature",
+            properties: feature.properties,
+            geometry: feature.geometry as Polygon | MultiPolygon,
+          };
     }
   }
   cache.set(key, found);

@@ -2,7 +2,12 @@
 // a report naming row, column and reason, all-or-nothing, progress through an import job.
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiClient, type Problem, startTestServer, type TestServer } from "../../../../tests/support/server.js";
+import {
+  type ApiClient,
+  type Problem,
+  startTestServer,
+  type TestServer,
+} from "../../../../tests/support/server.js";
 import { auditCount } from "../audit/repository.js";
 
 let server: TestServer;
@@ -16,7 +21,20 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const TEAM_HEADERS = ["编码", "队伍名称", "队伍类型", "专业特长", "人数", "负责人", "24小时联系电话", "地址", "纬度", "经度", "主管单位", "状态"];
+const TEAM_HEADERS = [
+  "编码",
+  "队伍名称",
+  "队伍类型",
+  "专业特长",
+  "人数",
+  "负责人",
+  "24小时联系电话",
+  "地址",
+  "纬度",
+  "经度",
+  "主管单位",
+  "状态",
+];
 
 async function xlsx(headers: string[], rows: (string | number | null)[][]): Promise<string> {
   const wb = new ExcelJS.Workbook();
@@ -41,8 +59,14 @@ interface Job {
 }
 
 async function counts() {
-  const teams = await server.ctx.db.selectFrom("res_teams").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const geo = await server.ctx.db.selectFrom("res_geo").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const teams = await server.ctx.db
+    .selectFrom("res_teams")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  const geo = await server.ctx.db
+    .selectFrom("res_geo")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return { teams: Number(teams.n), geo: Number(geo.n), audit: await auditCount(server.ctx.db) };
 }
 
@@ -50,16 +74,110 @@ describe("import", () => {
   it("names every broken row and column and writes nothing", async () => {
     const before = await counts();
     const content = await xlsx(TEAM_HEADERS, [
-      ["IMP-001", "朝阳区应急志愿服务队", "应急志愿者队伍", "综合救援、心理援助", 40, "李华", "13910011111", "朝阳区劲松", 39.88, 116.46, "区应急局", "待命"],
-      ["IMP-002", "电话写错的队伍", "专业应急救援队伍", "燃气", 10, "张三", "12345", "", 39.95, 116.5, "区城管委", ""],
-      ["IMP-003", "单位不存在的队伍", "专业应急救援队伍", "", 10, "", "13910011113", "", 39.95, 116.5, "区海洋局", ""],
-      ["IMP-004", "人数为负的队伍", "单位兼职或专职队伍", "", -5, "", "13910011114", "", 39.95, 116.5, "区城管委", ""],
-      ["IMP-005", "坐标在海淀的队伍", "应急志愿者队伍", "", 10, "", "13910011115", "", 39.99, 116.31, "区城管委", ""],
-      ["IMP-001", "编码重复的队伍", "应急志愿者队伍", "", 10, "", "13910011116", "", 39.95, 116.5, "区城管委", ""],
-      ["DW-ZY-001", "编码已存在的队伍", "专业应急救援队伍", "", 10, "", "13910011117", "", 39.95, 116.5, "区城管委", ""],
+      [
+        "IMP-001",
+        "朝阳区应急志愿服务队",
+        "应急志愿者队伍",
+        "综合救援、心理援助",
+        40,
+        "李华",
+        "13910011111",
+        "朝阳区劲松",
+        39.88,
+        116.46,
+        "区应急局",
+        "待命",
+      ],
+      [
+        "IMP-002",
+        "电话写错的队伍",
+        "专业应急救援队伍",
+        "燃气",
+        10,
+        "张三",
+        "12345",
+        "",
+        39.95,
+        116.5,
+        "区城管委",
+        "",
+      ],
+      [
+        "IMP-003",
+        "单位不存在的队伍",
+        "专业应急救援队伍",
+        "",
+        10,
+        "",
+        "13910011113",
+        "",
+        39.95,
+        116.5,
+        "区海洋局",
+        "",
+      ],
+      [
+        "IMP-004",
+        "人数为负的队伍",
+        "单位兼职或专职队伍",
+        "",
+        -5,
+        "",
+        "13910011114",
+        "",
+        39.95,
+        116.5,
+        "区城管委",
+        "",
+      ],
+      [
+        "IMP-005",
+        "坐标在海淀的队伍",
+        "应急志愿者队伍",
+        "",
+        10,
+        "",
+        "13910011115",
+        "",
+        39.99,
+        116.31,
+        "区城管委",
+        "",
+      ],
+      [
+        "IMP-001",
+        "编码重复的队伍",
+        "应急志愿者队伍",
+        "",
+        10,
+        "",
+        "13910011116",
+        "",
+        39.95,
+        116.5,
+        "区城管委",
+        "",
+      ],
+      [
+        "DW-ZY-001",
+        "编码已存在的队伍",
+        "专业应急救援队伍",
+        "",
+        10,
+        "",
+        "13910011117",
+        "",
+        39.95,
+        116.5,
+        "区城管委",
+        "",
+      ],
       ["IMP-008", "类型写错的队伍", "游泳队", "", 10, "", "13910011118", "", 39.95, 116.5, "区城管委", ""],
     ]);
-    const res = await office.post<Problem & { job: Job }>("/api/teams/import?wait=true", { fileName: "队伍.xlsx", content });
+    const res = await office.post<Problem & { job: Job }>("/api/teams/import?wait=true", {
+      fileName: "队伍.xlsx",
+      content,
+    });
     expect(res.status).toBe(400);
     const errors = res.body.job.errors.map((e) => [e.row, e.column, e.message]);
     expect(errors).toEqual([
@@ -97,7 +215,10 @@ describe("import", () => {
       "建外街道",
       "",
     ]);
-    const res = await office.post<Job>("/api/teams/import", { fileName: "bulk.xlsx", content: await xlsx(TEAM_HEADERS, rows) });
+    const res = await office.post<Job>("/api/teams/import", {
+      fileName: "bulk.xlsx",
+      content: await xlsx(TEAM_HEADERS, rows),
+    });
     expect(res.status).toBe(202);
     expect(res.body.state).toBe("running");
     let job = res.body;
@@ -114,30 +235,64 @@ describe("import", () => {
 
     const upsert = await office.post<Job>("/api/teams/import?wait=true&mode=upsert", {
       fileName: "fix.xlsx",
-      content: await xlsx(TEAM_HEADERS, [["BULK-00000", "建外街道应急小分队（改）", "单位兼职或专职队伍", "综合救援、医疗救护", 15, "", "13910012345", "", 39.905, 116.455, "建外街道", "休整"]]),
+      content: await xlsx(TEAM_HEADERS, [
+        [
+          "BULK-00000",
+          "建外街道应急小分队（改）",
+          "单位兼职或专职队伍",
+          "综合救援、医疗救护",
+          15,
+          "",
+          "13910012345",
+          "",
+          39.905,
+          116.455,
+          "建外街道",
+          "休整",
+        ],
+      ]),
     });
     expect(upsert.body).toMatchObject({ state: "done", created: 0, updated: 1 });
-    const fixed = await office.get<{ items: { name: string; specialties: string[]; status: string }[] }>("/api/teams?q=BULK-00000");
-    expect(fixed.body.items[0]).toMatchObject({ name: "建外街道应急小分队（改）", specialties: ["综合救援", "医疗救护"], status: "resting" });
+    const fixed = await office.get<{ items: { name: string; specialties: string[]; status: string }[] }>(
+      "/api/teams?q=BULK-00000",
+    );
+    expect(fixed.body.items[0]).toMatchObject({
+      name: "建外街道应急小分队（改）",
+      specialties: ["综合救援", "医疗救护"],
+      status: "resting",
+    });
   });
 
   it("keeps a department to rows of its own unit", async () => {
     const res = await chengguan.post<Problem & { job: Job }>("/api/teams/import?wait=true", {
       fileName: "x.xlsx",
-      content: await xlsx(TEAM_HEADERS, [["CG-1", "水务队", "专业应急救援队伍", "", 5, "", "13910011111", "", 39.95, 116.5, "区水务局", ""]]),
+      content: await xlsx(TEAM_HEADERS, [
+        ["CG-1", "水务队", "专业应急救援队伍", "", 5, "", "13910011111", "", 39.95, 116.5, "区水务局", ""],
+      ]),
     });
     expect(res.status).toBe(400);
-    expect(res.body.job.errors[0]).toMatchObject({ row: 2, column: "主管单位", message: "无权为其他单位导入（本账号单位：区城管委）" });
+    expect(res.body.job.errors[0]).toMatchObject({
+      row: 2,
+      column: "主管单位",
+      message: "无权为其他单位导入（本账号单位：区城管委）",
+    });
   });
 
   it("reads CSV in UTF-8 and in GB18030 (what Excel saves as CSV in Chinese)", async () => {
     const csv = `${TEAM_HEADERS.join(",")}\r\nCSV-1,"双井街道应急队, 二分队",单位兼职或专职队伍,综合救援,8,,010-67712345,,39.89,116.47,双井街道,\r\n`;
-    const utf8 = await office.post<Job>("/api/teams/import?wait=true&format=csv", { fileName: "a.csv", content: Buffer.from(`\uFEFF${csv}`).toString("base64") });
+    const utf8 = await office.post<Job>("/api/teams/import?wait=true&format=csv", {
+      fileName: "a.csv",
+      content: Buffer.from(`\uFEFF${csv}`).toString("base64"),
+    });
     expect(utf8.body).toMatchObject({ state: "done", created: 1 });
     // A raw upload (API clients): the file itself as the body.
     const res = await fetch(`${server.url}/api/teams/import?wait=true&fileName=b.csv`, {
       method: "POST",
-      headers: { "content-type": "text/csv", cookie: office.cookie ?? "", "x-csrf-token": office.csrfToken ?? "" },
+      headers: {
+        "content-type": "text/csv",
+        cookie: office.cookie ?? "",
+        "x-csrf-token": office.csrfToken ?? "",
+      },
       body: new Uint8Array(encodeGb18030(csv.replace("CSV-1", "CSV-2"))),
     });
     expect(await res.json()).toMatchObject({ state: "done", created: 1 });
@@ -166,10 +321,14 @@ describe("import", () => {
       content: await xlsx(headers, [["CK-QJ-001", "WZ-003", "2026", "2030-01-01", "实物储备", 100]]),
     });
     expect(ok.body).toMatchObject({ state: "done", created: 1 });
-    const lines = await office.get<{ items: { batch: string; quantity: number; id: string }[] }>("/api/stock?q=2026");
+    const lines = await office.get<{ items: { batch: string; quantity: number; id: string }[] }>(
+      "/api/stock?q=2026",
+    );
     const line = lines.body.items.find((l) => l.batch === "2026");
     expect(line?.quantity).toBe(100);
-    const ledger = await office.get<{ items: { kind: string; reason: string }[] }>(`/api/stock/movements?stockId=${line?.id}`);
+    const ledger = await office.get<{ items: { kind: string; reason: string }[] }>(
+      `/api/stock/movements?stockId=${line?.id}`,
+    );
     expect(ledger.body.items).toEqual([expect.objectContaining({ kind: "in", reason: "Excel 导入第 2 行" })]);
   });
 
@@ -178,8 +337,18 @@ describe("import", () => {
       fileName: "x.xlsx",
       content: await xlsx(["编码", "队伍名称"], [["X-1", "只有名称"]]),
     });
-    expect(res.body.job.errors.map((e) => e.column)).toEqual(["队伍类型", "人数", "24小时联系电话", "纬度", "经度", "主管单位"]);
-    const junk = await office.post<Problem & { job: Job }>("/api/teams/import?wait=true", { fileName: "x.xlsx", content: Buffer.from("not a zip").toString("base64") });
+    expect(res.body.job.errors.map((e) => e.column)).toEqual([
+      "队伍类型",
+      "人数",
+      "24小时联系电话",
+      "纬度",
+      "经度",
+      "主管单位",
+    ]);
+    const junk = await office.post<Problem & { job: Job }>("/api/teams/import?wait=true", {
+      fileName: "x.xlsx",
+      content: Buffer.from("not a zip").toString("base64"),
+    });
     expect(junk.status).toBe(400);
     expect(junk.body.detail).toBe("文件不是有效的 Excel（.xlsx）文件");
   });
@@ -187,30 +356,45 @@ describe("import", () => {
 
 describe("export and template", () => {
   it("offers a template with Chinese headers and an instructions sheet", async () => {
-    const res = await fetch(`${server.url}/api/teams/template.xlsx`, { headers: { cookie: office.cookie ?? "" } });
+    const res = await fetch(`${server.url}/api/teams/template.xlsx`, {
+      headers: { cookie: office.cookie ?? "" },
+    });
     expect(res.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await res.arrayBuffer());
     expect(wb.worksheets.map((w) => w.name)).toEqual(["应急队伍", "填写说明"]);
-    const header = (wb.worksheets[0]?.getRow(1).values as string[]).slice(1);
-    expect(header).toEqual(TEAM_HEADERS.slice(0, 7).concat(["主要装备", "地址", "纬度", "经度", "主管单位", "状态", "备注"]));
+    const sheet = wb.worksheets[0];
+    if (!sheet) {
+      throw new Error("no sheet");
+    }
+    const header = (sheet.getRow(1).values as string[]).slice(1);
+    expect(header).toEqual(
+      TEAM_HEADERS.slice(0, 7).concat(["主要装备", "地址", "纬度", "经度", "主管单位", "状态", "备注"]),
+    );
   });
 
   it("exports what it imports (xlsx and csv), so an export can be edited and re-imported", async () => {
-    const res = await fetch(`${server.url}/api/shelters/export.xlsx?status=open`, { headers: { cookie: office.cookie ?? "" } });
+    const res = await fetch(`${server.url}/api/shelters/export.xlsx?status=open`, {
+      headers: { cookie: office.cookie ?? "" },
+    });
     expect(res.headers.get("content-disposition")).toContain(encodeURIComponent("应急避难场所.xlsx"));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await res.arrayBuffer());
     const ws = wb.worksheets[0];
-    const header = (ws?.getRow(1).values as string[]).slice(1);
-    const row = (ws?.getRow(2).values as unknown[]).slice(1);
+    if (!ws) {
+      throw new Error("no sheet");
+    }
+    const header = (ws.getRow(1).values as string[]).slice(1);
+    const row = (ws.getRow(2).values as unknown[]).slice(1);
     const cell = (name: string) => row[header.indexOf(name)];
     expect(cell("场所名称")).toBe("朝阳公园应急避难场所");
     expect(cell("场所类型")).toBe("公园");
     expect(cell("责任单位")).toBe("区园林绿化局");
     expect(String(cell("配套设施"))).toContain("应急棚宿区");
 
-    const csv = await fetch(`${server.url}/api/equipment/export.csv`, { headers: { cookie: office.cookie ?? "" } });
+    const csv = await fetch(`${server.url}/api/equipment/export.csv`, {
+      headers: { cookie: office.cookie ?? "" },
+    });
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM: Excel opens the Chinese correctly
     const text = bytes.toString("utf8");

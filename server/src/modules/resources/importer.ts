@@ -54,7 +54,10 @@ function cellText(value: ExcelJS.CellValue): string {
   }
   if (typeof value === "object") {
     if ("richText" in value) {
-      return value.richText.map((r) => r.text).join("").trim();
+      return value.richText
+        .map((r) => r.text)
+        .join("")
+        .trim();
     }
     if ("text" in value && typeof value.text === "string") {
       return value.text.trim();
@@ -203,7 +206,9 @@ export async function loadReferences(db: Db): Promise<ReferenceData> {
       units.set(u.division_code, u.id);
     }
   }
-  const warehouses = new Map((await repo.allWarehouses(db)).map((w) => [w.code, { id: w.id, owner: w.owner_unit_id }]));
+  const warehouses = new Map(
+    (await repo.allWarehouses(db)).map((w) => [w.code, { id: w.id, owner: w.owner_unit_id }]),
+  );
   const supplies = new Map((await repo.allSupplies(db)).map((s) => [s.code, s.id]));
   return { units, unitIds, warehouses, supplies };
 }
@@ -243,16 +248,27 @@ export function convertCell(f: FieldDef, raw: string, refs: ReferenceData): Conv
       return { ok: true, value: n };
     }
     case "enum": {
-      const byLabel = Object.entries(t.labels).find(([k, label]) => label === text || k === text || k.toLowerCase() === text.toLowerCase());
+      const byLabel = Object.entries(t.labels).find(
+        ([k, label]) => label === text || k === text || k.toLowerCase() === text.toLowerCase(),
+      );
       return byLabel
         ? { ok: true, value: byLabel[0] }
         : { ok: false, message: `「${text}」不是可选值，可选：${Object.values(t.labels).join("、")}` };
     }
     case "list": {
-      const items = [...new Set(text.split(LIST_SEPARATORS).map((s) => s.trim()).filter((s) => s !== ""))];
+      const items = [
+        ...new Set(
+          text
+            .split(LIST_SEPARATORS)
+            .map((s) => s.trim())
+            .filter((s) => s !== ""),
+        ),
+      ];
       if (!t.labels) {
         const long = items.find((s) => s.length > 64);
-        return long ? { ok: false, message: `「${long.slice(0, 10)}…」超过 64 个字` } : { ok: true, value: items };
+        return long
+          ? { ok: false, message: `「${long.slice(0, 10)}…」超过 64 个字` }
+          : { ok: true, value: items };
       }
       const labels = t.labels;
       const keys: string[] = [];
@@ -290,7 +306,9 @@ export function convertCell(f: FieldDef, raw: string, refs: ReferenceData): Conv
     case "lng": {
       const n = Number(text);
       const limit = t.t === "lat" ? 90 : 180;
-      return Number.isFinite(n) && Math.abs(n) <= limit ? { ok: true, value: n } : { ok: false, message: "应为十进制度数" };
+      return Number.isFinite(n) && Math.abs(n) <= limit
+        ? { ok: true, value: n }
+        : { ok: false, message: "应为十进制度数" };
     }
     case "ref": {
       const found = t.registry === "warehouses" ? refs.warehouses.get(text)?.id : refs.supplies.get(text);
@@ -376,10 +394,19 @@ export function validateRows(
     const lng = values.lng;
     if ((typeof lat === "number") !== (typeof lng === "number") && index.has("lat")) {
       fail(typeof lat === "number" ? "lng" : "lat", null, "经度和纬度须同时填写");
-    } else if (typeof lat === "number" && typeof lng === "number" && outline && !insideDistrict(outline, { lat, lng })) {
+    } else if (
+      typeof lat === "number" &&
+      typeof lng === "number" &&
+      outline &&
+      !insideDistrict(outline, { lat, lng })
+    ) {
       fail("lat", `${lat}, ${lng}`, `坐标不在${ctx.plan.org.district.name}范围内`);
     }
-    if (typeof values.validFrom === "string" && typeof values.validTo === "string" && values.validTo < values.validFrom) {
+    if (
+      typeof values.validFrom === "string" &&
+      typeof values.validTo === "string" &&
+      values.validTo < values.validFrom
+    ) {
       fail("validTo", String(values.validTo), "到期日期早于生效日期");
     }
     const code = typeof values.code === "string" ? values.code : undefined;
@@ -408,7 +435,11 @@ export function validateRows(
             ? [...refs.warehouses.values()].find((w) => w.id === values.warehouseCode)?.owner
             : undefined;
       if (owner !== undefined && owner !== restrictUnit) {
-        fail(typeof values.ownerUnitId === "string" ? "ownerUnitId" : "warehouseCode", null, `无权为其他单位导入（本账号单位：${user?.unitName ?? restrictUnit}）`);
+        fail(
+          typeof values.ownerUnitId === "string" ? "ownerUnitId" : "warehouseCode",
+          null,
+          `无权为其他单位导入（本账号单位：${user?.unitName ?? restrictUnit}）`,
+        );
       }
     }
     if (rowOk) {
@@ -511,7 +542,10 @@ export interface ImportRequest {
 }
 
 /** Starts an import job; the returned promise settles when it has finished (for `wait=true`). */
-export async function startImport(ctx: AppContext, req: ImportRequest): Promise<{ job: JobState; done: Promise<JobState> }> {
+export async function startImport(
+  ctx: AppContext,
+  req: ImportRequest,
+): Promise<{ job: JobState; done: Promise<JobState> }> {
   const job: JobState = {
     id: randomUUID(),
     registry: req.sheet,
@@ -604,7 +638,9 @@ async function runJob(ctx: AppContext, req: ImportRequest, job: JobState): Promi
       job.processed = Math.min(job.total, Math.floor(n));
     };
     const result = await runCommand(ctx, { id: req.requestId, principal: req.principal }, (scope) =>
-      req.def ? writeRecords(ctx, scope, req.def, v.rows, req.mode, progress) : writeStock(scope, v.rows, progress),
+      req.def
+        ? writeRecords(ctx, scope, req.def, v.rows, req.mode, progress)
+        : writeStock(scope, v.rows, progress),
     );
     job.created = result.created;
     job.updated = result.updated;
@@ -612,7 +648,10 @@ async function runJob(ctx: AppContext, req: ImportRequest, job: JobState): Promi
     await finish(ctx, job, "done", null);
     return job;
   } catch (e) {
-    const detail = e instanceof ImportFileError ? e.message : `导入失败，未写入任何数据：${e instanceof Error ? e.message : String(e)}`;
+    const detail =
+      e instanceof ImportFileError
+        ? e.message
+        : `导入失败，未写入任何数据：${e instanceof Error ? e.message : String(e)}`;
     await finish(ctx, job, "failed", detail).catch(() => undefined);
     return job;
   }
@@ -636,7 +675,13 @@ async function checkExistingCodes(db: Db, def: RegistryDef, mode: "create" | "up
     if (typeof r.values.code === "string" && existing.has(r.values.code)) {
       v.errorCount++;
       if (v.errors.length < MAX_REPORTED_ERRORS) {
-        v.errors.push({ row: r.row, column: "编码", field: "code", value: r.values.code, message: "编码已存在（如需更新请选择“按编码更新”）" });
+        v.errors.push({
+          row: r.row,
+          column: "编码",
+          field: "code",
+          value: r.values.code,
+          message: "编码已存在（如需更新请选择“按编码更新”）",
+        });
       }
     } else {
       keep.push(r);
@@ -672,7 +717,13 @@ async function writeRecords(
         await repo.putGeo(scope.trx, ctx.dialect, point);
       }
       const { owner_unit_name: _n, ...plain } = before ?? {};
-      await scope.audit({ action: `${def.entity}.import`, entityType: def.entity, entityId: existingId, before: plain, after: set });
+      await scope.audit({
+        action: `${def.entity}.import`,
+        entityType: def.entity,
+        entityId: existingId,
+        before: plain,
+        after: set,
+      });
       updated++;
     } else {
       const code = typeof r.values.code === "string" ? r.values.code : newCode(def);
@@ -683,16 +734,28 @@ async function writeRecords(
     }
   }
   await repo.insertRecords(scope.trx, def, inserts);
-  const points = inserts.map((row) => geoPointOf(def, row)).filter((p): p is repo.GeoPoint => p !== undefined && p.lat !== null);
+  const points = inserts
+    .map((row) => geoPointOf(def, row))
+    .filter((p): p is repo.GeoPoint => p !== undefined && p.lat !== null);
   await repo.insertGeo(scope.trx, ctx.dialect, points);
   for (const [n, row] of inserts.entries()) {
-    await scope.audit({ action: `${def.entity}.import`, entityType: def.entity, entityId: String(row.id), after: row });
+    await scope.audit({
+      action: `${def.entity}.import`,
+      entityType: def.entity,
+      entityId: String(row.id),
+      after: row,
+    });
     if (n % 200 === 0) {
       progress(updated + n);
     }
   }
   if (inserts.length + updated > 0) {
-    scope.publish({ type: `${def.entity}.imported`, entityType: def.entity, entityId: "", data: { created: inserts.length, updated } });
+    scope.publish({
+      type: `${def.entity}.imported`,
+      entityType: def.entity,
+      entityId: "",
+      data: { created: inserts.length, updated },
+    });
   }
   return { created: inserts.length, updated };
 }
@@ -728,7 +791,12 @@ async function writeStock(scope: CommandScope, rows: ValidatedRow[], progress: (
     }
     const q = Number(v.quantity);
     if (q > 0) {
-      await applyMovement(scope, { stockId: line.id, kind: "in", delta: q, reason: `Excel 导入第 ${r.row} 行` });
+      await applyMovement(scope, {
+        stockId: line.id,
+        kind: "in",
+        delta: q,
+        reason: `Excel 导入第 ${r.row} 行`,
+      });
     }
     if (n % 200 === 0) {
       progress(n);
@@ -786,7 +854,11 @@ export async function toXlsx(table: ExportTable, unitNames: Map<string, string>)
   const wb = new ExcelJS.Workbook();
   wb.creator = "烽火 Fenghuo";
   const ws = wb.addWorksheet(table.title);
-  ws.columns = table.fields.map((f) => ({ header: f.label, key: f.key, width: Math.max(10, f.label.length * 2 + 4) }));
+  ws.columns = table.fields.map((f) => ({
+    header: f.label,
+    key: f.key,
+    width: Math.max(10, f.label.length * 2 + 4),
+  }));
   styleHeader(ws, table.fields);
   for (const row of table.rows) {
     ws.addRow(table.fields.map((f) => exportValue(f, table.get(row, f), unitNames)));
@@ -814,7 +886,11 @@ function styleHeader(ws: ExcelJS.Worksheet, fields: FieldDef[]) {
   header.height = 22;
   fields.forEach((f, i) => {
     const cell = header.getCell(i + 1);
-    cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: f.required ? "FFFDE2E2" : "FFEFF3F8" } };
+    cell.fill = {
+      type: "pattern",
+      pattern: "solid",
+      fgColor: { argb: f.required ? "FFFDE2E2" : "FFEFF3F8" },
+    };
     cell.alignment = { vertical: "middle" };
   });
   ws.views = [{ state: "frozen", ySplit: 1 }];
@@ -825,7 +901,11 @@ export async function template(title: string, fields: FieldDef[]): Promise<Buffe
   const wb = new ExcelJS.Workbook();
   wb.creator = "烽火 Fenghuo";
   const ws = wb.addWorksheet(title);
-  ws.columns = fields.map((f) => ({ header: f.label, key: f.key, width: Math.max(10, f.label.length * 2 + 4) }));
+  ws.columns = fields.map((f) => ({
+    header: f.label,
+    key: f.key,
+    width: Math.max(10, f.label.length * 2 + 4),
+  }));
   styleHeader(ws, fields);
   const help = wb.addWorksheet("填写说明");
   help.columns = [
@@ -837,10 +917,14 @@ export async function template(title: string, fields: FieldDef[]): Promise<Buffe
   help.getRow(1).font = { bold: true };
   for (const f of fields) {
     const t = f.type;
-    const values = t.t === "enum" || (t.t === "list" && t.labels) ? Object.values(t.labels ?? {}).join("、") : "";
+    const values =
+      t.t === "enum" || (t.t === "list" && t.labels) ? Object.values(t.labels ?? {}).join("、") : "";
     help.addRow({ label: f.label, required: f.required ? "是" : "", help: f.help ?? "", values });
   }
   help.addRow({});
-  help.addRow({ label: "说明", help: "第一行为表头，请勿修改；从第二行起每行一条记录。任一行有错误时整表不导入，并列出每处错误的行号、列名和原因。" });
+  help.addRow({
+    label: "说明",
+    help: "第一行为表头，请勿修改；从第二行起每行一条记录。任一行有错误时整表不导入，并列出每处错误的行号、列名和原因。",
+  });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

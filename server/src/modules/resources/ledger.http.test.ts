@@ -2,7 +2,12 @@
 // to the balance, and concurrent withdrawals can never overdraw a line — on SQLite and, with
 // DATABASE_URL set, on PostgreSQL, where the requests really run in parallel on a pool.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient, type Problem, startTestServer, type TestServer } from "../../../../tests/support/server.js";
+import {
+  ApiClient,
+  type Problem,
+  startTestServer,
+  type TestServer,
+} from "../../../../tests/support/server.js";
 import { changeStockQuantity, ledgerSum, stockQuantity } from "./repository.js";
 import { testIncidentId } from "./testing.js";
 
@@ -31,7 +36,11 @@ beforeAll(async () => {
     ownerUnitId: "110105001",
   });
   otherWarehouseId = w2.body.id;
-  const s = await office.post<{ id: string }>("/api/supplies", { name: "折叠床（测试）", category: "生活保障类", unit: "张" });
+  const s = await office.post<{ id: string }>("/api/supplies", {
+    name: "折叠床（测试）",
+    category: "生活保障类",
+    unit: "张",
+  });
   supplyId = s.body.id;
 });
 afterAll(() => server.close());
@@ -66,21 +75,38 @@ async function invariants(stockId: string) {
 describe("stock ledger", () => {
   it("records in, out, adjust and expired write-offs, each audited, and answers an overdraw with 409 and what is there", async () => {
     const line = await newLine(100, "B1");
-    const out = await office.post<Stock>("/api/stock/movements", { stockId: line.id, kind: "out", quantity: 30, reason: "发放" });
-    expect(out.status).toBe(201);
-    expect(out.body.quantity).toBe(70);
-    await office.post("/api/stock/movements", { stockId: line.id, kind: "adjust", quantity: -5, reason: "盘亏" });
-    await office.post("/api/stock/movements", { stockId: line.id, kind: "expired", quantity: 5 });
-    const over = await office.post<Problem & { available: number; requested: number; unit: string }>("/api/stock/movements", {
+    const out = await office.post<Stock>("/api/stock/movements", {
       stockId: line.id,
       kind: "out",
-      quantity: 61,
+      quantity: 30,
+      reason: "发放",
     });
+    expect(out.status).toBe(201);
+    expect(out.body.quantity).toBe(70);
+    await office.post("/api/stock/movements", {
+      stockId: line.id,
+      kind: "adjust",
+      quantity: -5,
+      reason: "盘亏",
+    });
+    await office.post("/api/stock/movements", { stockId: line.id, kind: "expired", quantity: 5 });
+    const over = await office.post<Problem & { available: number; requested: number; unit: string }>(
+      "/api/stock/movements",
+      {
+        stockId: line.id,
+        kind: "out",
+        quantity: 61,
+      },
+    );
     expect(over.status).toBe(409);
     expect(over.body).toMatchObject({ available: 60, requested: 61, unit: "张" });
     expect(over.body.detail).toContain("可用 60 张");
 
-    const zero = await office.post<Problem>("/api/stock/movements", { stockId: line.id, kind: "out", quantity: 0 });
+    const zero = await office.post<Problem>("/api/stock/movements", {
+      stockId: line.id,
+      kind: "out",
+      quantity: 0,
+    });
     expect(zero.status).toBe(400);
     expect(zero.body.errors?.[0]?.path).toBe("quantity");
 
@@ -100,7 +126,13 @@ describe("stock ledger", () => {
       .where("entity_id", "=", line.id)
       .orderBy("seq")
       .execute();
-    expect(audited.map((a) => a.action)).toEqual(["stock.create", "stock.in", "stock.out", "stock.adjust", "stock.expired"]);
+    expect(audited.map((a) => a.action)).toEqual([
+      "stock.create",
+      "stock.in",
+      "stock.out",
+      "stock.adjust",
+      "stock.expired",
+    ]);
   });
 
   it("transfers as a pair of movements and refuses a transfer to another unit's warehouse to a department", async () => {
@@ -121,7 +153,13 @@ describe("stock ledger", () => {
   it("never overdraws under concurrent withdrawals (HTTP, many at once)", async () => {
     const line = await newLine(10, "C1");
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => office.post<Problem & { available?: number }>("/api/stock/movements", { stockId: line.id, kind: "out", quantity: 3 })),
+      Array.from({ length: 20 }, () =>
+        office.post<Problem & { available?: number }>("/api/stock/movements", {
+          stockId: line.id,
+          kind: "out",
+          quantity: 3,
+        }),
+      ),
     );
     const ok = results.filter((r) => r.status === 201);
     const refused = results.filter((r) => r.status === 409);
@@ -176,14 +214,22 @@ describe("stock ledger", () => {
     const refused = ra.status === 409 ? ra : rb;
     expect(refused.body.available).toBe(3);
     expect(await invariants(line.id)).toBe(3);
-    const states = await server.ctx.db.selectFrom("res_dispatches").select("state").where("id", "in", [a.id, b.id]).execute();
+    const states = await server.ctx.db
+      .selectFrom("res_dispatches")
+      .select("state")
+      .where("id", "in", [a.id, b.id])
+      .execute();
     expect(states.map((s) => s.state).sort()).toEqual(["approved", "dispatched"]);
   });
 
   it("refuses a department's movement on another unit's stock with 403", async () => {
     const line = await newLine(5, "E1");
     const dept = await server.login("chengguan");
-    const res = await dept.post<Problem>("/api/stock/movements", { stockId: line.id, kind: "out", quantity: 1 });
+    const res = await dept.post<Problem>("/api/stock/movements", {
+      stockId: line.id,
+      kind: "out",
+      quantity: 1,
+    });
     expect(res.status).toBe(403);
     expect(res.body.needed).toContain("资源所属单位的负责人或工作人员");
     expect(await invariants(line.id)).toBe(5);

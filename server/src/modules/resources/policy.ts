@@ -25,7 +25,8 @@ const UNIT_ROLES: Role[] = ["dept_head", "dept_staff", "hq_office_head", "street
 /** 000 §6.7: each HQ office, department and unit keeps its own reserves and teams. */
 const ownUnit = predicate<OwnedResource>(
   "资源所属单位的负责人或工作人员",
-  (u, r) => r.ownerUnitId !== null && r.ownerUnitId === u.unitId && u.roles.some((x) => UNIT_ROLES.includes(x)),
+  (u, r) =>
+    r.ownerUnitId !== null && r.ownerUnitId === u.unitId && u.roles.some((x) => UNIT_ROLES.includes(x)),
 );
 
 export const resourcePolicy = definePolicy<OwnedResource>("resource", {
@@ -85,7 +86,9 @@ function sourceNote(check: PartyCheck): string {
 
 /** Office roles act for the district as a whole (external requests, orders on behalf of units). */
 export const isOfficeUser = (user: SessionUser) =>
-  user.roles.some((r) => r === "admin" || r === "office_staff" || r === "office_director" || r === "duty_officer");
+  user.roles.some(
+    (r) => r === "admin" || r === "office_staff" || r === "office_director" || r === "duty_officer",
+  );
 
 /** Members of a unit who can act for it (not read-only leaders of other bodies). */
 export const actsForUnit = (user: SessionUser, unitId: string) =>

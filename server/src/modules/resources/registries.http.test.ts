@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient, type Problem, startTestServer, type TestServer } from "../../../../tests/support/server.js";
+import {
+  ApiClient,
+  type Problem,
+  startTestServer,
+  type TestServer,
+} from "../../../../tests/support/server.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -41,8 +46,14 @@ describe("registries (issue 6 §1)", () => {
     const names = teams.body.items.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(["区城管委燃气抢险队", "蓝天救援队（朝阳）"]));
     const fire = teams.body.items.find((t) => t.code === "DW-ZH-001");
-    expect(fire).toMatchObject({ kind: "comprehensive", ownerUnitName: "朝阳消防救援支队", status: "available" });
-    const shelters = await duty.get<{ items: { name: string; status: string }[] }>("/api/shelters?status=open");
+    expect(fire).toMatchObject({
+      kind: "comprehensive",
+      ownerUnitName: "朝阳消防救援支队",
+      status: "available",
+    });
+    const shelters = await duty.get<{ items: { name: string; status: string }[] }>(
+      "/api/shelters?status=open",
+    );
     expect(shelters.body.items.map((s) => s.name)).toContain("朝阳公园应急避难场所");
   });
 
@@ -50,7 +61,10 @@ describe("registries (issue 6 §1)", () => {
     expect((await ApiClient.anonymous(server.url).post("/api/teams", newTeam())).status).toBe(401);
 
     const chengguan = await server.login("chengguan");
-    const bad = await chengguan.post<Problem>("/api/teams", newTeam({ phone: "12345", kind: "swimmers", headcount: -1 }));
+    const bad = await chengguan.post<Problem>(
+      "/api/teams",
+      newTeam({ phone: "12345", kind: "swimmers", headcount: -1 }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.map((e) => e.path).sort()).toEqual(["headcount", "kind", "phone"]);
 
@@ -78,14 +92,19 @@ describe("registries (issue 6 §1)", () => {
     const dup = await chengguan.post<Problem>("/api/teams", newTeam({ code: "DW-TEST-1" }));
     expect(dup.status).toBe(409);
 
-    const edited = await chengguan.patch<Team>(`/api/teams/${created.body.id}`, { specialties: ["供热", "燃气"], lat: 39.96 });
+    const edited = await chengguan.patch<Team>(`/api/teams/${created.body.id}`, {
+      specialties: ["供热", "燃气"],
+      lat: 39.96,
+    });
     expect(edited.status).toBe(200);
     expect(edited.body.specialties).toEqual(["供热", "燃气"]);
 
     const deploy = await chengguan.patch<Problem>(`/api/teams/${created.body.id}`, { status: "deployed" });
     expect(deploy.status).toBe(409);
 
-    const history = await chengguan.get<{ items: { action: string }[] }>(`/api/teams/${created.body.id}/history`);
+    const history = await chengguan.get<{ items: { action: string }[] }>(
+      `/api/teams/${created.body.id}/history`,
+    );
     expect(history.body.items.map((h) => h.action)).toEqual(["team.update", "team.create"]);
 
     const searched = await chengguan.get<{ items: Team[] }>("/api/teams?q=供热抢修&tag=燃气");
@@ -98,10 +117,18 @@ describe("registries (issue 6 §1)", () => {
 
   it("keeps the supply catalogue to the emergency office", async () => {
     const dept = await server.login("chengguan");
-    const denied = await dept.post<Problem>("/api/supplies", { name: "沙袋", category: "防汛抗旱类", unit: "条" });
+    const denied = await dept.post<Problem>("/api/supplies", {
+      name: "沙袋",
+      category: "防汛抗旱类",
+      unit: "条",
+    });
     expect(denied.status).toBe(403);
     const office = await server.login("office_staff");
-    const ok = await office.post<{ code: string }>("/api/supplies", { name: "沙袋", category: "防汛抗旱类", unit: "条" });
+    const ok = await office.post<{ code: string }>("/api/supplies", {
+      name: "沙袋",
+      category: "防汛抗旱类",
+      unit: "条",
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.code).toMatch(/^WZ-/);
   });

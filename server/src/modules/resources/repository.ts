@@ -48,7 +48,9 @@ export async function listRecords(db: Db, def: RegistryDef, f: RecordFilter): Pr
   if (f.q) {
     const pattern = contains(f.q);
     const columns = ["code", "name", ...def.search];
-    q = q.where((eb) => eb.or(columns.map((c) => eb(sql.ref(`r.${c}`), "like", sql`${pattern} escape '\\'`))));
+    q = q.where((eb) =>
+      eb.or(columns.map((c) => eb(sql.ref(`r.${c}`), "like", sql`${pattern} escape '\\'`))),
+    );
   }
   if (f.ownerUnitId !== undefined) {
     q = q.where(sql.ref("r.owner_unit_id"), "=", f.ownerUnitId);
@@ -57,12 +59,19 @@ export async function listRecords(db: Db, def: RegistryDef, f: RecordFilter): Pr
     q = q.where(sql.ref(`r.${column}`), "=", value);
   }
   if (f.tag) {
-    q = q.where(sql.ref(`r.${f.tag.column}`), "like", sql`${contains(JSON.stringify(f.tag.value))} escape '\\'`);
+    q = q.where(
+      sql.ref(`r.${f.tag.column}`),
+      "like",
+      sql`${contains(JSON.stringify(f.tag.value))} escape '\\'`,
+    );
   }
   if (f.afterCode !== undefined) {
     q = q.where(sql.ref("r.code"), ">", f.afterCode);
   }
-  return q.orderBy(sql.ref("r.code")).limit(f.limit + 1).execute();
+  return q
+    .orderBy(sql.ref("r.code"))
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export function findRecord(db: Db, def: RegistryDef, id: string): Promise<Row | undefined> {
@@ -133,7 +142,11 @@ export type GeoPoint = Omit<GeoTable, "rid">;
 export type GeoRow = Omit<GeoTable, "rid"> & { rid: number; owner_unit_name: string | null };
 
 /** Puts a resource on the map (or moves it); removes it when it has no coordinates. */
-export async function putGeo(db: Db, dialect: Dialect, p: GeoPoint | { kind: string; ref_id: string; lat: null }) {
+export async function putGeo(
+  db: Db,
+  dialect: Dialect,
+  p: GeoPoint | { kind: string; ref_id: string; lat: null },
+) {
   const existing = await db
     .selectFrom("res_geo")
     .select("rid")
@@ -198,7 +211,12 @@ export async function removeGeo(db: Db, dialect: Dialect, kind: string, refId: s
 }
 
 export async function setGeoStatus(db: Db, kind: string, refId: string, status: string): Promise<void> {
-  await db.updateTable("res_geo").set({ status }).where("kind", "=", kind).where("ref_id", "=", refId).execute();
+  await db
+    .updateTable("res_geo")
+    .set({ status })
+    .where("kind", "=", kind)
+    .where("ref_id", "=", refId)
+    .execute();
 }
 
 export interface GeoFilter {
@@ -207,7 +225,6 @@ export interface GeoFilter {
   status?: string | undefined;
   tag?: string | undefined;
 }
-
 
 /** Points in a box through the spatial index, with the filters applied; null box = everywhere. */
 export async function geoInBox(
@@ -255,10 +272,7 @@ export async function geoInBox(
 
 /** The baseline for the benchmark: every matching point, no index (a linear scan). */
 export function geoAll(db: Db, f: GeoFilter): Promise<GeoRow[]> {
-  let q = db
-    .selectFrom("res_geo as g")
-    .selectAll("g")
-    .select(sql<string | null>`null`.as("owner_unit_name"));
+  let q = db.selectFrom("res_geo as g").selectAll("g").select(sql<string | null>`null`.as("owner_unit_name"));
   if (f.kinds && f.kinds.length > 0) {
     q = q.where("g.kind", "in", f.kinds);
   }
@@ -364,9 +378,15 @@ export function listStock(db: Db, f: StockFilter): Promise<StockRow[]> {
   }
   if (f.after) {
     const [code, id] = f.after;
-    q = q.where((eb) => eb.or([eb("w.code", ">", code), eb.and([eb("w.code", "=", code), eb("s.id", ">", id)])]));
+    q = q.where((eb) =>
+      eb.or([eb("w.code", ">", code), eb.and([eb("w.code", "=", code), eb("s.id", ">", id)])]),
+    );
   }
-  return q.orderBy("w.code").orderBy("s.id").limit(f.limit + 1).execute();
+  return q
+    .orderBy("w.code")
+    .orderBy("s.id")
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export async function insertStock(db: Db, rows: StockTable[]): Promise<void> {
@@ -402,7 +422,11 @@ export async function changeStockQuantity(
 }
 
 export async function stockQuantity(db: Db, stockId: string): Promise<number | undefined> {
-  const row = await db.selectFrom("res_stock").select("quantity").where("id", "=", stockId).executeTakeFirst();
+  const row = await db
+    .selectFrom("res_stock")
+    .select("quantity")
+    .where("id", "=", stockId)
+    .executeTakeFirst();
   return row === undefined ? undefined : Number(row.quantity);
 }
 
@@ -450,7 +474,11 @@ export function listMovements(db: Db, f: MovementFilter): Promise<MovementRow[]>
     const [at, id] = f.before;
     q = q.where((eb) => eb.or([eb("m.at", "<", at), eb.and([eb("m.at", "=", at), eb("m.id", "<", id)])]));
   }
-  return q.orderBy("m.at", "desc").orderBy("m.id", "desc").limit(f.limit + 1).execute();
+  return q
+    .orderBy("m.at", "desc")
+    .orderBy("m.id", "desc")
+    .limit(f.limit + 1)
+    .execute();
 }
 
 /** Sum of the ledger of a line: must always equal its balance (tests check this invariant). */
@@ -495,7 +523,13 @@ export async function movementsOfStock(db: Db, stockId: string): Promise<number>
 // ---------------------------------------------------------------------------------------------
 
 /** Sets a team's status only if it is currently `from` (a conditional UPDATE). */
-export async function moveTeamStatus(db: Db, id: string, from: string[], to: string, at: string): Promise<boolean> {
+export async function moveTeamStatus(
+  db: Db,
+  id: string,
+  from: string[],
+  to: string,
+  at: string,
+): Promise<boolean> {
   const r = await db
     .updateTable("res_teams")
     .set({ status: to, updated_at: at })
@@ -516,7 +550,13 @@ export async function deployEquipment(db: Db, id: string, n: number, at: string)
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function releaseEquipment(db: Db, id: string, n: number, lost: number, at: string): Promise<void> {
+export async function releaseEquipment(
+  db: Db,
+  id: string,
+  n: number,
+  lost: number,
+  at: string,
+): Promise<void> {
   await db
     .updateTable("res_equipment")
     .set((eb) => ({
@@ -543,7 +583,9 @@ function dispatchQuery(db: Db) {
     .selectFrom("res_dispatches as d")
     .leftJoin("org_units as ru", "ru.id", "d.requesting_unit_id")
     .leftJoin("org_units as ou", "ou.id", "d.owning_unit_id")
-    .leftJoin("res_stock as s", (j) => j.onRef("s.id", "=", "d.resource_id").on("d.resource_type", "=", "stock"))
+    .leftJoin("res_stock as s", (j) =>
+      j.onRef("s.id", "=", "d.resource_id").on("d.resource_type", "=", "stock"),
+    )
     .leftJoin("res_supplies as p", "p.id", "s.supply_id")
     .selectAll("d")
     .select([
@@ -586,7 +628,11 @@ export function listDispatches(db: Db, f: DispatchFilter): Promise<DispatchRow[]
       eb.or([eb("d.created_at", "<", at), eb.and([eb("d.created_at", "=", at), eb("d.id", "<", id)])]),
     );
   }
-  return q.orderBy("d.created_at", "desc").orderBy("d.id", "desc").limit(f.limit + 1).execute();
+  return q
+    .orderBy("d.created_at", "desc")
+    .orderBy("d.id", "desc")
+    .limit(f.limit + 1)
+    .execute();
 }
 
 export async function insertDispatch(db: Db, row: DispatchTable): Promise<void> {
@@ -634,7 +680,9 @@ export async function openDispatchesOf(db: Db, resourceType: string, resourceId:
 export async function incidentExists(db: Db, dialect: Dialect, id: string): Promise<boolean | undefined> {
   const table =
     dialect === "sqlite"
-      ? await sql<{ n: string }>`select name as n from sqlite_master where type = 'table' and name = 'incidents'`.execute(db)
+      ? await sql<{
+          n: string;
+        }>`select name as n from sqlite_master where type = 'table' and name = 'incidents'`.execute(db)
       : await sql<{ n: string | null }>`select to_regclass('incidents')::text as n`.execute(db);
   if (!table.rows[0]?.n) {
     return undefined;

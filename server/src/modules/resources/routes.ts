@@ -21,7 +21,14 @@ import {
   unitNameMap,
 } from "./importer.js";
 import { isAnyParty, isOfficeUser, type OwnedResource, partyLabels } from "./policy.js";
-import { type FieldDef, REGISTRIES, REGISTRY_NAMES, type RegistryDef, STOCK_SHEET, writableFields } from "./registries.js";
+import {
+  type FieldDef,
+  REGISTRIES,
+  REGISTRY_NAMES,
+  type RegistryDef,
+  STOCK_SHEET,
+  writableFields,
+} from "./registries.js";
 import * as repo from "./repository.js";
 import {
   CreateDispatchBody,
@@ -33,7 +40,6 @@ import {
   HistoryView,
   IdParams,
   ImportJobView,
-  ImportJsonBody,
   ImportQuery,
   listQuery,
   MapQuery,
@@ -45,8 +51,8 @@ import {
   OpenShelterBody,
   PublicShelterView,
   RejectBody,
-  RulePreviewQuery,
   ReturnBody,
+  RulePreviewQuery,
   recordView,
   StepBody,
   StockListQuery,
@@ -65,7 +71,10 @@ type Query = Record<string, unknown>;
 function sendFile(reply: FastifyReply, body: Buffer, type: string, name: string) {
   reply
     .header("content-type", type)
-    .header("content-disposition", `attachment; filename="export"; filename*=UTF-8''${encodeURIComponent(name)}`)
+    .header(
+      "content-disposition",
+      `attachment; filename="export"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    )
     .send(body);
   return reply;
 }
@@ -87,12 +96,19 @@ function recordFilter(def: RegistryDef, q: Query): Omit<repo.RecordFilter, "limi
 }
 
 /** Reads an upload: raw xlsx/csv body, or JSON { fileName, content: base64 } from the web app. */
-function readUpload(req: FastifyRequest<{ Querystring: Query }>): { buffer: Buffer; format: "xlsx" | "csv"; fileName: string | null } {
+function readUpload(req: FastifyRequest<{ Querystring: Query }>): {
+  buffer: Buffer;
+  format: "xlsx" | "csv";
+  fileName: string | null;
+} {
   const q = req.query;
   const type = String(req.headers["content-type"] ?? "");
   if (Buffer.isBuffer(req.body)) {
     const fileName = typeof q.fileName === "string" ? q.fileName : null;
-    const format = q.format === "csv" || type.startsWith("text/csv") || fileName?.toLowerCase().endsWith(".csv") ? "csv" : "xlsx";
+    const format =
+      q.format === "csv" || type.startsWith("text/csv") || fileName?.toLowerCase().endsWith(".csv")
+        ? "csv"
+        : "xlsx";
     return { buffer: req.body, format, fileName };
   }
   const body = req.body as { fileName?: unknown; content?: unknown } | undefined;
@@ -109,17 +125,26 @@ function importFailure(job: JobState): AppError {
     path: `rows[${e.row}].${e.field}`,
     message: `第 ${e.row} 行「${e.column}」${e.value ? `（${e.value}）` : ""}：${e.message}`,
   }));
-  return new AppError(400, "invalid-input", "导入数据有误，未写入任何数据", job.detail ?? "导入失败", errors, {
-    job: presentJob(job),
-  });
+  return new AppError(
+    400,
+    "invalid-input",
+    "导入数据有误，未写入任何数据",
+    job.detail ?? "导入失败",
+    errors,
+    {
+      job: presentJob(job),
+    },
+  );
 }
 
 export function registerResourceRoutes(app: FastifyInstance, ctx: AppContext): void {
   // Encapsulated so the spreadsheet body parsers and the larger upload limit stay with these routes.
   app.register(async (scope) => {
     for (const type of [XLSX_TYPE, "text/csv", "application/octet-stream"]) {
-      scope.addContentTypeParser(type, { parseAs: "buffer", bodyLimit: IMPORT_MAX_BYTES }, (_req, body, done) =>
-        done(null, body),
+      scope.addContentTypeParser(
+        type,
+        { parseAs: "buffer", bodyLimit: IMPORT_MAX_BYTES },
+        (_req, body, done) => done(null, body),
       );
     }
     const r = typed(scope);
@@ -156,7 +181,14 @@ function registerRegistry(r: R, ctx: AppContext, def: RegistryDef) {
 
   r.get(
     base,
-    { schema: { tags, summary: `${def.label}列表`, querystring: listQuery(def), response: { 200: Page(View) } } },
+    {
+      schema: {
+        tags,
+        summary: `${def.label}列表`,
+        querystring: listQuery(def),
+        response: { 200: Page(View) },
+      },
+    },
     async (req) => {
       const viewer = principalOf(req).user;
       authorize(viewer, "list", "resource", { ownerUnitId: null });
@@ -168,7 +200,10 @@ function registerRegistry(r: R, ctx: AppContext, def: RegistryDef) {
         limit,
       });
       const result = page(rows, limit, (row) => row.code);
-      return { items: result.items.map((row) => svc.presentRecord(def, row, viewer)), nextCursor: result.nextCursor };
+      return {
+        items: result.items.map((row) => svc.presentRecord(def, row, viewer)),
+        nextCursor: result.nextCursor,
+      };
     },
   );
 
@@ -200,7 +235,15 @@ function registerRegistry(r: R, ctx: AppContext, def: RegistryDef) {
 
   r.patch(
     `${base}/:id`,
-    { schema: { tags, summary: `修改${def.label}`, params: IdParams, body: updateBody(def), response: { 200: View } } },
+    {
+      schema: {
+        tags,
+        summary: `修改${def.label}`,
+        params: IdParams,
+        body: updateBody(def),
+        response: { 200: View },
+      },
+    },
     async (req) => {
       const viewer = principalOf(req).user;
       const body = req.body as Query;
@@ -241,7 +284,14 @@ function registerRegistry(r: R, ctx: AppContext, def: RegistryDef) {
 
   r.get(
     `${base}/:id/history`,
-    { schema: { tags, summary: `${def.label}变更历史（审计记录）`, params: IdParams, response: { 200: HistoryView } } },
+    {
+      schema: {
+        tags,
+        summary: `${def.label}变更历史（审计记录）`,
+        params: IdParams,
+        response: { 200: HistoryView },
+      },
+    },
     async (req) => {
       const viewer = principalOf(req).user;
       const row = await loadRecord(ctx, def, req.params.id);
@@ -253,7 +303,13 @@ function registerRegistry(r: R, ctx: AppContext, def: RegistryDef) {
   registerImportExport(r, ctx, def.name, def.label, def);
 }
 
-function registerImportExport(r: R, ctx: AppContext, sheet: SheetName, label: string, def: RegistryDef | undefined) {
+function registerImportExport(
+  r: R,
+  ctx: AppContext,
+  sheet: SheetName,
+  label: string,
+  def: RegistryDef | undefined,
+) {
   const base = `/api/${sheet}`;
   const tags = ["resources"];
   const fields = def ? writableFields(def) : STOCK_SHEET;
@@ -311,19 +367,34 @@ function registerImportExport(r: R, ctx: AppContext, sheet: SheetName, label: st
       title: label,
       fields: [
         ...STOCK_SHEET,
-        { key: "warehouseName", column: "warehouse_name", label: "储备库名称", type: { t: "text", max: 200 } },
+        {
+          key: "warehouseName",
+          column: "warehouse_name",
+          label: "储备库名称",
+          type: { t: "text", max: 200 },
+        },
         { key: "supplyName", column: "supply_name", label: "物资名称", type: { t: "text", max: 200 } },
         { key: "unit", column: "unit", label: "计量单位", type: { t: "text", max: 16 } },
       ],
       rows: rows as unknown as Record<string, unknown>[],
       get: (row, f) =>
-        f.key === "warehouseCode" ? row.warehouse_code : f.key === "supplyCode" ? row.supply_code : row[f.column],
+        f.key === "warehouseCode"
+          ? row.warehouse_code
+          : f.key === "supplyCode"
+            ? row.supply_code
+            : row[f.column],
     };
   };
 
   r.get(
     `${base}/export.xlsx`,
-    { schema: { tags, summary: `导出${label}（Excel）`, querystring: Type.Record(Type.String(), Type.Unknown()) } },
+    {
+      schema: {
+        tags,
+        summary: `导出${label}（Excel）`,
+        querystring: Type.Record(Type.String(), Type.Unknown()),
+      },
+    },
     async (req, reply) => {
       authorize(principalOf(req).user, "export", "resource", { ownerUnitId: null });
       const table = await exportTable(req.query as Query);
@@ -333,11 +404,22 @@ function registerImportExport(r: R, ctx: AppContext, sheet: SheetName, label: st
 
   r.get(
     `${base}/export.csv`,
-    { schema: { tags, summary: `导出${label}（CSV）`, querystring: Type.Record(Type.String(), Type.Unknown()) } },
+    {
+      schema: {
+        tags,
+        summary: `导出${label}（CSV）`,
+        querystring: Type.Record(Type.String(), Type.Unknown()),
+      },
+    },
     async (req, reply) => {
       authorize(principalOf(req).user, "export", "resource", { ownerUnitId: null });
       const table = await exportTable(req.query as Query);
-      return sendFile(reply, toCsv(table, await unitNameMap(ctx.db)), "text/csv; charset=utf-8", `${label}.csv`);
+      return sendFile(
+        reply,
+        toCsv(table, await unitNameMap(ctx.db)),
+        "text/csv; charset=utf-8",
+        `${label}.csv`,
+      );
     },
   );
 
@@ -350,7 +432,14 @@ function registerImportExport(r: R, ctx: AppContext, sheet: SheetName, label: st
 function registerImports(r: R, ctx: AppContext) {
   r.get(
     "/api/imports/:id",
-    { schema: { tags: ["resources"], summary: "导入任务进度与结果", params: IdParams, response: { 200: ImportJobView } } },
+    {
+      schema: {
+        tags: ["resources"],
+        summary: "导入任务进度与结果",
+        params: IdParams,
+        response: { 200: ImportJobView },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const job = await getJob(ctx.db, req.params.id);
@@ -390,21 +479,42 @@ function registerStock(r: R, ctx: AppContext) {
 
   r.get(
     "/api/stock",
-    { schema: { tags, summary: "库存列表（按储备库、物资、批次）", querystring: StockListQuery, response: { 200: Page(StockView) } } },
+    {
+      schema: {
+        tags,
+        summary: "库存列表（按储备库、物资、批次）",
+        querystring: StockListQuery,
+        response: { 200: Page(StockView) },
+      },
+    },
     async (req) => {
       const viewer = principalOf(req).user;
       const q = req.query;
       const limit = q.limit ?? 50;
-      const rows = await repo.listStock(ctx.db, { ...stockFilter(q), after: decodeCursor(q.cursor, isPair), limit });
+      const rows = await repo.listStock(ctx.db, {
+        ...stockFilter(q),
+        after: decodeCursor(q.cursor, isPair),
+        limit,
+      });
       const result = page(rows, limit, (row) => [row.warehouse_code, row.id]);
       const now = ctx.clock.now();
-      return { items: result.items.map((row) => svc.presentStock(row, viewer, now)), nextCursor: result.nextCursor };
+      return {
+        items: result.items.map((row) => svc.presentStock(row, viewer, now)),
+        nextCursor: result.nextCursor,
+      };
     },
   );
 
   r.get(
     "/api/stock/movements",
-    { schema: { tags, summary: "库存台账（出入库流水，新到旧）", querystring: MovementListQuery, response: { 200: Page(MovementView) } } },
+    {
+      schema: {
+        tags,
+        summary: "库存台账（出入库流水，新到旧）",
+        querystring: MovementListQuery,
+        response: { 200: Page(MovementView) },
+      },
+    },
     async (req) => {
       principalOf(req);
       const q = req.query;
@@ -457,7 +567,14 @@ function registerStock(r: R, ctx: AppContext) {
 
   r.post(
     "/api/stock",
-    { schema: { tags, summary: "新建库存行（可同时登记首次入库）", body: CreateStockBody, response: { 201: StockView } } },
+    {
+      schema: {
+        tags,
+        summary: "新建库存行（可同时登记首次入库）",
+        body: CreateStockBody,
+        response: { 201: StockView },
+      },
+    },
     async (req, reply) => {
       const viewer = principalOf(req).user;
       const body = req.body;
@@ -475,7 +592,15 @@ function registerStock(r: R, ctx: AppContext) {
 
   r.patch(
     "/api/stock/:id",
-    { schema: { tags, summary: "修改库存行（有效期、储备方式；数量请登记出入库）", params: IdParams, body: UpdateStockBody, response: { 200: StockView } } },
+    {
+      schema: {
+        tags,
+        summary: "修改库存行（有效期、储备方式；数量请登记出入库）",
+        params: IdParams,
+        body: UpdateStockBody,
+        response: { 200: StockView },
+      },
+    },
     async (req) => {
       const viewer = principalOf(req).user;
       const id = req.params.id;
@@ -523,7 +648,14 @@ function registerStock(r: R, ctx: AppContext) {
 
   r.get(
     "/api/stock/:id/history",
-    { schema: { tags, summary: "库存行变更历史（审计记录）", params: IdParams, response: { 200: HistoryView } } },
+    {
+      schema: {
+        tags,
+        summary: "库存行变更历史（审计记录）",
+        params: IdParams,
+        response: { 200: HistoryView },
+      },
+    },
     async (req) => {
       principalOf(req);
       await loadLine(ctx.db, req.params.id);
@@ -546,7 +678,14 @@ function registerDispatches(r: R, ctx: AppContext) {
 
   r.get(
     "/api/dispatches",
-    { schema: { tags, summary: "资源调用记录（新到旧）", querystring: DispatchListQuery, response: { 200: Page(DispatchView) } } },
+    {
+      schema: {
+        tags,
+        summary: "资源调用记录（新到旧）",
+        querystring: DispatchListQuery,
+        response: { 200: Page(DispatchView) },
+      },
+    },
     async (req) => {
       const viewer = principalOf(req).user;
       const q = req.query;
@@ -560,7 +699,10 @@ function registerDispatches(r: R, ctx: AppContext) {
         limit,
       });
       const result = page(rows, limit, (d) => [d.created_at, d.id]);
-      return { items: result.items.map((d) => svc.presentDispatch(ctx, d, viewer)), nextCursor: result.nextCursor };
+      return {
+        items: result.items.map((d) => svc.presentDispatch(ctx, d, viewer)),
+        nextCursor: result.nextCursor,
+      };
     },
   );
 
@@ -577,7 +719,9 @@ function registerDispatches(r: R, ctx: AppContext) {
             name: Type.String(),
             source: Type.String(),
             gap: Type.Union([Type.String(), Type.Null()]),
-            steps: Type.Array(Type.Object({ action: Type.String(), name: Type.String(), by: Type.Array(Type.String()) })),
+            steps: Type.Array(
+              Type.Object({ action: Type.String(), name: Type.String(), by: Type.Array(Type.String()) }),
+            ),
           }),
         },
       },
@@ -618,7 +762,12 @@ function registerDispatches(r: R, ctx: AppContext) {
     path: string,
     summary: string,
     body: typeof StepBody | typeof RejectBody | typeof ReturnBody,
-    run: (scope: Parameters<Parameters<typeof runCommand>[2]>[0], id: string, body: Query, req: FastifyRequest) => Promise<void>,
+    run: (
+      scope: Parameters<Parameters<typeof runCommand>[2]>[0],
+      id: string,
+      body: Query,
+      req: FastifyRequest,
+    ) => Promise<void>,
   ) =>
     r.post(
       `/api/dispatches/:id/${path}`,
@@ -654,7 +803,15 @@ function registerShelters(r: R, ctx: AppContext) {
 
   r.post(
     "/api/shelters/:id/open",
-    { schema: { tags, summary: "启用应急避难场所（权限按预案 000 §6.9）", params: IdParams, body: OpenShelterBody, response: { 200: View } } },
+    {
+      schema: {
+        tags,
+        summary: "启用应急避难场所（权限按预案 000 §6.9）",
+        params: IdParams,
+        body: OpenShelterBody,
+        response: { 200: View },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const id = req.params.id;
@@ -671,7 +828,15 @@ function registerShelters(r: R, ctx: AppContext) {
 
   r.post(
     "/api/shelters/:id/close",
-    { schema: { tags, summary: "关闭应急避难场所", params: IdParams, body: StepBody, response: { 200: View } } },
+    {
+      schema: {
+        tags,
+        summary: "关闭应急避难场所",
+        params: IdParams,
+        body: StepBody,
+        response: { 200: View },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const id = req.params.id;
@@ -688,7 +853,15 @@ function registerShelters(r: R, ctx: AppContext) {
 
   r.post(
     "/api/shelters/:id/occupancy",
-    { schema: { tags, summary: "登记当前安置人数", params: IdParams, body: OccupancyBody, response: { 200: View } } },
+    {
+      schema: {
+        tags,
+        summary: "登记当前安置人数",
+        params: IdParams,
+        body: OccupancyBody,
+        response: { 200: View },
+      },
+    },
     async (req) => {
       const user = principalOf(req).user;
       const id = req.params.id;
@@ -711,7 +884,13 @@ function registerShelters(r: R, ctx: AppContext) {
         tags,
         summary: "谁可以启用该场所（按预案）",
         params: IdParams,
-        response: { 200: Type.Object({ by: Type.Array(Type.String()), source: Type.Union([Type.String(), Type.Null()]), allowed: Type.Boolean() }) },
+        response: {
+          200: Type.Object({
+            by: Type.Array(Type.String()),
+            source: Type.Union([Type.String(), Type.Null()]),
+            allowed: Type.Boolean(),
+          }),
+        },
       },
     },
     async (req) => {
@@ -747,7 +926,9 @@ function registerShelters(r: R, ctx: AppContext) {
     async (req) => {
       const { lat, lng } = req.query;
       if ((lat === undefined) !== (lng === undefined)) {
-        throw badRequest("lat 和 lng 须同时提供", [{ path: lat === undefined ? "lat" : "lng", message: "须与另一坐标同时提供" }]);
+        throw badRequest("lat 和 lng 须同时提供", [
+          { path: lat === undefined ? "lat" : "lng", message: "须与另一坐标同时提供" },
+        ]);
       }
       const from = lat !== undefined && lng !== undefined ? { lat, lng } : undefined;
       return { items: await svc.publicShelters(ctx.db, from) };
@@ -842,7 +1023,11 @@ function registerMap(r: R, ctx: AppContext) {
         tags,
         summary: "最近的 K 个资源（空间索引），附距离（米）",
         querystring: NearestQuery,
-        response: { 200: Type.Object({ items: Type.Array(Type.Intersect([GeoPointView, Type.Object({ distanceM: Type.Number() })])) }) },
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Intersect([GeoPointView, Type.Object({ distanceM: Type.Number() })])),
+          }),
+        },
       },
     },
     async (req) => {
@@ -860,11 +1045,23 @@ function registerMap(r: R, ctx: AppContext) {
 
   r.get(
     "/api/resources/map",
-    { schema: { tags, summary: "一张图：资源点位", querystring: MapQuery, response: { 200: Type.Object({ items: Type.Array(GeoPointView), truncated: Type.Boolean() }) } } },
+    {
+      schema: {
+        tags,
+        summary: "一张图：资源点位",
+        querystring: MapQuery,
+        response: { 200: Type.Object({ items: Type.Array(GeoPointView), truncated: Type.Boolean() }) },
+      },
+    },
     async (req) => {
       principalOf(req);
       const q = req.query;
-      const kinds = q.kinds ? q.kinds.split(",").map((k) => k.trim()).filter((k) => k !== "") : undefined;
+      const kinds = q.kinds
+        ? q.kinds
+            .split(",")
+            .map((k) => k.trim())
+            .filter((k) => k !== "")
+        : undefined;
       const box =
         q.minLat !== undefined && q.maxLat !== undefined && q.minLng !== undefined && q.maxLng !== undefined
           ? { minLat: q.minLat, maxLat: q.maxLat, minLng: q.minLng, maxLng: q.maxLng }
@@ -907,4 +1104,3 @@ function registerMap(r: R, ctx: AppContext) {
     },
   );
 }
-

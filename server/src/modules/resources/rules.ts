@@ -215,7 +215,9 @@ export function initialSteps(
 }
 
 /** The sign-off that is due next, if any. */
-export function pendingApproval(steps: readonly DispatchStep[]): { index: number; step: DispatchStep } | undefined {
+export function pendingApproval(
+  steps: readonly DispatchStep[],
+): { index: number; step: DispatchStep } | undefined {
   const index = steps.findIndex((s) => APPROVAL_ACTIONS.has(s.action) && s.doneAt === undefined);
   const step = steps[index];
   return step === undefined ? undefined : { index, step };
@@ -257,6 +259,8 @@ export function expiryStatus(expiryDate: string | null, now: Date): "expired" | 
   if (expiryDate <= today) {
     return "expired";
   }
-  const soon = new Date(now.getTime() + 8 * 3_600_000 + EXPIRY_WARNING_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const soon = new Date(now.getTime() + 8 * 3_600_000 + EXPIRY_WARNING_DAYS * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
   return expiryDate <= soon ? "expiring" : "ok";
 }

@@ -35,9 +35,17 @@ export function fieldSchema(f: FieldDef): TSchema {
     case "text":
       return Type.String({ maxLength: t.max, ...(f.required ? { minLength: 1 } : {}), description: f.label });
     case "int":
-      return Type.Integer({ minimum: t.min, ...(t.max !== undefined ? { maximum: t.max } : {}), description: f.label });
+      return Type.Integer({
+        minimum: t.min,
+        ...(t.max !== undefined ? { maximum: t.max } : {}),
+        description: f.label,
+      });
     case "number":
-      return Type.Number({ minimum: t.min, ...(t.max !== undefined ? { maximum: t.max } : {}), description: f.label });
+      return Type.Number({
+        minimum: t.min,
+        ...(t.max !== undefined ? { maximum: t.max } : {}),
+        description: f.label,
+      });
     case "enum":
       return Type.Enum(keys(t.labels), { description: f.label });
     case "list":
@@ -133,19 +141,15 @@ export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength:
 
 export const ImportQuery = Type.Object(
   {
-    mode: Type.Optional(Type.Enum(["create", "upsert"], { default: "create", description: "create：只新增；upsert：编码已存在则更新" })),
+    mode: Type.Optional(
+      Type.Enum(["create", "upsert"], {
+        default: "create",
+        description: "create：只新增；upsert：编码已存在则更新",
+      }),
+    ),
     format: Type.Optional(Type.Enum(["xlsx", "csv"])),
     fileName: Type.Optional(Type.String({ maxLength: 200 })),
     wait: Type.Optional(Type.Boolean({ description: "true：等待导入完成后返回结果（失败时 400）" })),
-  },
-  { additionalProperties: false },
-);
-
-/** A JSON upload (the web app): the file as base64. Raw xlsx/csv bodies are accepted too. */
-export const ImportJsonBody = Type.Object(
-  {
-    fileName: Type.String({ minLength: 1, maxLength: 200 }),
-    content: Type.String({ minLength: 1, description: "文件内容（base64）" }),
   },
   { additionalProperties: false },
 );
@@ -279,8 +283,14 @@ export const MovementListQuery = Type.Object(
 export const MovementBody = Type.Object(
   {
     stockId: Type.String({ minLength: 1, maxLength: 64 }),
-    kind: Type.Enum([...MANUAL_MOVEMENT_KINDS], { description: "in 入库 / out 出库 / transfer 调拨 / adjust 盘点调整（可正可负）/ expired 过期报废" }),
-    quantity: Type.Integer({ minimum: -100_000_000, maximum: 100_000_000, description: "数量；只有 adjust 可为负" }),
+    kind: Type.Enum([...MANUAL_MOVEMENT_KINDS], {
+      description: "in 入库 / out 出库 / transfer 调拨 / adjust 盘点调整（可正可负）/ expired 过期报废",
+    }),
+    quantity: Type.Integer({
+      minimum: -100_000_000,
+      maximum: 100_000_000,
+      description: "数量；只有 adjust 可为负",
+    }),
     toWarehouseId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     reason: Type.Optional(Type.String({ maxLength: 500 })),
   },
@@ -341,7 +351,9 @@ export const CreateDispatchBody = Type.Object(
     resourceType: Type.Enum(keys(DISPATCH_RESOURCE_LABELS)),
     resourceId: Type.String({ minLength: 1, maxLength: 64, description: "队伍、库存行或装备的编号" }),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000 })),
-    requestingUnitId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "需求单位；默认为本人所在单位" })),
+    requestingUnitId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: "需求单位；默认为本人所在单位" }),
+    ),
     destination: Type.Optional(Type.String({ maxLength: 500 })),
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
     lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
@@ -363,7 +375,9 @@ export const RejectBody = Type.Object(
 export const ReturnBody = Type.Object(
   {
     outcome: Type.Enum(["returned", "consumed"], { description: "returned 归还 / consumed 已消耗" }),
-    quantity: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description: "归还数量（物资、装备）；默认全部" })),
+    quantity: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 100_000_000, description: "归还数量（物资、装备）；默认全部" }),
+    ),
     teamStatus: Type.Optional(Type.Enum(["available", "resting"])),
     comment: Type.Optional(Type.String({ maxLength: 2000 })),
   },
@@ -446,7 +460,9 @@ export const NearestQuery = Type.Object(
     kind: Type.Optional(Type.Enum(GEO_KINDS)),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
     category: Type.Optional(Type.String({ maxLength: 64, description: "队伍类型、场所类型、装备类型…" })),
-    status: Type.Optional(Type.String({ maxLength: 16, description: "如 available（待命）、open（已启用）" })),
+    status: Type.Optional(
+      Type.String({ maxLength: 16, description: "如 available（待命）、open（已启用）" }),
+    ),
     tag: Type.Optional(Type.String({ maxLength: 64, description: "专业特长（包含）" })),
   },
   { additionalProperties: false },
@@ -454,7 +470,12 @@ export const NearestQuery = Type.Object(
 
 export const MapQuery = Type.Object(
   {
-    kinds: Type.Optional(Type.String({ maxLength: 200, description: "逗号分隔：team,warehouse,shelter,equipment,expert,agreement" })),
+    kinds: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: "逗号分隔：team,warehouse,shelter,equipment,expert,agreement",
+      }),
+    ),
     minLat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
     maxLat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
     minLng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DispatchRule } from "../../../../shared/plan/schema.js";
-import { type GeoKind, MOVEMENT_KIND_LABELS } from "../../../../shared/resources.js";
+import type { GeoKind, MOVEMENT_KIND_LABELS } from "../../../../shared/resources.js";
 import { allowedActions } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
@@ -124,7 +124,10 @@ export function newRow(def: RegistryDef, input: Input, id: string, code: string,
   return row;
 }
 
-export function geoPointOf(def: RegistryDef, row: Row): repo.GeoPoint | { kind: string; ref_id: string; lat: null } | undefined {
+export function geoPointOf(
+  def: RegistryDef,
+  row: Row,
+): repo.GeoPoint | { kind: string; ref_id: string; lat: null } | undefined {
   if (!def.geo) {
     return undefined;
   }
@@ -154,7 +157,11 @@ async function checkRecord(ctx: AppContext, db: Db, def: RegistryDef, merged: In
     errors.push({ path: "ownerUnitId", message: `组织单元 ${merged.ownerUnitId} 不存在` });
   }
   errors.push(...coordinateErrors(ctx, merged.lat, merged.lng));
-  if (typeof merged.validFrom === "string" && typeof merged.validTo === "string" && merged.validTo < merged.validFrom) {
+  if (
+    typeof merged.validFrom === "string" &&
+    typeof merged.validTo === "string" &&
+    merged.validTo < merged.validFrom
+  ) {
     errors.push({ path: "validTo", message: "到期日期早于生效日期" });
   }
   return errors;
@@ -198,7 +205,12 @@ export async function createRecord(ctx: AppContext, scope: CommandScope, def: Re
     await repo.putGeo(scope.trx, ctx.dialect, point);
   }
   await scope.audit({ action: `${def.entity}.create`, entityType: def.entity, entityId: id, after: row });
-  scope.publish({ type: `${def.entity}.created`, entityType: def.entity, entityId: id, data: { name: row.name } });
+  scope.publish({
+    type: `${def.entity}.created`,
+    entityType: def.entity,
+    entityId: id,
+    data: { name: row.name },
+  });
   return id;
 }
 
@@ -221,7 +233,11 @@ export async function updateRecordCmd(
       throw conflict("“已出动”状态由调用流程设置和解除，请在调用记录中办理归还", { field: "status" });
     }
   }
-  if (def.name === "equipment" && typeof patch.quantity === "number" && patch.quantity < Number(before.deployed)) {
+  if (
+    def.name === "equipment" &&
+    typeof patch.quantity === "number" &&
+    patch.quantity < Number(before.deployed)
+  ) {
     throw conflict(`数量不能少于在用数量 ${String(before.deployed)}`, { field: "quantity" });
   }
   if (typeof patch.code === "string" && patch.code !== before.code) {
@@ -241,7 +257,13 @@ export async function updateRecordCmd(
     await repo.putGeo(scope.trx, ctx.dialect, point);
   }
   const { owner_unit_name: _n, ...plainBefore } = before;
-  await scope.audit({ action: `${def.entity}.update`, entityType: def.entity, entityId: id, before: plainBefore, after: set });
+  await scope.audit({
+    action: `${def.entity}.update`,
+    entityType: def.entity,
+    entityId: id,
+    before: plainBefore,
+    after: set,
+  });
   scope.publish({ type: `${def.entity}.updated`, entityType: def.entity, entityId: id });
 }
 
@@ -253,7 +275,10 @@ export async function deleteRecordCmd(ctx: AppContext, scope: CommandScope, def:
   if (def.name === "supplies" && (await repo.stockLinesOfSupply(scope.trx, id)) > 0) {
     throw conflict("该物资仍有库存记录，不能删除");
   }
-  if ((def.name === "teams" || def.name === "equipment") && (await repo.openDispatchesOf(scope.trx, def.geo?.kind ?? "", id)) > 0) {
+  if (
+    (def.name === "teams" || def.name === "equipment") &&
+    (await repo.openDispatchesOf(scope.trx, def.geo?.kind ?? "", id)) > 0
+  ) {
     throw conflict("该资源有未结束的调用，不能删除");
   }
   if (def.name === "shelters" && before.status === "open") {
@@ -264,7 +289,12 @@ export async function deleteRecordCmd(ctx: AppContext, scope: CommandScope, def:
   }
   await repo.deleteRecord(scope.trx, def, id);
   const { owner_unit_name: _n, ...plainBefore } = before;
-  await scope.audit({ action: `${def.entity}.delete`, entityType: def.entity, entityId: id, before: plainBefore });
+  await scope.audit({
+    action: `${def.entity}.delete`,
+    entityType: def.entity,
+    entityId: id,
+    before: plainBefore,
+  });
   scope.publish({ type: `${def.entity}.deleted`, entityType: def.entity, entityId: id });
 }
 
@@ -370,7 +400,12 @@ export async function applyMovement(scope: CommandScope, spec: MoveSpec): Promis
     if (!line) {
       throw notFound(`库存行 ${spec.stockId}`);
     }
-    throw overdraw(`${line.warehouse_name}「${line.supply_name}」`, Number(line.quantity), -spec.delta, line.unit);
+    throw overdraw(
+      `${line.warehouse_name}「${line.supply_name}」`,
+      Number(line.quantity),
+      -spec.delta,
+      line.unit,
+    );
   }
   const movement: StockMovementTable = {
     id: movementId,
@@ -402,11 +437,19 @@ export interface NewStockLine {
 
 export async function createStockLine(scope: CommandScope, input: NewStockLine): Promise<string> {
   const errors: FieldError[] = [];
-  const warehouse = await scope.trx.selectFrom("res_warehouses").select("id").where("id", "=", input.warehouseId).executeTakeFirst();
+  const warehouse = await scope.trx
+    .selectFrom("res_warehouses")
+    .select("id")
+    .where("id", "=", input.warehouseId)
+    .executeTakeFirst();
   if (!warehouse) {
     errors.push({ path: "warehouseId", message: `储备库 ${input.warehouseId} 不存在` });
   }
-  const supply = await scope.trx.selectFrom("res_supplies").select("id").where("id", "=", input.supplyId).executeTakeFirst();
+  const supply = await scope.trx
+    .selectFrom("res_supplies")
+    .select("id")
+    .where("id", "=", input.supplyId)
+    .executeTakeFirst();
   if (!supply) {
     errors.push({ path: "supplyId", message: `物资 ${input.supplyId} 不存在` });
   }
@@ -431,7 +474,12 @@ export async function createStockLine(scope: CommandScope, input: NewStockLine):
   await repo.insertStock(scope.trx, [row]);
   await scope.audit({ action: "stock.create", entityType: "stock", entityId: id, after: row });
   if (input.quantity !== undefined && input.quantity > 0) {
-    await applyMovement(scope, { stockId: id, kind: "in", delta: input.quantity, reason: input.reason ?? "建账入库" });
+    await applyMovement(scope, {
+      stockId: id,
+      kind: "in",
+      delta: input.quantity,
+      reason: input.reason ?? "建账入库",
+    });
   }
   return id;
 }
@@ -454,7 +502,9 @@ export async function recordMovement(scope: CommandScope, line: repo.StockRow, i
   }
   if (input.kind === "transfer") {
     if (!input.toWarehouseId) {
-      throw badRequest("toWarehouseId: 调拨须指定调入储备库", [{ path: "toWarehouseId", message: "调拨须指定调入储备库" }]);
+      throw badRequest("toWarehouseId: 调拨须指定调入储备库", [
+        { path: "toWarehouseId", message: "调拨须指定调入储备库" },
+      ]);
     }
     if (input.toWarehouseId === line.warehouse_id) {
       throw badRequest("toWarehouseId: 调入储备库不能与调出储备库相同", [
@@ -495,8 +545,20 @@ export async function recordMovement(scope: CommandScope, line: repo.StockRow, i
       await scope.audit({ action: "stock.create", entityType: "stock", entityId: id, after: targetLine });
     }
     const transferId = randomUUID();
-    await applyMovement(scope, { stockId: line.id, kind: "transfer_out", delta: -q, reason: input.reason, transferId });
-    await applyMovement(scope, { stockId: targetLine.id, kind: "transfer_in", delta: q, reason: input.reason, transferId });
+    await applyMovement(scope, {
+      stockId: line.id,
+      kind: "transfer_out",
+      delta: -q,
+      reason: input.reason,
+      transferId,
+    });
+    await applyMovement(scope, {
+      stockId: targetLine.id,
+      kind: "transfer_in",
+      delta: q,
+      reason: input.reason,
+      transferId,
+    });
     return;
   }
   const delta = input.kind === "in" || input.kind === "adjust" ? q : -q;
@@ -515,25 +577,37 @@ interface DispatchTarget {
   unavailable?: () => Error;
 }
 
-async function resolveTarget(db: Db, type: string, id: string, quantity: number | undefined): Promise<DispatchTarget> {
+async function resolveTarget(
+  db: Db,
+  type: string,
+  id: string,
+  quantity: number | undefined,
+): Promise<DispatchTarget> {
   if (type === "team") {
     const team = await db.selectFrom("res_teams").selectAll().where("id", "=", id).executeTakeFirst();
     if (!team) {
-      throw badRequest(`resourceId: 队伍 ${id} 不存在`, [{ path: "resourceId", message: `队伍 ${id} 不存在` }]);
+      throw badRequest(`resourceId: 队伍 ${id} 不存在`, [
+        { path: "resourceId", message: `队伍 ${id} 不存在` },
+      ]);
     }
     return {
       name: team.name,
       owningUnitId: team.owner_unit_id,
       quantity: 1,
       ...(team.status !== "available"
-        ? { unavailable: () => conflict(`队伍「${team.name}」当前不在待命状态（${team.status}）`, { status: team.status }) }
+        ? {
+            unavailable: () =>
+              conflict(`队伍「${team.name}」当前不在待命状态（${team.status}）`, { status: team.status }),
+          }
         : {}),
     };
   }
   if (type === "stock") {
     const line = await repo.findStock(db, id);
     if (!line) {
-      throw badRequest(`resourceId: 库存行 ${id} 不存在`, [{ path: "resourceId", message: `库存行 ${id} 不存在` }]);
+      throw badRequest(`resourceId: 库存行 ${id} 不存在`, [
+        { path: "resourceId", message: `库存行 ${id} 不存在` },
+      ]);
     }
     if (quantity === undefined) {
       throw badRequest("quantity: 调用物资须填写数量", [{ path: "quantity", message: "调用物资须填写数量" }]);
@@ -544,7 +618,10 @@ async function resolveTarget(db: Db, type: string, id: string, quantity: number 
       owningUnitId: line.owner_unit_id,
       quantity,
       ...(available < quantity
-        ? { unavailable: () => overdraw(`${line.warehouse_name}「${line.supply_name}」`, available, quantity, line.unit) }
+        ? {
+            unavailable: () =>
+              overdraw(`${line.warehouse_name}「${line.supply_name}」`, available, quantity, line.unit),
+          }
         : {}),
     };
   }
@@ -559,7 +636,10 @@ async function resolveTarget(db: Db, type: string, id: string, quantity: number 
     owningUnitId: eq.owner_unit_id,
     quantity: n,
     ...(free < n
-      ? { unavailable: () => conflict(`装备「${eq.name}」可用 ${free} 台（套），需要 ${n}`, { available: free, requested: n }) }
+      ? {
+          unavailable: () =>
+            conflict(`装备「${eq.name}」可用 ${free} 台（套），需要 ${n}`, { available: free, requested: n }),
+        }
       : {}),
   };
 }
@@ -611,7 +691,12 @@ export interface NewDispatch {
   note?: string | undefined;
 }
 
-export async function requestDispatch(ctx: AppContext, scope: CommandScope, user: SessionUser, input: NewDispatch) {
+export async function requestDispatch(
+  ctx: AppContext,
+  scope: CommandScope,
+  user: SessionUser,
+  input: NewDispatch,
+) {
   const requestingUnitId = input.requestingUnitId ?? user.unitId;
   const errors: FieldError[] = [];
   if (!(await findUnit(scope.trx, requestingUnitId))) {
@@ -633,7 +718,11 @@ export async function requestDispatch(ctx: AppContext, scope: CommandScope, user
   const subtype = (await repo.incidentSubtype(scope.trx, ctx.dialect, input.incidentId)) ?? null;
   const requestStep = rule.steps.find((s) => s.action === "request");
   if (requestStep) {
-    authorizeParties(user, partyCheck(ctx, requestStep.by, requestingUnitId, subtype), `「${requestStep.name}」`);
+    authorizeParties(
+      user,
+      partyCheck(ctx, requestStep.by, requestingUnitId, subtype),
+      `「${requestStep.name}」`,
+    );
   }
   if (target.unavailable) {
     throw target.unavailable();
@@ -670,7 +759,12 @@ export async function requestDispatch(ctx: AppContext, scope: CommandScope, user
   };
   await repo.insertDispatch(scope.trx, row);
   await scope.audit({ action: "dispatch.request", entityType: "dispatch", entityId: id, after: row });
-  scope.publish({ type: "dispatch.requested", entityType: "dispatch", entityId: id, data: { state: row.state } });
+  scope.publish({
+    type: "dispatch.requested",
+    entityType: "dispatch",
+    entityId: id,
+    data: { state: row.state },
+  });
   await notifyNext(ctx, scope, row, steps);
   return id;
 }
@@ -680,9 +774,13 @@ async function notifyNext(ctx: AppContext, scope: CommandScope, d: DispatchTable
   const pending = pendingApproval(steps);
   const users = (await userQuery(scope.trx).where("users.disabled", "=", 0).execute()).map(toSessionUser);
   const targets = pending
-    ? users.filter((u) => isAnyParty(u, partyCheck(ctx, pending.step.by, d.requesting_unit_id, d.incident_subtype)))
+    ? users.filter((u) =>
+        isAnyParty(u, partyCheck(ctx, pending.step.by, d.requesting_unit_id, d.incident_subtype)),
+      )
     : users.filter((u) => actsForUnit(u, d.owning_unit_id));
-  const title = pending ? `待${pending.step.name}：调用${d.resource_name}` : `请安排出发：调用${d.resource_name}`;
+  const title = pending
+    ? `待${pending.step.name}：调用${d.resource_name}`
+    : `请安排出发：调用${d.resource_name}`;
   await notifyUsers(
     scope,
     targets.filter((u) => u.id !== scope.principal?.user.id).map((u) => u.id),
@@ -716,7 +814,12 @@ const STATE_LABELS: Record<string, string> = {
 const stateLabel = (s: string) => STATE_LABELS[s] ?? s;
 
 /** Who may physically send the resource: the rule's dispatch step, else the owning unit or the office. */
-function dispatcherCheck(ctx: AppContext, user: SessionUser, d: DispatchTable, steps: DispatchStep[]): boolean {
+function dispatcherCheck(
+  ctx: AppContext,
+  user: SessionUser,
+  d: DispatchTable,
+  steps: DispatchStep[],
+): boolean {
   const step = steps.find((s) => s.action === "dispatch");
   if (step) {
     return isAnyParty(user, partyCheck(ctx, step.by, d.owning_unit_id, d.incident_subtype));
@@ -744,7 +847,11 @@ export function dispatchActions(ctx: AppContext, user: SessionUser, d: DispatchT
   const steps = parseSteps(d);
   const out: string[] = [];
   const pending = pendingApproval(steps);
-  if (canDo("approve", d.state) && pending && isAnyParty(user, partyCheck(ctx, pending.step.by, d.requesting_unit_id, d.incident_subtype))) {
+  if (
+    canDo("approve", d.state) &&
+    pending &&
+    isAnyParty(user, partyCheck(ctx, pending.step.by, d.requesting_unit_id, d.incident_subtype))
+  ) {
     out.push("approve");
   }
   if (canDo("reject", d.state) && rejectAllowed(ctx, user, d, steps)) {
@@ -764,7 +871,10 @@ export function dispatchActions(ctx: AppContext, user: SessionUser, d: DispatchT
 
 function rejectAllowed(ctx: AppContext, user: SessionUser, d: DispatchTable, steps: DispatchStep[]): boolean {
   const pending = pendingApproval(steps);
-  if (pending && isAnyParty(user, partyCheck(ctx, pending.step.by, d.requesting_unit_id, d.incident_subtype))) {
+  if (
+    pending &&
+    isAnyParty(user, partyCheck(ctx, pending.step.by, d.requesting_unit_id, d.incident_subtype))
+  ) {
     return true;
   }
   // The requester may withdraw; the office may stop any request that has not left yet.
@@ -825,7 +935,13 @@ async function loadDispatch(db: Db, id: string): Promise<repo.DispatchRow> {
 /** A concurrent change beat this one: the caller read a state that no longer holds. */
 const raced = () => conflict("该调用记录刚被其他人处理，请刷新后查看最新状态");
 
-export async function approveDispatch(ctx: AppContext, scope: CommandScope, user: SessionUser, id: string, comment?: string) {
+export async function approveDispatch(
+  ctx: AppContext,
+  scope: CommandScope,
+  user: SessionUser,
+  id: string,
+  comment?: string,
+) {
   const d = await loadDispatch(scope.trx, id);
   assertState(d, "approve", "审批");
   const steps = parseSteps(d);
@@ -833,7 +949,11 @@ export async function approveDispatch(ctx: AppContext, scope: CommandScope, user
   if (!pending) {
     throw conflict("没有待审批的步骤");
   }
-  authorizeParties(user, partyCheck(ctx, pending.step.by, d.requesting_unit_id, d.incident_subtype), `「${pending.step.name}」`);
+  authorizeParties(
+    user,
+    partyCheck(ctx, pending.step.by, d.requesting_unit_id, d.incident_subtype),
+    `「${pending.step.name}」`,
+  );
   const now = scope.now.toISOString();
   steps[pending.index] = {
     ...pending.step,
@@ -864,7 +984,13 @@ export async function approveDispatch(ctx: AppContext, scope: CommandScope, user
   await notifyNext(ctx, scope, { ...d, steps: JSON.stringify(steps), state }, steps);
 }
 
-export async function rejectDispatch(ctx: AppContext, scope: CommandScope, user: SessionUser, id: string, reason: string) {
+export async function rejectDispatch(
+  ctx: AppContext,
+  scope: CommandScope,
+  user: SessionUser,
+  id: string,
+  reason: string,
+) {
   const d = await loadDispatch(scope.trx, id);
   assertState(d, "reject", "驳回");
   const steps = parseSteps(d);
@@ -874,10 +1000,23 @@ export async function rejectDispatch(ctx: AppContext, scope: CommandScope, user:
     throw forbidden(`驳回需要：${needed.join("；或 ")}`, needed);
   }
   const now = scope.now.toISOString();
-  if (!(await repo.updateDispatch(scope.trx, id, d.state, { state: "rejected", closed_at: now, updated_at: now, note: joinNote(d.note, `驳回：${reason}`) }))) {
+  if (
+    !(await repo.updateDispatch(scope.trx, id, d.state, {
+      state: "rejected",
+      closed_at: now,
+      updated_at: now,
+      note: joinNote(d.note, `驳回：${reason}`),
+    }))
+  ) {
     throw raced();
   }
-  await scope.audit({ action: "dispatch.reject", entityType: "dispatch", entityId: id, before: { state: d.state }, after: { state: "rejected", reason } });
+  await scope.audit({
+    action: "dispatch.reject",
+    entityType: "dispatch",
+    entityId: id,
+    before: { state: d.state },
+    after: { state: "rejected", reason },
+  });
   scope.publish({ type: "dispatch.rejected", entityType: "dispatch", entityId: id });
   if (d.requested_by) {
     await notifyUsers(scope, [d.requested_by], {
@@ -892,7 +1031,13 @@ export async function rejectDispatch(ctx: AppContext, scope: CommandScope, user:
 
 const joinNote = (note: string | null, extra: string) => (note ? `${note}\n${extra}` : extra);
 
-export async function sendDispatch(ctx: AppContext, scope: CommandScope, user: SessionUser, id: string, comment?: string) {
+export async function sendDispatch(
+  ctx: AppContext,
+  scope: CommandScope,
+  user: SessionUser,
+  id: string,
+  comment?: string,
+) {
   const d = await loadDispatch(scope.trx, id);
   assertState(d, "dispatch", "出发");
   const steps = parseSteps(d);
@@ -901,7 +1046,13 @@ export async function sendDispatch(ctx: AppContext, scope: CommandScope, user: S
     throw forbidden(`调用出发需要：${needed.join("；或 ")}`, needed);
   }
   const now = scope.now.toISOString();
-  if (!(await repo.updateDispatch(scope.trx, id, "approved", { state: "dispatched", dispatched_at: now, updated_at: now }))) {
+  if (
+    !(await repo.updateDispatch(scope.trx, id, "approved", {
+      state: "dispatched",
+      dispatched_at: now,
+      updated_at: now,
+    }))
+  ) {
     throw raced();
   }
   // Move the resource in the same transaction; any 409 below rolls the state change back too.
@@ -910,7 +1061,12 @@ export async function sendDispatch(ctx: AppContext, scope: CommandScope, user: S
       throw conflict(`队伍「${d.resource_name}」当前不在待命状态，不能出发`);
     }
     await repo.setGeoStatus(scope.trx, "team", d.resource_id, "deployed");
-    await scope.audit({ action: "team.deploy", entityType: "team", entityId: d.resource_id, after: { status: "deployed", dispatchId: id } });
+    await scope.audit({
+      action: "team.deploy",
+      entityType: "team",
+      entityId: d.resource_id,
+      after: { status: "deployed", dispatchId: id },
+    });
   } else if (d.resource_type === "stock") {
     await applyMovement(scope, {
       stockId: d.resource_id,
@@ -921,13 +1077,31 @@ export async function sendDispatch(ctx: AppContext, scope: CommandScope, user: S
     });
   } else {
     if (!(await repo.deployEquipment(scope.trx, d.resource_id, Number(d.quantity), now))) {
-      const eq = await scope.trx.selectFrom("res_equipment").select(["quantity", "deployed"]).where("id", "=", d.resource_id).executeTakeFirst();
+      const eq = await scope.trx
+        .selectFrom("res_equipment")
+        .select(["quantity", "deployed"])
+        .where("id", "=", d.resource_id)
+        .executeTakeFirst();
       const free = eq ? Number(eq.quantity) - Number(eq.deployed) : 0;
-      throw conflict(`装备「${d.resource_name}」可用 ${free}，需要 ${d.quantity}`, { available: free, requested: Number(d.quantity) });
+      throw conflict(`装备「${d.resource_name}」可用 ${free}，需要 ${d.quantity}`, {
+        available: free,
+        requested: Number(d.quantity),
+      });
     }
-    await scope.audit({ action: "equipment.deploy", entityType: "equipment", entityId: d.resource_id, after: { deployed: Number(d.quantity), dispatchId: id } });
+    await scope.audit({
+      action: "equipment.deploy",
+      entityType: "equipment",
+      entityId: d.resource_id,
+      after: { deployed: Number(d.quantity), dispatchId: id },
+    });
   }
-  await scope.audit({ action: "dispatch.dispatch", entityType: "dispatch", entityId: id, before: { state: "approved" }, after: { state: "dispatched", comment: comment ?? null } });
+  await scope.audit({
+    action: "dispatch.dispatch",
+    entityType: "dispatch",
+    entityId: id,
+    before: { state: "approved" },
+    after: { state: "dispatched", comment: comment ?? null },
+  });
   scope.publish({ type: "dispatch.dispatched", entityType: "dispatch", entityId: id });
 }
 
@@ -938,11 +1112,23 @@ export async function arriveDispatch(scope: CommandScope, user: SessionUser, id:
     throw forbidden(`登记到达需要：${FIELD_LABELS.join("；或 ")}`, FIELD_LABELS);
   }
   const now = scope.now.toISOString();
-  if (!(await repo.updateDispatch(scope.trx, id, "dispatched", { state: "arrived", arrived_at: now, updated_at: now }))) {
+  if (
+    !(await repo.updateDispatch(scope.trx, id, "dispatched", {
+      state: "arrived",
+      arrived_at: now,
+      updated_at: now,
+    }))
+  ) {
     throw raced();
   }
   // 000 §4.4: resources arriving at the scene first report to the on-site command post.
-  await scope.audit({ action: "dispatch.arrive", entityType: "dispatch", entityId: id, before: { state: "dispatched" }, after: { state: "arrived", comment: comment ?? null } });
+  await scope.audit({
+    action: "dispatch.arrive",
+    entityType: "dispatch",
+    entityId: id,
+    before: { state: "dispatched" },
+    after: { state: "arrived", comment: comment ?? null },
+  });
   scope.publish({ type: "dispatch.arrived", entityType: "dispatch", entityId: id });
 }
 
@@ -962,27 +1148,54 @@ export async function returnDispatch(scope: CommandScope, user: SessionUser, id:
   const total = Number(d.quantity);
   const back = input.quantity ?? (input.outcome === "returned" ? total : 0);
   if (back > total) {
-    throw badRequest(`quantity: 归还数量不能超过调用数量 ${total}`, [{ path: "quantity", message: `不能超过调用数量 ${total}` }]);
+    throw badRequest(`quantity: 归还数量不能超过调用数量 ${total}`, [
+      { path: "quantity", message: `不能超过调用数量 ${total}` },
+    ]);
   }
   if (d.resource_type === "team" && input.outcome === "consumed") {
-    throw badRequest("outcome: 队伍只能办理归队", [{ path: "outcome", message: "队伍只能办理归队（returned）" }]);
+    throw badRequest("outcome: 队伍只能办理归队", [
+      { path: "outcome", message: "队伍只能办理归队（returned）" },
+    ]);
   }
   const now = scope.now.toISOString();
-  if (!(await repo.updateDispatch(scope.trx, id, d.state, { state: input.outcome, returned_quantity: back, closed_at: now, updated_at: now }))) {
+  if (
+    !(await repo.updateDispatch(scope.trx, id, d.state, {
+      state: input.outcome,
+      returned_quantity: back,
+      closed_at: now,
+      updated_at: now,
+    }))
+  ) {
     throw raced();
   }
   if (d.resource_type === "team") {
     const status = input.teamStatus ?? "available";
     await repo.moveTeamStatus(scope.trx, d.resource_id, ["deployed"], status, now);
     await repo.setGeoStatus(scope.trx, "team", d.resource_id, status);
-    await scope.audit({ action: "team.return", entityType: "team", entityId: d.resource_id, after: { status, dispatchId: id } });
+    await scope.audit({
+      action: "team.return",
+      entityType: "team",
+      entityId: d.resource_id,
+      after: { status, dispatchId: id },
+    });
   } else if (d.resource_type === "stock") {
     if (back > 0) {
-      await applyMovement(scope, { stockId: d.resource_id, kind: "dispatch_return", delta: back, dispatchId: id, reason: `事件 ${d.incident_id} 调用归还` });
+      await applyMovement(scope, {
+        stockId: d.resource_id,
+        kind: "dispatch_return",
+        delta: back,
+        dispatchId: id,
+        reason: `事件 ${d.incident_id} 调用归还`,
+      });
     }
   } else {
     await repo.releaseEquipment(scope.trx, d.resource_id, back, total - back, now);
-    await scope.audit({ action: "equipment.return", entityType: "equipment", entityId: d.resource_id, after: { returned: back, lost: total - back, dispatchId: id } });
+    await scope.audit({
+      action: "equipment.return",
+      entityType: "equipment",
+      entityId: d.resource_id,
+      after: { returned: back, lost: total - back, dispatchId: id },
+    });
   }
   await scope.audit({
     action: `dispatch.${input.outcome === "returned" ? "return" : "consume"}`,
@@ -1008,19 +1221,33 @@ export function activationCheck(ctx: AppContext, shelter: Row): PartyCheck {
   };
 }
 
-export async function openShelter(ctx: AppContext, scope: CommandScope, user: SessionUser, shelter: Row, input: { incidentId?: string | undefined; comment?: string | undefined }) {
+export async function openShelter(
+  ctx: AppContext,
+  scope: CommandScope,
+  user: SessionUser,
+  shelter: Row,
+  input: { incidentId?: string | undefined; comment?: string | undefined },
+) {
   authorizeParties(user, activationCheck(ctx, shelter), "启用应急避难场所");
   if (shelter.status === "open") {
     throw conflict(`「${String(shelter.name)}」已在启用中`);
   }
   if (input.incidentId && (await repo.incidentExists(scope.trx, ctx.dialect, input.incidentId)) === false) {
-    throw badRequest(`incidentId: 突发事件 ${input.incidentId} 不存在`, [{ path: "incidentId", message: `突发事件 ${input.incidentId} 不存在` }]);
+    throw badRequest(`incidentId: 突发事件 ${input.incidentId} 不存在`, [
+      { path: "incidentId", message: `突发事件 ${input.incidentId} 不存在` },
+    ]);
   }
   const id = String(shelter.id);
   const now = scope.now.toISOString();
   const r = await scope.trx
     .updateTable("res_shelters")
-    .set({ status: "open", opened_at: now, incident_id: input.incidentId ?? null, occupancy: 0, updated_at: now })
+    .set({
+      status: "open",
+      opened_at: now,
+      incident_id: input.incidentId ?? null,
+      occupancy: 0,
+      updated_at: now,
+    })
     .where("id", "=", id)
     .where("status", "=", "closed")
     .executeTakeFirst();
@@ -1028,8 +1255,19 @@ export async function openShelter(ctx: AppContext, scope: CommandScope, user: Se
     throw conflict("该避难场所刚被其他人启用，请刷新");
   }
   await repo.setGeoStatus(scope.trx, "shelter", id, "open");
-  await scope.audit({ action: "shelter.open", entityType: "shelter", entityId: id, before: { status: "closed" }, after: { status: "open", incidentId: input.incidentId ?? null, comment: input.comment ?? null } });
-  scope.publish({ type: "shelter.opened", entityType: "shelter", entityId: id, data: { name: shelter.name } });
+  await scope.audit({
+    action: "shelter.open",
+    entityType: "shelter",
+    entityId: id,
+    before: { status: "closed" },
+    after: { status: "open", incidentId: input.incidentId ?? null, comment: input.comment ?? null },
+  });
+  scope.publish({
+    type: "shelter.opened",
+    entityType: "shelter",
+    entityId: id,
+    data: { name: shelter.name },
+  });
 }
 
 export async function closeShelter(ctx: AppContext, scope: CommandScope, user: SessionUser, shelter: Row) {
@@ -1038,7 +1276,10 @@ export async function closeShelter(ctx: AppContext, scope: CommandScope, user: S
     throw conflict(`「${String(shelter.name)}」未启用`);
   }
   if (Number(shelter.occupancy) > 0) {
-    throw conflict(`「${String(shelter.name)}」仍安置 ${String(shelter.occupancy)} 人，请先登记转移后再关闭`, { occupancy: Number(shelter.occupancy) });
+    throw conflict(
+      `「${String(shelter.name)}」仍安置 ${String(shelter.occupancy)} 人，请先登记转移后再关闭`,
+      { occupancy: Number(shelter.occupancy) },
+    );
   }
   const id = String(shelter.id);
   const now = scope.now.toISOString();
@@ -1053,7 +1294,13 @@ export async function closeShelter(ctx: AppContext, scope: CommandScope, user: S
     throw conflict("该避难场所状态刚被其他人改变，请刷新");
   }
   await repo.setGeoStatus(scope.trx, "shelter", id, "closed");
-  await scope.audit({ action: "shelter.close", entityType: "shelter", entityId: id, before: { status: "open" }, after: { status: "closed" } });
+  await scope.audit({
+    action: "shelter.close",
+    entityType: "shelter",
+    entityId: id,
+    before: { status: "open" },
+    after: { status: "closed" },
+  });
   scope.publish({ type: "shelter.closed", entityType: "shelter", entityId: id });
 }
 
@@ -1063,14 +1310,34 @@ export async function setOccupancy(scope: CommandScope, shelter: Row, occupancy:
   }
   const id = String(shelter.id);
   const now = scope.now.toISOString();
-  await scope.trx.updateTable("res_shelters").set({ occupancy, updated_at: now }).where("id", "=", id).execute();
-  await scope.audit({ action: "shelter.occupancy", entityType: "shelter", entityId: id, before: { occupancy: Number(shelter.occupancy) }, after: { occupancy } });
-  scope.publish({ type: "shelter.occupancy", entityType: "shelter", entityId: id, data: { occupancy, capacity: Number(shelter.capacity) } });
+  await scope.trx
+    .updateTable("res_shelters")
+    .set({ occupancy, updated_at: now })
+    .where("id", "=", id)
+    .execute();
+  await scope.audit({
+    action: "shelter.occupancy",
+    entityType: "shelter",
+    entityId: id,
+    before: { occupancy: Number(shelter.occupancy) },
+    after: { occupancy },
+  });
+  scope.publish({
+    type: "shelter.occupancy",
+    entityType: "shelter",
+    entityId: id,
+    data: { occupancy, capacity: Number(shelter.capacity) },
+  });
 }
 
 /** Open shelters, nearest first from the user's position when given (public portal). */
 export async function publicShelters(db: Db, from: LatLng | undefined) {
-  const rows = await db.selectFrom("res_shelters").selectAll().where("status", "=", "open").orderBy("code").execute();
+  const rows = await db
+    .selectFrom("res_shelters")
+    .selectAll()
+    .where("status", "=", "open")
+    .orderBy("code")
+    .execute();
   const items = rows
     .filter((r) => r.lat !== null && r.lng !== null)
     .map((r) => {
@@ -1124,11 +1391,22 @@ const MAX_RADIUS_M = 200_000;
  * Nearest K resources from a point through the spatial index: expanding boxes until the K-th
  * candidate is inside the searched radius (rules.ts nearestStep), so the answer is exact.
  */
-export async function nearest(db: Db, ctx: Pick<AppContext, "dialect">, from: LatLng, k: number, filter: repo.GeoFilter) {
+export async function nearest(
+  db: Db,
+  ctx: Pick<AppContext, "dialect">,
+  from: LatLng,
+  k: number,
+  filter: repo.GeoFilter,
+) {
   let radius = FIRST_RADIUS_M;
   for (;;) {
     const exhaustive = radius >= MAX_RADIUS_M;
-    const candidates = await repo.geoInBox(db, ctx.dialect, exhaustive ? null : bboxAround(from, radius), filter);
+    const candidates = await repo.geoInBox(
+      db,
+      ctx.dialect,
+      exhaustive ? null : bboxAround(from, radius),
+      filter,
+    );
     const points = candidates.map((c) => ({ ...c, lat: Number(c.lat), lng: Number(c.lng) }));
     const step = nearestStep(from, points, k, radius, exhaustive);
     if (step.done) {

@@ -22,6 +22,8 @@ import {
   claimJobs,
   finishJob,
   insertJob,
+  type SubscriberAddress,
+  subscribersByKeys,
   subscribersInBbox,
   subscribersInDivisions,
   usersOfUnits,
@@ -186,19 +188,20 @@ interface JobPayload {
 }
 
 /**
- * The public subscribers a warning area reaches: those registered with a division code in the area
- * (a street code also reaches its communities), and those whose location lies inside a drawn
- * shape — candidates from the spatial index, then the exact point-in-shape test.
+ * The public subscribers a warning area reaches, as keys: those registered with a division code in
+ * the area (a street code also reaches its communities), and those whose location lies inside a
+ * drawn shape — candidates from the spatial index, then turf's point-in-shape test. Sorted, so a
+ * job resumed after a crash walks the same order.
  */
-export async function targetSubscribers(
+export async function targetSubscriberKeys(
   db: Db,
   dialect: Dialect,
   areas: WarningArea[],
-): Promise<{ id: string; channel: string; address: string }[]> {
-  const found = new Map<string, { id: string; channel: string; address: string }>();
+): Promise<(number | string)[]> {
+  const found = new Set<number | string>();
   const codes = [...new Set(areas.flatMap((a) => a.divisionCodes))];
-  for (const s of await subscribersInDivisions(db, codes)) {
-    found.set(s.id, s);
+  for (const key of await subscribersInDivisions(db, dialect, codes)) {
+    found.add(key);
   }
   for (const area of areas) {
     if (area.features.length === 0) {
@@ -213,15 +216,34 @@ export async function targetSubscribers(
       Math.max(...boxes.map((b) => b[3])),
     ];
     for (const s of await subscribersInBbox(db, dialect, bbox)) {
-      if (!found.has(s.id) && inside(s.lon, s.lat)) {
-        found.set(s.id, s);
+      if (!found.has(s.key) && inside(s.lon, s.lat)) {
+        found.add(s.key);
       }
     }
   }
-  return [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-const BATCH = 2_000;
+/** The targeted subscribers with their addresses (keys, then addresses in batches). */
+export async function targetSubscribers(
+  db: Db,
+  dialect: Dialect,
+  areas: WarningArea[],
+): Promise<SubscriberAddress[]> {
+  const keys = await targetSubscriberKeys(db, dialect, areas);
+  const out: SubscriberAddress[] = [];
+  for (let i = 0; i < keys.length; i += BATCH) {
+    out.push(...(await subscribersByKeys(db, dialect, keys.slice(i, i + BATCH))));
+  }
+  return out;
+}
+
+/**
+ * Subscribers per dissemination batch: one transaction (and one fsync) each. 10,000 rows hold the
+ * SQLite write lock for about a quarter of a second, short enough for the duty desk's writes.
+ */
+export const JOB_BATCH = 10_000;
+const BATCH = JOB_BATCH;
 const JOB_LEASE_MS = 5 * 60_000;
 
 /** Sweep: expands pending dissemination jobs into outbox rows, batch by batch. */
@@ -236,12 +258,15 @@ export async function runDisseminationJobs(ctx: AppContext): Promise<number> {
   );
   for (const job of jobs) {
     const payload = JSON.parse(job.payload) as JobPayload;
-    const targets = (await targetSubscribers(ctx.db, ctx.dialect, payload.areas)).filter((t) =>
-      payload.channels.includes(t.channel as "sms" | "email"),
-    );
+    const keys = await targetSubscriberKeys(ctx.db, ctx.dialect, payload.areas);
     let enqueued = 0;
-    for (let i = 0; i < targets.length; i += BATCH) {
-      const batch = targets.slice(i, i + BATCH).map(
+    let targeted = 0;
+    for (let i = 0; i < keys.length; i += BATCH) {
+      const subscribers = (await subscribersByKeys(ctx.db, ctx.dialect, keys.slice(i, i + BATCH))).filter(
+        (t) => payload.channels.includes(t.channel as "sms" | "email"),
+      );
+      targeted += subscribers.length;
+      const batch = subscribers.map(
         (t): OutboundMessage => ({
           channel: t.channel,
           recipient: t.address,
@@ -259,7 +284,7 @@ export async function runDisseminationJobs(ctx: AppContext): Promise<number> {
     await runCommand(ctx, { id: `job:${job.id}` }, async (scope) => {
       await finishJob(scope.trx, job.id, {
         state: "done",
-        recipients: targets.length,
+        recipients: targeted,
         enqueued: job.enqueued + enqueued,
         lease_until: null,
         finished_at: scope.now.toISOString(),
@@ -268,7 +293,7 @@ export async function runDisseminationJobs(ctx: AppContext): Promise<number> {
         action: "warning.disseminate",
         entityType: "warning",
         entityId: job.warning_id,
-        after: { message: payload.seq, subscribers: targets.length, enqueued },
+        after: { message: payload.seq, subscribers: targeted, enqueued },
       });
     });
   }

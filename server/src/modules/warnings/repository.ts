@@ -288,18 +288,25 @@ export async function updateSubscriber(db: Db, id: string, set: Partial<WarningS
   await db.updateTable("warning_subscribers").set(set).where("id", "=", id).execute();
 }
 
+/** A subscriber as the spatial index gives it: its key (SQLite rowid, PostgreSQL id) and point. */
 export interface SubscriberPoint {
-  id: string;
-  channel: string;
-  address: string;
+  key: number | string;
   lon: number;
   lat: number;
 }
 
+export interface SubscriberAddress {
+  key: number | string;
+  id: string;
+  channel: string;
+  address: string;
+}
+
 /**
- * Subscribers whose point lies in the bbox, through the spatial index: SQLite's R*Tree (a range
- * query on the virtual table), PostgreSQL's b-tree on the grid cell (one range per grid row).
- * The caller then tests each candidate against the exact shapes.
+ * Subscribers whose point lies in the bbox, from the spatial index alone: SQLite's R*Tree (the
+ * point is the box centre; R*Tree boxes are float32, within a metre), PostgreSQL's b-tree on the
+ * grid cell (one range per grid row). Addresses are fetched later, a batch at a time
+ * (`subscribersByKeys`), so selecting a million-row area stays an index scan.
  */
 export async function subscribersInBbox(
   db: Db,
@@ -308,11 +315,11 @@ export async function subscribersInBbox(
 ): Promise<SubscriberPoint[]> {
   const [minX, minY, maxX, maxY] = bbox;
   if (dialect === "sqlite") {
+    // No join: unsubscribed points are dropped when their addresses are fetched (subscribersByKeys).
     const r = await sql<SubscriberPoint>`
-      select s.id, s.channel, s.address, s.lon, s.lat
-      from warning_subscriber_rtree r join warning_subscribers s on s.rowid = r.id
-      where r.min_x >= ${minX} and r.max_x <= ${maxX} and r.min_y >= ${minY} and r.max_y <= ${maxY}
-        and s.unsubscribed_at is null`.execute(db);
+      select id as key, (min_x + max_x) / 2 as lon, (min_y + max_y) / 2 as lat
+      from warning_subscriber_rtree
+      where min_x >= ${minX} and max_x <= ${maxX} and min_y >= ${minY} and max_y <= ${maxY}`.execute(db);
     return r.rows;
   }
   const c0 = Math.floor((minX + 180) / GRID);
@@ -325,27 +332,50 @@ export async function subscribersInBbox(
   }
   const rows = await db
     .selectFrom("warning_subscribers")
-    .select(["id", "channel", "address", "lon", "lat"])
+    .select(["id as key", "lon", "lat"])
     .where((eb) => eb.or(ranges.map(([a, b]) => eb.between("cell", a, b))))
     .where("unsubscribed_at", "is", null)
     .execute();
-  return rows.filter((r): r is SubscriberPoint => r.lon !== null && r.lat !== null);
+  return rows.flatMap((r) =>
+    r.lon !== null && r.lat !== null ? [{ key: r.key, lon: r.lon, lat: r.lat }] : [],
+  );
 }
 
-/** Subscribers registered with a division code in (or under) these codes. */
+/** Keys of the subscribers registered with a division code in (or under) these codes. */
 export async function subscribersInDivisions(
   db: Db,
+  dialect: Dialect,
   codes: readonly string[],
-): Promise<{ id: string; channel: string; address: string }[]> {
+): Promise<(number | string)[]> {
   if (codes.length === 0) {
     return [];
   }
-  return db
+  const rows = await db
     .selectFrom("warning_subscribers")
-    .select(["id", "channel", "address"])
+    .select(dialect === "sqlite" ? sql<number>`rowid`.as("key") : sql<string>`id`.as("key"))
     .where("unsubscribed_at", "is", null)
     .where((eb) => eb.or(codes.map((c) => eb("division_code", "like", `${c}%`))))
     .execute();
+  return rows.map((r) => r.key);
+}
+
+/** Channel and address of subscribers by key (a batch of the dissemination job). */
+export async function subscribersByKeys(
+  db: Db,
+  dialect: Dialect,
+  keys: readonly (number | string)[],
+): Promise<SubscriberAddress[]> {
+  if (keys.length === 0) {
+    return [];
+  }
+  const list = sql.join(keys.map((k) => sql`${k}`));
+  const r =
+    dialect === "sqlite"
+      ? await sql<SubscriberAddress>`select rowid as key, id, channel, address from warning_subscribers
+          where rowid in (${list}) and unsubscribed_at is null`.execute(db)
+      : await sql<SubscriberAddress>`select id as key, id, channel, address from warning_subscribers
+          where id in (${list}) and unsubscribed_at is null`.execute(db);
+  return r.rows;
 }
 
 // ---------------------------------------------------------------------------------------------

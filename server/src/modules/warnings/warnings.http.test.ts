@@ -340,6 +340,42 @@ describe("warning lifecycle over HTTP (000 §3.3.1)", () => {
     expect(alert).toContain("<value>110105001</value>");
   });
 
+  it("reports an orange warning that may affect other areas to the city and notifies those areas (第3项)", async () => {
+    process.env.FENGHUO_WARNING_UPSTREAM_URL = "http://127.0.0.1:9/city-intake";
+    try {
+      const staff = await as("chengguan_staff");
+      const w = await draft(staff, { colour: "orange", affectsOtherAreas: true, affectedAreas: ["通州区"] });
+      await staff.post(`/api/warnings/${w.id}/propose`, {});
+      expect((await (await as("director")).post(`/api/warnings/${w.id}/approve`, {})).status).toBe(200);
+      const published = await (await as("office")).post<View>(`/api/warnings/${w.id}/publish`, {
+        channels: ["inApp", "public"],
+      });
+      expect(published.body.publicState).toBe("released"); // the office publishes to society itself
+      const cross = published.body.tasks.filter((t) => t.kind === "cross_area");
+      expect(cross.map((t) => [t.title.replace(/（.*$/, ""), t.state])).toEqual([
+        ["上报市应急办或相关单位", "in_progress"],
+        ["向可能受到危害的通州区通报", "pending"],
+      ]);
+      const upstream = await server.ctx.db
+        .selectFrom("outbox")
+        .select(["recipient", "subject"])
+        .where("source_id", "=", w.id)
+        .where("channel", "=", "webhook")
+        .execute();
+      expect(upstream.map((u) => u.subject?.split("：")[0]).sort()).toEqual([
+        "跨区域预警报告",
+        "预警备案",
+        "预警备案",
+      ]);
+      // Orange starts the special HQ's warning response (§3.3.2 第2项).
+      expect(published.body.response?.activatedBy.map((a) => a.label)).toEqual([
+        "区相关专项应急指挥部（或临时指挥部）",
+      ]);
+    } finally {
+      delete process.env.FENGHUO_WARNING_UPSTREAM_URL;
+    }
+  });
+
   it("expires at its end time through the scheduler sweep", async () => {
     const staff = await as("chengguan_staff");
     const leader = await as("leader");

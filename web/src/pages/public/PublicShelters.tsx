@@ -76,8 +76,8 @@ export function PublicShelterList() {
           {locating ? t("resources.public.locating") : t("resources.public.locate")}
         </Button>
       </Flex>
-      {note ? <Alert type="info" showIcon message={note} style={{ marginBottom: 12 }} /> : null}
-      {error ? <Alert type="error" showIcon message={error} /> : null}
+      {note ? <Alert type="info" showIcon title={note} style={{ marginBottom: 12 }} /> : null}
+      {error ? <Alert type="error" showIcon title={error} /> : null}
       {items === undefined && !error ? <Spin /> : null}
       {items && items.length === 0 ? <Empty description={t("resources.public.none")} /> : null}
       {items?.map((s) => {
@@ -101,9 +101,17 @@ export function PublicShelterList() {
                 </Typography.Text>
               ) : null}
               <Typography.Text>
-                {t("resources.public.capacity", { capacity: s.capacity.toLocaleString("zh-CN"), occupancy: s.occupancy.toLocaleString("zh-CN") })}
+                {t("resources.public.capacity", {
+                  capacity: s.capacity.toLocaleString("zh-CN"),
+                  occupancy: s.occupancy.toLocaleString("zh-CN"),
+                })}
               </Typography.Text>
-              <Progress percent={pct} size="small" status={pct >= 90 ? "exception" : "normal"} showInfo={false} />
+              <Progress
+                percent={pct}
+                size="small"
+                status={pct >= 90 ? "exception" : "normal"}
+                showInfo={false}
+              />
               {s.facilities.length > 0 ? (
                 <Space size={4} wrap>
                   <Typography.Text type="secondary">{t("resources.public.facilities")}：</Typography.Text>

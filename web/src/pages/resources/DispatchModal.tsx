@@ -54,7 +54,10 @@ export function DispatchModal({
   useEffect(() => {
     if (target) {
       form.resetFields();
-      form.setFieldsValue({ incidentId: target.incidentId ?? "", quantity: target.resourceType === "team" ? undefined : 1 });
+      form.setFieldsValue({
+        incidentId: target.incidentId ?? "",
+        quantity: target.resourceType === "team" ? undefined : 1,
+      });
       setRequesting(undefined);
       setGeneral([]);
     }
@@ -67,7 +70,10 @@ export function DispatchModal({
       return;
     }
     api
-      .get<RulePreview>("/api/dispatches/rule", { requestingUnitId: requestingUnit, owningUnitId: target.owningUnitId })
+      .get<RulePreview>("/api/dispatches/rule", {
+        requestingUnitId: requestingUnit,
+        owningUnitId: target.owningUnitId,
+      })
       .then(setRule)
       .catch(() => setRule(undefined));
   }, [target, requestingUnit]);
@@ -76,7 +82,11 @@ export function DispatchModal({
     if (!target) {
       return;
     }
-    const v = await form.validateFields();
+    // Invalid fields show their messages; nothing else to do (no unhandled rejection).
+    const v = await form.validateFields().catch(() => undefined);
+    if (!v) {
+      return;
+    }
     setSaving(true);
     setGeneral([]);
     try {
@@ -110,9 +120,15 @@ export function DispatchModal({
       width={640}
       destroyOnHidden
     >
-      {general.length > 0 ? <Alert type="error" showIcon style={{ marginBottom: 12 }} message={general.join("；")} /> : null}
+      {general.length > 0 ? (
+        <Alert type="error" showIcon style={{ marginBottom: 12 }} title={general.join("；")} />
+      ) : null}
       <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item name="incidentId" label={t("resources.dispatch.incident")} rules={[{ required: true, whitespace: true, message: t("resources.form.required") }]}>
+        <Form.Item
+          name="incidentId"
+          label={t("resources.dispatch.incident")}
+          rules={[{ required: true, whitespace: true, message: t("resources.form.required") }]}
+        >
           <Input placeholder={t("resources.dispatch.incidentPlaceholder")} autoFocus />
         </Form.Item>
         {target && target.resourceType !== "team" ? (
@@ -124,7 +140,10 @@ export function DispatchModal({
             <InputNumber min={1} precision={0} style={{ width: 200 }} />
           </Form.Item>
         ) : null}
-        <Form.Item label={t("resources.dispatch.requestingUnit")} extra={t("resources.dispatch.requestingUnitHelp")}>
+        <Form.Item
+          label={t("resources.dispatch.requestingUnit")}
+          extra={t("resources.dispatch.requestingUnitHelp")}
+        >
           <UnitSelect
             allowClear
             value={requesting}
@@ -147,11 +166,15 @@ export function DispatchModal({
           </Typography.Text>
           <Steps
             size="small"
-            direction="vertical"
+            orientation="vertical"
             current={-1}
-            items={rule.steps.map((s) => ({ title: s.name, description: s.by.join("；或 ") }))}
+            items={rule.steps.map((s) => ({ title: s.name, content: s.by.join("；或 ") }))}
           />
-          {rule.gap ? <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{rule.gap}</Typography.Paragraph> : null}
+          {rule.gap ? (
+            <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+              {rule.gap}
+            </Typography.Paragraph>
+          ) : null}
         </div>
       ) : null}
     </Modal>

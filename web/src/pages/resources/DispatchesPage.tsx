@@ -1,5 +1,23 @@
 import { ReloadOutlined } from "@ant-design/icons";
-import { App, Button, Card, Descriptions, Drawer, Flex, Form, Input, InputNumber, Modal, Radio, Select, Space, Steps, Table, Tag, Typography } from "antd";
+import {
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Drawer,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Radio,
+  Select,
+  Space,
+  Steps,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
@@ -32,7 +50,9 @@ export function DispatchesPage() {
   const navigate = useNavigate();
   const { id } = useParams();
   const [state, setState] = useState<string | undefined>(undefined);
-  const list = useCursorList(state ?? "", (cursor) => api.get<Page<Dispatch>>("/api/dispatches", { state, limit: 50, cursor }));
+  const list = useCursorList(state ?? "", (cursor) =>
+    api.get<Page<Dispatch>>("/api/dispatches", { state, limit: 50, cursor }),
+  );
 
   return (
     <Card>
@@ -44,7 +64,10 @@ export function DispatchesPage() {
           aria-label={t("resources.dispatch.filterState")}
           value={state}
           onChange={setState}
-          options={Object.keys(DISPATCH_STATE_LABELS).map((s) => ({ value: s, label: t(`resources.dispatchStates.${s as DispatchState}`) }))}
+          options={Object.keys(DISPATCH_STATE_LABELS).map((s) => ({
+            value: s,
+            label: t(`resources.dispatchStates.${s as DispatchState}`),
+          }))}
         />
         <Button icon={<ReloadOutlined />} onClick={list.reload}>
           {t("common.refresh")}
@@ -67,7 +90,11 @@ export function DispatchesPage() {
               title: t("resources.dispatch.resource"),
               render: (_, d) => (
                 <Flex vertical>
-                  <Button type="link" className="fh-res-namelink" onClick={() => navigate(`/resources/dispatches/${d.id}`)}>
+                  <Button
+                    type="link"
+                    className="fh-res-namelink"
+                    onClick={() => navigate(`/resources/dispatches/${d.id}`)}
+                  >
                     {d.resourceName}
                   </Button>
                   <Typography.Text type="secondary">
@@ -77,8 +104,19 @@ export function DispatchesPage() {
                 </Flex>
               ),
             },
-            { key: "incident", title: t("resources.dispatch.incident"), width: 160, dataIndex: "incidentId", ellipsis: true },
-            { key: "req", title: t("resources.dispatch.requestingUnit"), width: 150, dataIndex: "requestingUnitName" },
+            {
+              key: "incident",
+              title: t("resources.dispatch.incident"),
+              width: 160,
+              dataIndex: "incidentId",
+              ellipsis: true,
+            },
+            {
+              key: "req",
+              title: t("resources.dispatch.requestingUnit"),
+              width: 150,
+              dataIndex: "requestingUnitName",
+            },
             { key: "owner", title: t("resources.dispatch.owner"), width: 150, dataIndex: "owningUnitName" },
             {
               key: "state",
@@ -97,12 +135,19 @@ export function DispatchesPage() {
                 </Flex>
               ),
             },
-            { key: "at", title: t("resources.dispatch.requested"), width: 170, render: (_, d) => formatDateTime(d.createdAt) },
+            {
+              key: "at",
+              title: t("resources.dispatch.requested"),
+              width: 170,
+              render: (_, d) => formatDateTime(d.createdAt),
+            },
           ]}
         />
       )}
       <Flex justify="center" gap={12} style={{ marginTop: 16 }}>
-        <Typography.Text type="secondary">{t("common.shownCount", { count: list.items.length })}</Typography.Text>
+        <Typography.Text type="secondary">
+          {t("common.shownCount", { count: list.items.length })}
+        </Typography.Text>
         {list.hasMore ? <Button onClick={list.loadMore}>{t("common.loadMore")}</Button> : null}
       </Flex>
       <DispatchDrawer
@@ -114,7 +159,15 @@ export function DispatchesPage() {
   );
 }
 
-function DispatchDrawer({ id, onClose, onChanged }: { id: string | undefined; onClose(): void; onChanged(d: Dispatch): void }) {
+function DispatchDrawer({
+  id,
+  onClose,
+  onChanged,
+}: {
+  id: string | undefined;
+  onClose(): void;
+  onChanged(d: Dispatch): void;
+}) {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const [d, setD] = useState<Dispatch | undefined>(undefined);
@@ -157,11 +210,20 @@ function DispatchDrawer({ id, onClose, onChanged }: { id: string | undefined; on
     let reason = "";
     modal.confirm({
       title: t("resources.dispatch.reject"),
-      content: <Input.TextArea autoFocus placeholder={t("resources.dispatch.rejectReason")} onChange={(e) => (reason = e.target.value)} />,
+      content: (
+        <Input.TextArea
+          autoFocus
+          placeholder={t("resources.dispatch.rejectReason")}
+          onChange={(e) => (reason = e.target.value)}
+        />
+      ),
       okText: t("resources.dispatch.reject"),
       okButtonProps: { danger: true },
       cancelText: t("common.cancel"),
-      onOk: () => (reason.trim() ? act("reject", { reason: reason.trim() }) : Promise.reject(new Error(t("resources.form.required")))),
+      onOk: () =>
+        reason.trim()
+          ? act("reject", { reason: reason.trim() })
+          : Promise.reject(new Error(t("resources.form.required"))),
     });
   };
 
@@ -169,18 +231,33 @@ function DispatchDrawer({ id, onClose, onChanged }: { id: string | undefined; on
   const can = (a: string) => d?.allowedActions.includes(a) ?? false;
 
   return (
-    <Drawer open={id !== undefined} size={640} onClose={onClose} title={d ? `${t("resources.dispatch.detail")}：${d.resourceName}` : t("resources.dispatch.detail")}>
+    <Drawer
+      open={id !== undefined}
+      size={640}
+      onClose={onClose}
+      title={d ? `${t("resources.dispatch.detail")}：${d.resourceName}` : t("resources.dispatch.detail")}
+    >
       {error ? <ErrorResult error={error} /> : null}
       {d ? (
         <Flex vertical gap={16}>
           <Flex gap={8} wrap>
             {can("approve") && d.pending ? (
-              <Button type="primary" loading={busy} onClick={() => confirm(t("resources.dispatch.approveConfirm", { step: d.pending?.name ?? "" }), "approve")}>
+              <Button
+                type="primary"
+                loading={busy}
+                onClick={() =>
+                  confirm(t("resources.dispatch.approveConfirm", { step: d.pending?.name ?? "" }), "approve")
+                }
+              >
                 {t("resources.dispatch.approve")}：{d.pending.name}
               </Button>
             ) : null}
             {can("dispatch") ? (
-              <Button type="primary" loading={busy} onClick={() => confirm(t("resources.dispatch.sendConfirm"), "dispatch")}>
+              <Button
+                type="primary"
+                loading={busy}
+                onClick={() => confirm(t("resources.dispatch.sendConfirm"), "dispatch")}
+              >
                 {t("resources.dispatch.send")}
               </Button>
             ) : null}
@@ -207,33 +284,57 @@ function DispatchDrawer({ id, onClose, onChanged }: { id: string | undefined; on
             <Descriptions.Item label={t("resources.dispatch.resource")}>
               {d.resourceName}
               {d.resourceType !== "team" ? ` × ${d.quantity}${d.unit ?? ""}` : ""}
-              {d.returnedQuantity !== null && d.resourceType !== "team" ? `（${t("resources.dispatch.returnQuantity")} ${d.returnedQuantity}）` : ""}
+              {d.returnedQuantity !== null && d.resourceType !== "team"
+                ? `（${t("resources.dispatch.returnQuantity")} ${d.returnedQuantity}）`
+                : ""}
             </Descriptions.Item>
             <Descriptions.Item label={t("resources.dispatch.incident")}>{d.incidentId}</Descriptions.Item>
-            <Descriptions.Item label={t("resources.dispatch.requestingUnit")}>{d.requestingUnitName}</Descriptions.Item>
+            <Descriptions.Item label={t("resources.dispatch.requestingUnit")}>
+              {d.requestingUnitName}
+            </Descriptions.Item>
             <Descriptions.Item label={t("resources.dispatch.owner")}>{d.owningUnitName}</Descriptions.Item>
             <Descriptions.Item label={t("resources.dispatch.ruleCase")}>{d.ruleName}</Descriptions.Item>
-            {d.destination ? <Descriptions.Item label={t("resources.dispatch.destination")}>{d.destination}</Descriptions.Item> : null}
-            {d.note ? <Descriptions.Item label={t("resources.dispatch.note")}>{d.note}</Descriptions.Item> : null}
+            {d.destination ? (
+              <Descriptions.Item label={t("resources.dispatch.destination")}>
+                {d.destination}
+              </Descriptions.Item>
+            ) : null}
+            {d.note ? (
+              <Descriptions.Item label={t("resources.dispatch.note")}>{d.note}</Descriptions.Item>
+            ) : null}
             <Descriptions.Item label={t("resources.dispatch.times")}>
-              <Space direction="vertical" size={0}>
-                <span>{t("resources.dispatch.requested")}：{formatDateTime(d.createdAt)}（{d.requestedByName}）</span>
-                {d.dispatchedAt ? <span>{t("resources.dispatch.dispatchedAt")}：{formatDateTime(d.dispatchedAt)}</span> : null}
-                {d.arrivedAt ? <span>{t("resources.dispatch.arrivedAt")}：{formatDateTime(d.arrivedAt)}</span> : null}
-                {d.closedAt ? <span>{t("resources.dispatch.closedAt")}：{formatDateTime(d.closedAt)}</span> : null}
+              <Space orientation="vertical" size={0}>
+                <span>
+                  {t("resources.dispatch.requested")}：{formatDateTime(d.createdAt)}（{d.requestedByName}）
+                </span>
+                {d.dispatchedAt ? (
+                  <span>
+                    {t("resources.dispatch.dispatchedAt")}：{formatDateTime(d.dispatchedAt)}
+                  </span>
+                ) : null}
+                {d.arrivedAt ? (
+                  <span>
+                    {t("resources.dispatch.arrivedAt")}：{formatDateTime(d.arrivedAt)}
+                  </span>
+                ) : null}
+                {d.closedAt ? (
+                  <span>
+                    {t("resources.dispatch.closedAt")}：{formatDateTime(d.closedAt)}
+                  </span>
+                ) : null}
               </Space>
             </Descriptions.Item>
           </Descriptions>
           <div>
             <Typography.Text strong>{t("resources.dispatch.steps")}</Typography.Text>
             <Steps
-              direction="vertical"
+              orientation="vertical"
               size="small"
               current={currentStep === -1 ? d.steps.length : currentStep}
               status={d.state === "rejected" ? "error" : undefined}
               items={d.steps.map((s) => ({
                 title: s.name,
-                description: s.doneAt
+                content: s.doneAt
                   ? `${t("resources.dispatch.stepDone", { who: s.doneByName ?? "", at: formatDateTime(s.doneAt) })}${s.comment ? ` — ${s.comment}` : ""}`
                   : t("resources.dispatch.stepWaiting", { by: s.by.map((b) => b.label).join("／") }),
               }))}
@@ -253,9 +354,22 @@ function DispatchDrawer({ id, onClose, onChanged }: { id: string | undefined; on
   );
 }
 
-function ReturnModal({ dispatch, onClose, onSubmit }: { dispatch: Dispatch | undefined; onClose(): void; onSubmit(body: Record<string, unknown>): Promise<void> }) {
+function ReturnModal({
+  dispatch,
+  onClose,
+  onSubmit,
+}: {
+  dispatch: Dispatch | undefined;
+  onClose(): void;
+  onSubmit(body: Record<string, unknown>): Promise<void>;
+}) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ outcome: string; quantity?: number; teamStatus?: string; comment?: string }>();
+  const [form] = Form.useForm<{
+    outcome: string;
+    quantity?: number;
+    teamStatus?: string;
+    comment?: string;
+  }>();
   useEffect(() => {
     if (dispatch) {
       form.setFieldsValue({ outcome: "returned", quantity: dispatch.quantity, teamStatus: "available" });
@@ -269,7 +383,10 @@ function ReturnModal({ dispatch, onClose, onSubmit }: { dispatch: Dispatch | und
       okText={t("common.ok")}
       cancelText={t("common.cancel")}
       onOk={async () => {
-        const v = await form.validateFields();
+        const v = await form.validateFields().catch(() => undefined);
+        if (!v) {
+          return;
+        }
         await onSubmit(Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== "")));
       }}
       destroyOnHidden
@@ -278,7 +395,9 @@ function ReturnModal({ dispatch, onClose, onSubmit }: { dispatch: Dispatch | und
         <Form.Item name="outcome" label={t("resources.dispatch.outcome")}>
           <Radio.Group>
             <Radio value="returned">{t("resources.dispatch.returned")}</Radio>
-            {dispatch?.resourceType !== "team" ? <Radio value="consumed">{t("resources.dispatch.consumed")}</Radio> : null}
+            {dispatch?.resourceType !== "team" ? (
+              <Radio value="consumed">{t("resources.dispatch.consumed")}</Radio>
+            ) : null}
           </Radio.Group>
         </Form.Item>
         {dispatch?.resourceType !== "team" ? (

@@ -75,7 +75,10 @@ export function ImportModal({ open, sheet, label, onClose, onImported }: Props) 
     setJob(undefined);
     try {
       const content = await fileToBase64(file);
-      const started = await api.post<ImportJob>(`/api/${sheet}/import?mode=${mode}`, { fileName: file.name, content });
+      const started = await api.post<ImportJob>(`/api/${sheet}/import?mode=${mode}`, {
+        fileName: file.name,
+        content,
+      });
       setJob(started);
       poll(started.id);
     } catch (e) {
@@ -108,7 +111,11 @@ export function ImportModal({ open, sheet, label, onClose, onImported }: Props) 
     >
       <Typography.Paragraph type="secondary">{t("resources.import.intro")}</Typography.Paragraph>
       <Flex vertical gap={12}>
-        <Radio.Group value={mode} onChange={(e) => setMode(e.target.value as "create" | "upsert")} disabled={busy}>
+        <Radio.Group
+          value={mode}
+          onChange={(e) => setMode(e.target.value as "create" | "upsert")}
+          disabled={busy}
+        >
           <Radio value="create">{t("resources.import.modeCreate")}</Radio>
           <Radio value="upsert">{t("resources.import.modeUpsert")}</Radio>
         </Radio.Group>
@@ -144,15 +151,21 @@ export function ImportModal({ open, sheet, label, onClose, onImported }: Props) 
           </div>
         ) : null}
         {job?.state === "done" ? (
-          <Alert type="success" showIcon message={t("resources.import.done", { created: job.created, updated: job.updated })} />
+          <Alert
+            type="success"
+            showIcon
+            message={t("resources.import.done", { created: job.created, updated: job.updated })}
+          />
         ) : null}
         {job?.state === "failed" ? (
-          <Alert type="error" showIcon message={t("resources.import.failed", { detail: job.detail ?? "" })} />
+          <Alert type="error" showIcon title={t("resources.import.failed", { detail: job.detail ?? "" })} />
         ) : null}
-        {error ? <Alert type="error" showIcon message={error} /> : null}
+        {error ? <Alert type="error" showIcon title={error} /> : null}
         {job && job.errors.length > 0 ? (
           <>
-            <Typography.Text strong>{t("resources.import.errorsTitle", { count: job.errorCount })}</Typography.Text>
+            <Typography.Text strong>
+              {t("resources.import.errorsTitle", { count: job.errorCount })}
+            </Typography.Text>
             <Table
               size="small"
               rowKey={(e) => `${e.row}-${e.field}-${e.message}`}

@@ -1,9 +1,33 @@
 import { AimOutlined, SearchOutlined } from "@ant-design/icons";
-import { Alert, App, Button, Card, Checkbox, Collapse, Empty, Flex, Form, Input, InputNumber, Select, Space, Tag, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Collapse,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Tag,
+  Typography,
+} from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
-import { GEO_KINDS, type GeoKind, TEAM_KIND_LABELS, TEAM_STATUS_LABELS, SHELTER_STATUS_LABELS, SHELTER_TYPE_LABELS, TEAM_SPECIALTIES } from "../../../../shared/resources.js";
+import {
+  GEO_KINDS,
+  type GeoKind,
+  SHELTER_STATUS_LABELS,
+  SHELTER_TYPE_LABELS,
+  TEAM_KIND_LABELS,
+  TEAM_SPECIALTIES,
+  TEAM_STATUS_LABELS,
+} from "../../../../shared/resources.js";
 import { api, errorMessage } from "../../api/client.js";
 import { type Basemap, formatDistance, type GeoPoint } from "./api.js";
 import "./clusters.js";
@@ -21,13 +45,21 @@ const KIND_COLOURS: Record<GeoKind, string> = {
   expert: "#722ed1",
   agreement: "#08979c",
 };
-const KIND_GLYPH: Record<GeoKind, string> = { team: "队", equipment: "装", warehouse: "库", shelter: "避", expert: "专", agreement: "协" };
+const KIND_GLYPH: Record<GeoKind, string> = {
+  team: "队",
+  equipment: "装",
+  warehouse: "库",
+  shelter: "避",
+  expert: "专",
+  agreement: "协",
+};
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function icon(p: GeoPoint, highlighted = false): L.DivIcon {
   const kind = p.kind as GeoKind;
-  const dim = p.status === "deployed" || p.status === "unavailable" || p.status === "closed" || p.status === "broken";
+  const dim =
+    p.status === "deployed" || p.status === "unavailable" || p.status === "closed" || p.status === "broken";
   return L.divIcon({
     className: "fh-res-pin-wrap",
     html: `<span class="fh-res-pin${dim ? " fh-res-pin-dim" : ""}${highlighted ? " fh-res-pin-hot" : ""}" style="background:${KIND_COLOURS[kind] ?? "#555"}">${KIND_GLYPH[kind] ?? "?"}</span>`,
@@ -76,12 +108,19 @@ export function MapPage() {
   const incidentId = params.get("incident") ?? undefined;
 
   // Map and basemap, once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the Leaflet map is created once per mount
   useEffect(() => {
     if (!mapDiv.current || map.current) {
       return;
     }
     // maxZoom is required by clustering when no tile layer sets one (the offline basemap).
-    const m = L.map(mapDiv.current, { zoomControl: true, attributionControl: true, keyboard: true, minZoom: 8, maxZoom: 18 });
+    const m = L.map(mapDiv.current, {
+      zoomControl: true,
+      attributionControl: true,
+      keyboard: true,
+      minZoom: 8,
+      maxZoom: 18,
+    });
     map.current = m;
     overlay.current = L.layerGroup().addTo(m);
     m.setView([39.95, 116.49], 11);
@@ -108,7 +147,6 @@ export function MapPage() {
       map.current = undefined;
       groups.current.clear();
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the map is created once
   }, []);
 
   const placePin = useCallback((lat: number, lng: number) => {
@@ -118,7 +156,12 @@ export function MapPage() {
     }
     pin.current?.remove();
     pin.current = L.marker([lat, lng], {
-      icon: L.divIcon({ className: "fh-res-pin-wrap", html: '<span class="fh-res-incident" aria-label="事发位置">✚</span>', iconSize: [30, 30], iconAnchor: [15, 15] }),
+      icon: L.divIcon({
+        className: "fh-res-pin-wrap",
+        html: '<span class="fh-res-incident" aria-label="事发位置">✚</span>',
+        iconSize: [30, 30],
+        iconAnchor: [15, 15],
+      }),
       keyboard: false,
       zIndexOffset: 1000,
     }).addTo(m);
@@ -134,7 +177,9 @@ export function MapPage() {
     tileLayer.current?.remove();
     const url = tileUrl || basemap.tileUrl;
     if (url) {
-      tileLayer.current = L.tileLayer(url, { maxZoom: 19, attribution: basemap.tileAttribution ?? "" }).addTo(m);
+      tileLayer.current = L.tileLayer(url, { maxZoom: 19, attribution: basemap.tileAttribution ?? "" }).addTo(
+        m,
+      );
     }
     mapDiv.current?.classList.toggle("fh-res-map-offline", !url);
     if (basemap.outline) {
@@ -156,6 +201,7 @@ export function MapPage() {
   }, [basemap, tileUrl, params]);
 
   // One cluster group per kind, rebuilt when the points change.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: popups render lazily with the current translations
   useEffect(() => {
     const m = map.current;
     if (!m) {
@@ -166,7 +212,11 @@ export function MapPage() {
     }
     groups.current.clear();
     for (const k of GEO_KINDS) {
-      const g = L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false, chunkedLoading: true });
+      const g = L.markerClusterGroup({
+        maxClusterRadius: 40,
+        showCoverageOnHover: false,
+        chunkedLoading: true,
+      });
       for (const p of points.filter((x) => x.kind === k)) {
         const marker = L.marker([p.lat, p.lng], { icon: icon(p), title: p.name, alt: p.name });
         marker.bindPopup(() => popupHtml(p));
@@ -175,10 +225,10 @@ export function MapPage() {
       groups.current.set(k, g);
     }
     return undefined;
-    // biome-ignore lint/correctness/useExhaustiveDependencies: popupHtml reads the current translations
   }, [points]);
 
   // Layer toggles.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the groups (a ref) are rebuilt when points change, so re-apply then
   useEffect(() => {
     const m = map.current;
     if (!m) {
@@ -194,6 +244,7 @@ export function MapPage() {
   }, [visible, points]);
 
   // The popup's 调用 button opens the dispatch dialog.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: openDispatch only reads the form and state setters
   useEffect(() => {
     const m = map.current;
     if (!m) {
@@ -215,7 +266,6 @@ export function MapPage() {
     return () => {
       m.off("popupopen", onOpen);
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: openDispatch only reads state setters
   }, [points]);
 
   const popupHtml = (p: GeoPoint) => {
@@ -226,7 +276,9 @@ export function MapPage() {
       p.status ? `<span>${esc(statusLabel(p.kind, p.status))}</span>` : "",
       p.ownerUnitName ? `<span>${esc(t("resources.map.owner"))}：${esc(p.ownerUnitName)}</span>` : "",
       p.tags.length > 0 ? `<span>${p.tags.map(esc).join("、")}</span>` : "",
-      p.distanceM !== undefined ? `<span>${esc(t("resources.map.distance"))}：${esc(formatDistance(p.distanceM, t))}</span>` : "",
+      p.distanceM !== undefined
+        ? `<span>${esc(t("resources.map.distance"))}：${esc(formatDistance(p.distanceM, t))}</span>`
+        : "",
       p.kind === "team" || p.kind === "equipment"
         ? `<button type="button" class="fh-res-pop-btn" data-dispatch="${esc(p.id)}">${esc(t("resources.map.dispatch"))}</button>`
         : "",
@@ -247,7 +299,11 @@ export function MapPage() {
   };
 
   const find = async () => {
-    const v = await form.validateFields();
+    // A second search while one validates rejects the first as out of date; ignore it.
+    const v = await form.validateFields().catch(() => undefined);
+    if (!v) {
+      return;
+    }
     if (v.lat === undefined || v.lng === undefined) {
       return;
     }
@@ -265,7 +321,9 @@ export function MapPage() {
       });
       setResults(r.items);
       drawResults(v.lat, v.lng, r.items);
-      window.requestAnimationFrame(() => resultsRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" }));
+      window.requestAnimationFrame(() =>
+        resultsRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" }),
+      );
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -283,7 +341,17 @@ export function MapPage() {
     placePin(lat, lng);
     const bounds = L.latLngBounds([[lat, lng]]);
     items.forEach((p, i) => {
-      L.polyline([[lat, lng], [p.lat, p.lng]], { color: KIND_COLOURS[p.kind as GeoKind] ?? "#555", weight: i === 0 ? 3 : 1.5, dashArray: i === 0 ? undefined : "4 4" }).addTo(layer);
+      L.polyline(
+        [
+          [lat, lng],
+          [p.lat, p.lng],
+        ],
+        {
+          color: KIND_COLOURS[p.kind as GeoKind] ?? "#555",
+          weight: i === 0 ? 3 : 1.5,
+          dashArray: i === 0 ? undefined : "4 4",
+        },
+      ).addTo(layer);
       const marker = L.marker([p.lat, p.lng], { icon: icon(p, true), title: p.name, zIndexOffset: 500 });
       marker.bindPopup(() => popupHtml(p));
       marker.addTo(layer);
@@ -293,6 +361,7 @@ export function MapPage() {
   };
 
   // Arriving from an incident (…/resources/map?lat=&lng=&incident=): search at once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the URL names a point, not on every render
   useEffect(() => {
     const lat = Number(params.get("lat"));
     const lng = Number(params.get("lng"));
@@ -301,13 +370,18 @@ export function MapPage() {
       placePin(lat, lng);
       void find();
     }
-    // biome-ignore lint/correctness/useExhaustiveDependencies: run when the URL names a point
   }, [params]);
 
   const categoryLabel = (k: string, c: string) =>
-    k === "team" ? (TEAM_KIND_LABELS[c as keyof typeof TEAM_KIND_LABELS] ?? c) : k === "shelter" ? (SHELTER_TYPE_LABELS[c as keyof typeof SHELTER_TYPE_LABELS] ?? c) : c;
+    k === "team"
+      ? (TEAM_KIND_LABELS[c as keyof typeof TEAM_KIND_LABELS] ?? c)
+      : k === "shelter"
+        ? (SHELTER_TYPE_LABELS[c as keyof typeof SHELTER_TYPE_LABELS] ?? c)
+        : c;
   const statusLabel = (k: string, s: string) =>
-    k === "shelter" ? (SHELTER_STATUS_LABELS[s as keyof typeof SHELTER_STATUS_LABELS] ?? s) : (TEAM_STATUS_LABELS[s as keyof typeof TEAM_STATUS_LABELS] ?? s);
+    k === "shelter"
+      ? (SHELTER_STATUS_LABELS[s as keyof typeof SHELTER_STATUS_LABELS] ?? s)
+      : (TEAM_STATUS_LABELS[s as keyof typeof TEAM_STATUS_LABELS] ?? s);
 
   const counts = useMemo(() => {
     const c = new Map<string, number>();
@@ -359,13 +433,43 @@ export function MapPage() {
             <Typography.Paragraph type="secondary" style={{ margin: "2px 0 8px", fontSize: 12 }}>
               <AimOutlined /> {t("resources.map.nearestHint")}
             </Typography.Paragraph>
-            <Form form={form} layout="vertical" size="small" initialValues={{ kind: "team", status: "available", limit: 5 }} onFinish={find}>
+            <Form
+              form={form}
+              layout="vertical"
+              size="small"
+              initialValues={{ kind: "team", status: "available", limit: 5 }}
+              onFinish={find}
+            >
               <Flex gap={8}>
-                <Form.Item name="lat" label={t("resources.map.lat")} rules={[{ required: true, message: t("resources.form.required") }]} style={{ flex: 1 }}>
-                  <InputNumber style={{ width: "100%" }} step={0.001} precision={6} min={-90} max={90} id="nearest-lat" />
+                <Form.Item
+                  name="lat"
+                  label={t("resources.map.lat")}
+                  rules={[{ required: true, message: t("resources.form.required") }]}
+                  style={{ flex: 1 }}
+                >
+                  <InputNumber
+                    style={{ width: "100%" }}
+                    step={0.001}
+                    precision={6}
+                    min={-90}
+                    max={90}
+                    id="nearest-lat"
+                  />
                 </Form.Item>
-                <Form.Item name="lng" label={t("resources.map.lng")} rules={[{ required: true, message: t("resources.form.required") }]} style={{ flex: 1 }}>
-                  <InputNumber style={{ width: "100%" }} step={0.001} precision={6} min={-180} max={180} id="nearest-lng" />
+                <Form.Item
+                  name="lng"
+                  label={t("resources.map.lng")}
+                  rules={[{ required: true, message: t("resources.form.required") }]}
+                  style={{ flex: 1 }}
+                >
+                  <InputNumber
+                    style={{ width: "100%" }}
+                    step={0.001}
+                    precision={6}
+                    min={-180}
+                    max={180}
+                    id="nearest-lng"
+                  />
                 </Form.Item>
               </Flex>
               <Flex gap={8}>
@@ -381,15 +485,29 @@ export function MapPage() {
               </Flex>
               <Flex gap={8}>
                 <Form.Item name="category" label={t("resources.map.category")} style={{ flex: 1 }}>
-                  <Select allowClear placeholder={t("resources.map.anyCategory")} options={categoryOptions} disabled={categoryOptions.length === 0} />
+                  <Select
+                    allowClear
+                    placeholder={t("resources.map.anyCategory")}
+                    options={categoryOptions}
+                    disabled={categoryOptions.length === 0}
+                  />
                 </Form.Item>
                 <Form.Item name="status" label={t("resources.map.status")} style={{ flex: 1 }}>
-                  <Select allowClear placeholder={t("resources.map.anyStatus")} options={statusOptions} disabled={statusOptions.length === 0} />
+                  <Select
+                    allowClear
+                    placeholder={t("resources.map.anyStatus")}
+                    options={statusOptions}
+                    disabled={statusOptions.length === 0}
+                  />
                 </Form.Item>
               </Flex>
               {kind === "team" || kind === "expert" ? (
                 <Form.Item name="tag" label={t("resources.map.tag")}>
-                  <Select allowClear showSearch options={TEAM_SPECIALTIES.map((s) => ({ value: s, label: s }))} />
+                  <Select
+                    allowClear
+                    showSearch
+                    options={TEAM_SPECIALTIES.map((s) => ({ value: s, label: s }))}
+                  />
                 </Form.Item>
               ) : null}
               <Button type="primary" htmlType="submit" icon={<SearchOutlined />} loading={searching} block>
@@ -397,14 +515,16 @@ export function MapPage() {
               </Button>
             </Form>
           </div>
-          {error ? <Alert type="error" showIcon message={error} /> : null}
+          {error ? <Alert type="error" showIcon title={error} /> : null}
           <div ref={resultsRef} />
           {results ? (
             results.length === 0 ? (
               <Empty description={t("resources.map.noResults")} image={Empty.PRESENTED_IMAGE_SIMPLE} />
             ) : (
               <div className="fh-res-results" aria-live="polite">
-                <Typography.Text strong>{t("resources.map.results", { count: results.length })}</Typography.Text>
+                <Typography.Text strong>
+                  {t("resources.map.results", { count: results.length })}
+                </Typography.Text>
                 <ol>
                   {results.map((p, i) => (
                     <li key={p.id} className="fh-res-result">
@@ -416,11 +536,18 @@ export function MapPage() {
                           <Space size={4} wrap>
                             <Tag color="blue">{formatDistance(p.distanceM ?? 0, t)}</Tag>
                             {p.status ? <Tag>{statusLabel(p.kind, p.status)}</Tag> : null}
-                            {p.ownerUnitName ? <Typography.Text type="secondary">{p.ownerUnitName}</Typography.Text> : null}
+                            {p.ownerUnitName ? (
+                              <Typography.Text type="secondary">{p.ownerUnitName}</Typography.Text>
+                            ) : null}
                           </Space>
                         </Flex>
                         {p.kind === "team" || p.kind === "equipment" ? (
-                          <Button size="small" type={i === 0 ? "primary" : "default"} disabled={p.kind === "team" && p.status !== "available"} onClick={() => openDispatch(p)}>
+                          <Button
+                            size="small"
+                            type={i === 0 ? "primary" : "default"}
+                            disabled={p.kind === "team" && p.status !== "available"}
+                            onClick={() => openDispatch(p)}
+                          >
                             {t("resources.map.dispatch")}
                           </Button>
                         ) : null}
@@ -460,8 +587,14 @@ export function MapPage() {
         </Flex>
       </Card>
       <div className="fh-res-mapbox">
-        {!(tileUrl || basemap?.tileUrl) ? <div className="fh-res-map-note">{t("resources.map.basemapOffline")}</div> : null}
-        {truncated ? <div className="fh-res-map-note fh-res-map-note-right">{t("resources.map.truncated", { count: points.length })}</div> : null}
+        {!(tileUrl || basemap?.tileUrl) ? (
+          <div className="fh-res-map-note">{t("resources.map.basemapOffline")}</div>
+        ) : null}
+        {truncated ? (
+          <div className="fh-res-map-note fh-res-map-note-right">
+            {t("resources.map.truncated", { count: points.length })}
+          </div>
+        ) : null}
         <div ref={mapDiv} className="fh-res-map" role="application" aria-label={t("resources.tabs.map")} />
       </div>
       <DispatchModal
@@ -469,7 +602,11 @@ export function MapPage() {
         onClose={() => setDispatching(undefined)}
         onDone={(d) => {
           setDispatching(undefined);
-          message.success(t("resources.dispatch.submitted", { state: t(`resources.dispatchStates.${d.state as "requested"}`) }));
+          message.success(
+            t("resources.dispatch.submitted", {
+              state: t(`resources.dispatchStates.${d.state as "requested"}`),
+            }),
+          );
         }}
       />
     </div>

@@ -54,7 +54,13 @@ export function RecordDrawer({
   }, [record, registry.name]);
 
   return (
-    <Drawer open={record !== undefined} size={640} onClose={onClose} title={record ? `${record.name}（${record.code}）` : ""} extra={extra}>
+    <Drawer
+      open={record !== undefined}
+      size={640}
+      onClose={onClose}
+      title={record ? `${record.name}（${record.code}）` : ""}
+      extra={extra}
+    >
       {record ? (
         <Tabs
           items={[
@@ -68,7 +74,9 @@ export function RecordDrawer({
                       {renderValue(f, record[f.key], record)}
                     </Descriptions.Item>
                   ))}
-                  <Descriptions.Item label={t("resources.detail.at")}>{formatDateTime(record.updatedAt)}</Descriptions.Item>
+                  <Descriptions.Item label={t("resources.detail.at")}>
+                    {formatDateTime(record.updatedAt)}
+                  </Descriptions.Item>
                 </Descriptions>
               ),
             },
@@ -88,7 +96,11 @@ export function RecordDrawer({
                   pagination={false}
                   columns={[
                     { title: t("resources.detail.at"), width: 160, render: (_, h) => formatDateTime(h.at) },
-                    { title: t("resources.detail.action"), width: 110, render: (_, h) => actionLabel(h.action) },
+                    {
+                      title: t("resources.detail.action"),
+                      width: 110,
+                      render: (_, h) => actionLabel(h.action),
+                    },
                     { title: t("resources.detail.actor"), width: 120, dataIndex: "actorName" },
                     { title: t("resources.detail.changes"), ellipsis: true, render: (_, h) => changes(h) },
                   ]}

@@ -33,13 +33,18 @@ export function RecordFormModal({ registry, editing, onClose, onSaved }: Props) 
       form.setFieldsValue(Object.fromEntries(fields.map((f) => [f.key, record[f.key] ?? undefined])));
     } else {
       form.setFieldsValue(
-        Object.fromEntries(fields.filter((f) => f.options && f.key === "status").map((f) => [f.key, f.options?.[0]?.value])),
+        Object.fromEntries(
+          fields.filter((f) => f.options && f.key === "status").map((f) => [f.key, f.options?.[0]?.value]),
+        ),
       );
     }
   }, [editing, record, form, fields]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    const values = await form.validateFields().catch(() => undefined);
+    if (!values) {
+      return;
+    }
     const body: Record<string, unknown> = {};
     for (const f of fields) {
       const v = values[f.key];
@@ -64,7 +69,13 @@ export function RecordFormModal({ registry, editing, onClose, onSaved }: Props) 
         : await api.post<ResourceRecord>(`/api/${registry.name}`, body);
       onSaved(saved, record === undefined);
     } catch (error) {
-      setGeneral(applyFieldErrors(form, error, fields.map((f) => f.key)));
+      setGeneral(
+        applyFieldErrors(
+          form,
+          error,
+          fields.map((f) => f.key),
+        ),
+      );
     } finally {
       setSaving(false);
     }
@@ -86,22 +97,38 @@ export function RecordFormModal({ registry, editing, onClose, onSaved }: Props) 
       onCancel={onClose}
       destroyOnHidden
     >
-      {general.length > 0 ? <Alert type="error" showIcon style={{ marginBottom: 12 }} message={general.join("；")} /> : null}
+      {general.length > 0 ? (
+        <Alert type="error" showIcon style={{ marginBottom: 12 }} title={general.join("；")} />
+      ) : null}
       <Form form={form} layout="vertical" requiredMark onFinish={submit}>
         <Row gutter={16}>
           {fields.map((f) => (
-            <Col key={f.key} xs={24} md={f.type === "list" || (f.type === "text" && (f.max ?? 0) > 500) || f.type === "unit" ? 24 : 12}>
+            <Col
+              key={f.key}
+              xs={24}
+              md={
+                f.type === "list" || (f.type === "text" && (f.max ?? 0) > 500) || f.type === "unit" ? 24 : 12
+              }
+            >
               <Form.Item
                 name={f.key}
                 label={f.label}
                 rules={fieldRules(f, t("resources.form.required"))}
                 required={f.required && f.key !== "code"}
-                extra={f.key === "code" && !record ? t("resources.form.codeHelp") : f.type === "lat" ? t("resources.form.pickOnMap") : undefined}
+                extra={
+                  f.key === "code" && !record
+                    ? t("resources.form.codeHelp")
+                    : f.type === "lat"
+                      ? t("resources.form.pickOnMap")
+                      : undefined
+                }
               >
                 {fieldInput(
                   f,
                   { list: t("resources.form.listPlaceholder"), unit: t("resources.form.unitPlaceholder") },
-                  record && f.type === "unit" && record.ownerUnitId ? { id: record.ownerUnitId, name: record.ownerUnitName ?? record.ownerUnitId } : undefined,
+                  record && f.type === "unit" && record.ownerUnitId
+                    ? { id: record.ownerUnitId, name: record.ownerUnitName ?? record.ownerUnitId }
+                    : undefined,
                 )}
               </Form.Item>
             </Col>

@@ -7,7 +7,13 @@ import type { Page } from "../../api/types.js";
 import { ErrorResult } from "../../components/ErrorResult.js";
 import { UnitSelect } from "../../components/UnitSelect.js";
 import { useCursorList } from "../../hooks/useCursorList.js";
-import { download, type RegistryDescription, type RegistryName, type ResourceRecord, useRegistries } from "./api.js";
+import {
+  download,
+  type RegistryDescription,
+  type RegistryName,
+  type ResourceRecord,
+  useRegistries,
+} from "./api.js";
 import { DispatchModal, type DispatchTarget } from "./DispatchModal.js";
 import { renderValue } from "./fields.js";
 import { ImportModal } from "./ImportModal.js";
@@ -30,7 +36,7 @@ const WIDTHS: Record<string, number> = {
   capacity: 110,
   quantity: 80,
   deployed: 90,
-  specialties: 220,
+  specialties: 200,
   fields: 200,
   responseHours: 110,
   validTo: 110,
@@ -40,13 +46,13 @@ const WIDTHS: Record<string, number> = {
 
 /** The columns a duty officer scans first, per registry (everything else is in the detail drawer). */
 const COLUMNS: Record<RegistryName, string[]> = {
-  teams: ["kind", "specialties", "headcount", "phone", "ownerUnitId", "status"],
-  experts: ["fields", "organisation", "title", "phone", "availability", "ownerUnitId"],
+  teams: ["status", "kind", "specialties", "headcount", "phone", "ownerUnitId"],
+  experts: ["availability", "fields", "organisation", "title", "phone", "ownerUnitId"],
   warehouses: ["level", "address", "areaM2", "manager", "phone", "ownerUnitId"],
   supplies: ["category", "unit", "spec", "shelfLifeDays"],
   agreements: ["kind", "supplier", "items", "responseHours", "validTo", "ownerUnitId"],
-  shelters: ["type", "class", "capacity", "occupancy", "status", "ownerUnitId"],
-  equipment: ["type", "quantity", "deployed", "condition", "ownerUnitId"],
+  shelters: ["status", "type", "class", "occupancy", "capacity", "ownerUnitId"],
+  equipment: ["condition", "type", "quantity", "deployed", "ownerUnitId"],
 };
 
 interface Filters {
@@ -154,7 +160,9 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
               aria-label={f.label}
               value={filters.enums[f.key]}
               options={f.options ?? []}
-              onChange={(v: string | undefined) => setFilters((x) => ({ ...x, enums: { ...x.enums, [f.key]: v } }))}
+              onChange={(v: string | undefined) =>
+                setFilters((x) => ({ ...x, enums: { ...x.enums, [f.key]: v } }))
+              }
             />
           ))}
           {registry.owned ? (
@@ -181,10 +189,19 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
           <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
             {t("resources.list.importBtn")}
           </Button>
-          <Button icon={<DownloadOutlined />} onClick={() => download(`/api/${registry.name}/export.xlsx`, query as Record<string, string | undefined>)}>
+          <Button
+            icon={<DownloadOutlined />}
+            onClick={() =>
+              download(`/api/${registry.name}/export.xlsx`, query as Record<string, string | undefined>)
+            }
+          >
             {t("resources.list.exportXlsx")}
           </Button>
-          <Button onClick={() => download(`/api/${registry.name}/export.csv`, query as Record<string, string | undefined>)}>
+          <Button
+            onClick={() =>
+              download(`/api/${registry.name}/export.csv`, query as Record<string, string | undefined>)
+            }
+          >
             {t("resources.list.exportCsv")}
           </Button>
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ record: undefined })}>
@@ -264,7 +281,9 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
                           resourceId: r.id,
                           name: r.name,
                           owningUnitId: String(r.ownerUnitId),
-                          ...(registry.name === "equipment" ? { available: Number(r.quantity) - Number(r.deployed) } : {}),
+                          ...(registry.name === "equipment"
+                            ? { available: Number(r.quantity) - Number(r.deployed) }
+                            : {}),
                         })
                       }
                     >
@@ -284,7 +303,9 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
         />
       )}
       <Flex justify="center" align="center" gap={12} style={{ marginTop: 16 }}>
-        <Typography.Text type="secondary">{t("common.shownCount", { count: list.items.length })}</Typography.Text>
+        <Typography.Text type="secondary">
+          {t("common.shownCount", { count: list.items.length })}
+        </Typography.Text>
         {list.hasMore ? (
           <Button onClick={list.loadMore} loading={list.loading}>
             {t("common.loadMore")}
@@ -306,7 +327,12 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
           }
         }}
       />
-      <RecordDrawer registry={registry} record={viewing} onClose={() => setViewing(undefined)} extra={viewing ? shelterControls(viewing) : null} />
+      <RecordDrawer
+        registry={registry}
+        record={viewing}
+        onClose={() => setViewing(undefined)}
+        extra={viewing ? shelterControls(viewing) : null}
+      />
       <ImportModal
         open={importing}
         sheet={registry.name}
@@ -319,7 +345,11 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
         onClose={() => setDispatching(undefined)}
         onDone={(d) => {
           setDispatching(undefined);
-          message.success(t("resources.dispatch.submitted", { state: t(`resources.dispatchStates.${d.state as "requested"}`) }));
+          message.success(
+            t("resources.dispatch.submitted", {
+              state: t(`resources.dispatchStates.${d.state as "requested"}`),
+            }),
+          );
           list.reload();
         }}
       />
@@ -334,14 +364,27 @@ function Occupancy({ record }: { record: ResourceRecord }) {
   const over = capacity > 0 && occupancy > capacity;
   return (
     <Typography.Text type={over ? "danger" : undefined}>
-      {t("resources.shelter.fill", { occupancy: occupancy.toLocaleString("zh-CN"), capacity: capacity.toLocaleString("zh-CN") })}
-      {over ? <Tag color="red" style={{ marginLeft: 6 }}>{t("resources.shelter.overCapacity")}</Tag> : null}
+      {t("resources.shelter.fill", {
+        occupancy: occupancy.toLocaleString("zh-CN"),
+        capacity: capacity.toLocaleString("zh-CN"),
+      })}
+      {over ? (
+        <Tag color="red" style={{ marginLeft: 6 }}>
+          {t("resources.shelter.overCapacity")}
+        </Tag>
+      ) : null}
     </Typography.Text>
   );
 }
 
 /** 启用 / 关闭 / 安置人数 for a shelter; who may open it comes from the plan (000 §6.9), asked of the server. */
-function ShelterControls({ record, onChanged }: { record: ResourceRecord; onChanged(r: ResourceRecord): void }) {
+function ShelterControls({
+  record,
+  onChanged,
+}: {
+  record: ResourceRecord;
+  onChanged(r: ResourceRecord): void;
+}) {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const open = record.status === "open";
@@ -349,7 +392,9 @@ function ShelterControls({ record, onChanged }: { record: ResourceRecord; onChan
   const activate = async () => {
     let who = "";
     try {
-      const a = await api.get<{ by: string[]; allowed: boolean }>(`/api/shelters/${encodeURIComponent(record.id)}/activation`);
+      const a = await api.get<{ by: string[]; allowed: boolean }>(
+        `/api/shelters/${encodeURIComponent(record.id)}/activation`,
+      );
       who = a.by.join("、");
     } catch {
       // the server will say who may, if this user may not
@@ -360,14 +405,20 @@ function ShelterControls({ record, onChanged }: { record: ResourceRecord; onChan
       content: (
         <Flex vertical gap={8}>
           <Typography.Text>{t("resources.shelter.openConfirmBody", { who })}</Typography.Text>
-          <Input placeholder={t("resources.shelter.incident")} onChange={(e) => (incidentId = e.target.value.trim())} />
+          <Input
+            placeholder={t("resources.shelter.incident")}
+            onChange={(e) => (incidentId = e.target.value.trim())}
+          />
         </Flex>
       ),
       okText: t("resources.shelter.open"),
       cancelText: t("common.cancel"),
       onOk: async () => {
         try {
-          const saved = await api.post<ResourceRecord>(`/api/shelters/${encodeURIComponent(record.id)}/open`, incidentId ? { incidentId } : {});
+          const saved = await api.post<ResourceRecord>(
+            `/api/shelters/${encodeURIComponent(record.id)}/open`,
+            incidentId ? { incidentId } : {},
+          );
           onChanged(saved);
           message.success(t("resources.shelter.opened", { name: record.name }));
         } catch (e) {
@@ -385,7 +436,10 @@ function ShelterControls({ record, onChanged }: { record: ResourceRecord; onChan
       cancelText: t("common.cancel"),
       onOk: async () => {
         try {
-          const saved = await api.post<ResourceRecord>(`/api/shelters/${encodeURIComponent(record.id)}/close`, {});
+          const saved = await api.post<ResourceRecord>(
+            `/api/shelters/${encodeURIComponent(record.id)}/close`,
+            {},
+          );
           onChanged(saved);
           message.success(t("resources.shelter.closed", { name: record.name }));
         } catch (e) {
@@ -398,12 +452,25 @@ function ShelterControls({ record, onChanged }: { record: ResourceRecord; onChan
     let value = Number(record.occupancy ?? 0);
     modal.confirm({
       title: `${t("resources.shelter.setOccupancy")}：${record.name}`,
-      content: <InputNumber min={0} precision={0} defaultValue={value} style={{ width: 200 }} autoFocus onChange={(v) => (value = Number(v ?? 0))} />,
+      content: (
+        <InputNumber
+          min={0}
+          precision={0}
+          defaultValue={value}
+          style={{ width: 200 }}
+          autoFocus
+          onChange={(v) => (value = Number(v ?? 0))}
+        />
+      ),
       okText: t("common.save"),
       cancelText: t("common.cancel"),
       onOk: async () => {
         try {
-          onChanged(await api.post<ResourceRecord>(`/api/shelters/${encodeURIComponent(record.id)}/occupancy`, { occupancy: value }));
+          onChanged(
+            await api.post<ResourceRecord>(`/api/shelters/${encodeURIComponent(record.id)}/occupancy`, {
+              occupancy: value,
+            }),
+          );
         } catch (e) {
           message.error(errorMessage(e));
         }

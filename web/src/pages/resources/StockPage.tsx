@@ -1,5 +1,22 @@
 import { DownloadOutlined, ReloadOutlined, UploadOutlined } from "@ant-design/icons";
-import { Alert, App, Button, Card, Drawer, Flex, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Drawer,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { MANUAL_MOVEMENT_KINDS } from "../../../../shared/resources.js";
@@ -7,8 +24,8 @@ import { api, errorMessage } from "../../api/client.js";
 import type { Page } from "../../api/types.js";
 import { ErrorResult } from "../../components/ErrorResult.js";
 import { useCursorList } from "../../hooks/useCursorList.js";
-import { applyFieldErrors } from "../../lib/formErrors.js";
 import { formatDateTime } from "../../lib/format.js";
+import { applyFieldErrors } from "../../lib/formErrors.js";
 import { download, type Movement, type ResourceRecord, type StockLine } from "./api.js";
 import { DispatchModal, type DispatchTarget } from "./DispatchModal.js";
 import { ImportModal } from "./ImportModal.js";
@@ -33,14 +50,25 @@ export function StockPage() {
       .catch(() => setWarehouses([]));
   }, []);
 
-  const query = useMemo(() => ({ q: q || undefined, warehouseId, inStock: inStock ? "true" : undefined }), [q, warehouseId, inStock]);
-  const list = useCursorList(JSON.stringify(query), (cursor) => api.get<Page<StockLine>>("/api/stock", { ...query, limit: 100, cursor }));
+  const query = useMemo(
+    () => ({ q: q || undefined, warehouseId, inStock: inStock ? "true" : undefined }),
+    [q, warehouseId, inStock],
+  );
+  const list = useCursorList(JSON.stringify(query), (cursor) =>
+    api.get<Page<StockLine>>("/api/stock", { ...query, limit: 100, cursor }),
+  );
 
   return (
     <Card>
       <Flex gap={8} wrap justify="space-between" style={{ marginBottom: 16 }}>
         <Flex gap={8} wrap align="center">
-          <Input.Search allowClear style={{ width: 240 }} placeholder={t("resources.list.search")} aria-label={t("resources.list.search")} onSearch={(v) => setQ(v.trim())} />
+          <Input.Search
+            allowClear
+            style={{ width: 240 }}
+            placeholder={t("resources.list.search")}
+            aria-label={t("resources.list.search")}
+            onSearch={(v) => setQ(v.trim())}
+          />
           <Select
             allowClear
             style={{ width: 220 }}
@@ -76,7 +104,12 @@ export function StockPage() {
           pagination={false}
           scroll={{ x: 1100 }}
           columns={[
-            { key: "warehouse", title: t("resources.stock.warehouse"), width: 200, render: (_, s) => s.warehouseName },
+            {
+              key: "warehouse",
+              title: t("resources.stock.warehouse"),
+              width: 200,
+              render: (_, s) => s.warehouseName,
+            },
             {
               key: "supply",
               title: t("resources.stock.supply"),
@@ -111,13 +144,20 @@ export function StockPage() {
                   <Space size={4}>
                     {s.expiryDate}
                     {s.expiry === "expired" ? <Tag color="red">{t("resources.stock.expired")}</Tag> : null}
-                    {s.expiry === "expiring" ? <Tag color="orange">{t("resources.stock.expiring")}</Tag> : null}
+                    {s.expiry === "expiring" ? (
+                      <Tag color="orange">{t("resources.stock.expiring")}</Tag>
+                    ) : null}
                   </Space>
                 ) : (
                   "—"
                 ),
             },
-            { key: "mode", title: t("resources.stock.reserveMode"), width: 150, render: (_, s) => t(`resources.reserveModes.${s.reserveMode as "physical"}`) },
+            {
+              key: "mode",
+              title: t("resources.stock.reserveMode"),
+              width: 150,
+              render: (_, s) => t(`resources.reserveModes.${s.reserveMode as "physical"}`),
+            },
             { key: "owner", title: t("resources.list.owner"), width: 150, dataIndex: "ownerUnitName" },
             {
               key: "actions",
@@ -158,7 +198,9 @@ export function StockPage() {
         />
       )}
       <Flex justify="center" gap={12} style={{ marginTop: 16 }}>
-        <Typography.Text type="secondary">{t("common.shownCount", { count: list.items.length })}</Typography.Text>
+        <Typography.Text type="secondary">
+          {t("common.shownCount", { count: list.items.length })}
+        </Typography.Text>
         {list.hasMore ? <Button onClick={list.loadMore}>{t("common.loadMore")}</Button> : null}
       </Flex>
       <MovementModal
@@ -172,13 +214,23 @@ export function StockPage() {
         }}
       />
       <LedgerDrawer line={ledger} onClose={() => setLedger(undefined)} />
-      <ImportModal open={importing} sheet="stock" label={t("resources.tabs.stock")} onClose={() => setImporting(false)} onImported={() => list.reload()} />
+      <ImportModal
+        open={importing}
+        sheet="stock"
+        label={t("resources.tabs.stock")}
+        onClose={() => setImporting(false)}
+        onImported={() => list.reload()}
+      />
       <DispatchModal
         target={dispatching}
         onClose={() => setDispatching(undefined)}
         onDone={(d) => {
           setDispatching(undefined);
-          message.success(t("resources.dispatch.submitted", { state: t(`resources.dispatchStates.${d.state as "requested"}`) }));
+          message.success(
+            t("resources.dispatch.submitted", {
+              state: t(`resources.dispatchStates.${d.state as "requested"}`),
+            }),
+          );
         }}
       />
     </Card>
@@ -211,15 +263,23 @@ function MovementModal({
     }
   }, [line, form]);
 
-  const kindLabel = (k: string) => (k === "transfer" ? t("resources.movementKinds.transfer_out") : t(`resources.movementKinds.${k as "in"}`));
+  const kindLabel = (k: string) =>
+    k === "transfer" ? t("resources.movementKinds.transfer_out") : t(`resources.movementKinds.${k as "in"}`);
 
   const submit = async () => {
     if (!line) {
       return;
     }
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => undefined);
+    if (!v) {
+      return;
+    }
     modal.confirm({
-      title: t("resources.stock.moveConfirm", { kind: kindLabel(v.kind), amount: v.quantity, unit: line.unit }),
+      title: t("resources.stock.moveConfirm", {
+        kind: kindLabel(v.kind),
+        amount: v.quantity,
+        unit: line.unit,
+      }),
       okText: t("common.ok"),
       cancelText: t("common.cancel"),
       onOk: async () => {
@@ -238,7 +298,13 @@ function MovementModal({
   return (
     <Modal
       open={line !== undefined}
-      title={line ? t("resources.stock.moveTitle", { name: `${line.supplyName}（${line.warehouseName}，${t("resources.stock.quantity")} ${line.quantity} ${line.unit}）` }) : ""}
+      title={
+        line
+          ? t("resources.stock.moveTitle", {
+              name: `${line.supplyName}（${line.warehouseName}，${t("resources.stock.quantity")} ${line.quantity} ${line.unit}）`,
+            })
+          : ""
+      }
       onOk={submit}
       onCancel={onClose}
       confirmLoading={saving}
@@ -246,17 +312,37 @@ function MovementModal({
       cancelText={t("common.cancel")}
       destroyOnHidden
     >
-      {general.length > 0 ? <Alert type="error" showIcon style={{ marginBottom: 12 }} message={general.join("；")} /> : null}
+      {general.length > 0 ? (
+        <Alert type="error" showIcon style={{ marginBottom: 12 }} title={general.join("；")} />
+      ) : null}
       <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item name="kind" label={t("resources.stock.kind")} rules={[{ required: true }]}>
           <Select options={MANUAL_MOVEMENT_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))} />
         </Form.Item>
-        <Form.Item name="quantity" label={`${t("resources.stock.amount")}（${line?.unit ?? ""}）`} extra={kind === "adjust" ? t("resources.stock.amountHelp") : undefined} rules={[{ required: true, message: t("resources.form.required") }]}>
-          <InputNumber precision={0} min={kind === "adjust" ? undefined : 1} style={{ width: 200 }} autoFocus />
+        <Form.Item
+          name="quantity"
+          label={`${t("resources.stock.amount")}（${line?.unit ?? ""}）`}
+          extra={kind === "adjust" ? t("resources.stock.amountHelp") : undefined}
+          rules={[{ required: true, message: t("resources.form.required") }]}
+        >
+          <InputNumber
+            precision={0}
+            min={kind === "adjust" ? undefined : 1}
+            style={{ width: 200 }}
+            autoFocus
+          />
         </Form.Item>
         {kind === "transfer" ? (
-          <Form.Item name="toWarehouseId" label={t("resources.stock.toWarehouse")} rules={[{ required: true, message: t("resources.form.required") }]}>
-            <Select options={warehouses.filter((w) => w.id !== line?.warehouseId).map((w) => ({ value: w.id, label: w.name }))} />
+          <Form.Item
+            name="toWarehouseId"
+            label={t("resources.stock.toWarehouse")}
+            rules={[{ required: true, message: t("resources.form.required") }]}
+          >
+            <Select
+              options={warehouses
+                .filter((w) => w.id !== line?.warehouseId)
+                .map((w) => ({ value: w.id, label: w.name }))}
+            />
           </Form.Item>
         ) : null}
         <Form.Item name="reason" label={t("resources.stock.reason")}>
@@ -283,8 +369,15 @@ function LedgerDrawer({ line, onClose }: { line: StockLine | undefined; onClose(
     }
   }, [line]);
   return (
-    <Drawer open={line !== undefined} size={720} onClose={onClose} title={line ? t("resources.stock.ledgerTitle", { name: `${line.supplyName}（${line.warehouseName}）` }) : ""}>
-      {error ? <Alert type="error" message={error} /> : null}
+    <Drawer
+      open={line !== undefined}
+      size={720}
+      onClose={onClose}
+      title={
+        line ? t("resources.stock.ledgerTitle", { name: `${line.supplyName}（${line.warehouseName}）` }) : ""
+      }
+    >
+      {error ? <Alert type="error" title={error} /> : null}
       <Table<Movement>
         size="small"
         rowKey="id"
@@ -293,12 +386,20 @@ function LedgerDrawer({ line, onClose }: { line: StockLine | undefined; onClose(
         pagination={false}
         columns={[
           { title: t("resources.stock.at"), width: 160, render: (_, m) => formatDateTime(m.at) },
-          { title: t("resources.stock.kind"), width: 110, render: (_, m) => t(`resources.movementKinds.${m.kind as "in"}`) },
+          {
+            title: t("resources.stock.kind"),
+            width: 110,
+            render: (_, m) => t(`resources.movementKinds.${m.kind as "in"}`),
+          },
           {
             title: t("resources.stock.delta"),
             width: 90,
             align: "right",
-            render: (_, m) => <Typography.Text type={m.delta < 0 ? "danger" : "success"}>{m.delta > 0 ? `+${m.delta}` : m.delta}</Typography.Text>,
+            render: (_, m) => (
+              <Typography.Text type={m.delta < 0 ? "danger" : "success"}>
+                {m.delta > 0 ? `+${m.delta}` : m.delta}
+              </Typography.Text>
+            ),
           },
           { title: t("resources.stock.balance"), width: 90, align: "right", dataIndex: "balanceAfter" },
           { title: t("resources.stock.actor"), width: 110, dataIndex: "actorName" },

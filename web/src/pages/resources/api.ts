@@ -26,7 +26,14 @@ export interface RegistryDescription {
   fields: FieldDescription[];
 }
 
-export type RegistryName = "teams" | "experts" | "warehouses" | "supplies" | "agreements" | "shelters" | "equipment";
+export type RegistryName =
+  | "teams"
+  | "experts"
+  | "warehouses"
+  | "supplies"
+  | "agreements"
+  | "shelters"
+  | "equipment";
 
 export type ResourceRecord = Record<string, unknown> & {
   id: string;
@@ -184,7 +191,9 @@ export function loadRegistries() {
 }
 
 export function useRegistries() {
-  const [state, setState] = useState<{ data?: Awaited<ReturnType<typeof loadRegistries>>; error?: unknown }>({});
+  const [state, setState] = useState<{ data?: Awaited<ReturnType<typeof loadRegistries>>; error?: unknown }>(
+    {},
+  );
   useEffect(() => {
     let live = true;
     loadRegistries()
@@ -228,5 +237,7 @@ export function download(path: string, query: Record<string, string | undefined>
 }
 
 export function formatDistance(m: number, t: TFunction) {
-  return m >= 1000 ? t("resources.map.km", { km: (m / 1000).toFixed(m >= 10_000 ? 0 : 1) }) : t("resources.map.m", { m: String(Math.round(m)) });
+  return m >= 1000
+    ? t("resources.map.km", { km: (m / 1000).toFixed(m >= 10_000 ? 0 : 1) })
+    : t("resources.map.m", { m: String(Math.round(m)) });
 }

@@ -57,7 +57,11 @@ function enumColour(key: string, value: string): string | undefined {
 
 /** antd form rules from the server's field description (the server checks the same again). */
 export function fieldRules(f: FieldDescription, requiredMessage: string) {
-  const rules: { required?: boolean; message?: string; validator?: (_: unknown, v: unknown) => Promise<void> }[] = [];
+  const rules: {
+    required?: boolean;
+    message?: string;
+    validator?: (_: unknown, v: unknown) => Promise<void>;
+  }[] = [];
   if (f.required && f.key !== "code") {
     rules.push({ required: true, message: requiredMessage });
   }
@@ -73,7 +77,11 @@ export function fieldRules(f: FieldDescription, requiredMessage: string) {
 }
 
 /** The input widget for a field. */
-export function fieldInput(f: FieldDescription, placeholders: { list: string; unit: string }, initialUnit?: { id: string; name: string }): ReactNode {
+export function fieldInput(
+  f: FieldDescription,
+  placeholders: { list: string; unit: string },
+  initialUnit?: { id: string; name: string },
+): ReactNode {
   switch (f.type) {
     case "enum":
       return <Select allowClear={!f.required} options={f.options ?? []} aria-label={f.label} />;
@@ -81,11 +89,27 @@ export function fieldInput(f: FieldDescription, placeholders: { list: string; un
       return f.options ? (
         <Select mode="multiple" allowClear options={f.options} aria-label={f.label} />
       ) : (
-        <Select mode="tags" allowClear tokenSeparators={[",", "，", "、"]} placeholder={placeholders.list} aria-label={f.label} open={false} suffixIcon={null} />
+        <Select
+          mode="tags"
+          allowClear
+          tokenSeparators={[",", "，", "、"]}
+          placeholder={placeholders.list}
+          aria-label={f.label}
+          open={false}
+          suffixIcon={null}
+        />
       );
     case "int":
     case "number":
-      return <InputNumber style={{ width: "100%" }} min={f.min ?? undefined} max={f.max ?? undefined} precision={f.type === "int" ? 0 : undefined} aria-label={f.label} />;
+      return (
+        <InputNumber
+          style={{ width: "100%" }}
+          min={f.min ?? undefined}
+          max={f.max ?? undefined}
+          precision={f.type === "int" ? 0 : undefined}
+          aria-label={f.label}
+        />
+      );
     case "lat":
     case "lng":
       return <InputNumber style={{ width: "100%" }} step={0.0001} precision={6} aria-label={f.label} />;

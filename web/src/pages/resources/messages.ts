@@ -100,7 +100,7 @@ export const resourcesZhCN = {
     },
     progress: "{{processed}} / {{total}} 行",
     done: "已导入：新增 {{created}} 条，更新 {{updated}} 条",
-    failed: "未写入任何数据：{{detail}}",
+    failed: "{{detail}}",
     errorsTitle: "错误清单（共 {{count}} 处，改正后请重新上传整个文件）",
     row: "行号",
     column: "列名",
@@ -257,8 +257,20 @@ export const resourcesEnUS: Widen<typeof resourcesZhCN> = {
     equipment: "Large equipment",
     dispatches: "Dispatches",
   },
-  kinds: { team: "Team", warehouse: "Warehouse", shelter: "Shelter", equipment: "Equipment", expert: "Expert", agreement: "Agreement supplier" },
-  teamStatuses: { available: "Standing by", deployed: "Deployed", resting: "Resting", unavailable: "Unavailable" },
+  kinds: {
+    team: "Team",
+    warehouse: "Warehouse",
+    shelter: "Shelter",
+    equipment: "Equipment",
+    expert: "Expert",
+    agreement: "Agreement supplier",
+  },
+  teamStatuses: {
+    available: "Standing by",
+    deployed: "Deployed",
+    resting: "Resting",
+    unavailable: "Unavailable",
+  },
   dispatchStates: {
     requested: "Awaiting approval",
     approved: "Approved",
@@ -279,7 +291,11 @@ export const resourcesEnUS: Widen<typeof resourcesZhCN> = {
     dispatch_out: "Dispatched",
     dispatch_return: "Returned from dispatch",
   },
-  reserveModes: { physical: "Physical stock", agreement_flow: "Flow-supply agreement", agreement_production: "Production agreement" },
+  reserveModes: {
+    physical: "Physical stock",
+    agreement_flow: "Flow-supply agreement",
+    agreement_production: "Production agreement",
+  },
   facilities: {
     command_post: "Command post",
     tent_area: "Tent area",
@@ -342,7 +358,8 @@ export const resourcesEnUS: Widen<typeof resourcesZhCN> = {
   },
   import: {
     title: "Import {{label}}",
-    intro: "Download the template, fill it in and upload the .xlsx or .csv. If any row is wrong nothing is imported and every problem is listed.",
+    intro:
+      "Download the template, fill it in and upload the .xlsx or .csv. If any row is wrong nothing is imported and every problem is listed.",
     mode: "Mode",
     modeCreate: "Add only (an existing code is an error)",
     modeUpsert: "Update by code (existing codes are overwritten)",
@@ -357,7 +374,7 @@ export const resourcesEnUS: Widen<typeof resourcesZhCN> = {
     },
     progress: "{{processed}} / {{total}} rows",
     done: "Imported: {{created}} new, {{updated}} updated",
-    failed: "Nothing was written: {{detail}}",
+    failed: "{{detail}}",
     errorsTitle: "Problems ({{count}}); fix them and upload the whole file again",
     row: "Row",
     column: "Column",
@@ -399,7 +416,8 @@ export const resourcesEnUS: Widen<typeof resourcesZhCN> = {
     occupancy: "Occupancy",
     setOccupancy: "Update occupancy",
     openConfirm: "Open “{{name}}”?",
-    openConfirmBody: "It will be shown on the public portal and the units concerned are told. Authority: {{who}}.",
+    openConfirmBody:
+      "It will be shown on the public portal and the units concerned are told. Authority: {{who}}.",
     closeConfirm: "Close “{{name}}”?",
     opened: "Opened {{name}}",
     closed: "Closed {{name}}",

@@ -15,9 +15,11 @@ export const resourcesRoute: RouteObject = {
     { path: "stock", element: <StockPage /> },
     { path: "dispatches", element: <DispatchesPage /> },
     { path: "dispatches/:id", element: <DispatchesPage /> },
-    ...(["teams", "experts", "warehouses", "supplies", "agreements", "shelters", "equipment"] as const).map((name) => ({
-      path: name,
-      element: <RegistryPage key={name} name={name} />,
-    })),
+    ...(["teams", "experts", "warehouses", "supplies", "agreements", "shelters", "equipment"] as const).map(
+      (name) => ({
+        path: name,
+        element: <RegistryPage key={name} name={name} />,
+      }),
+    ),
   ],
 };

@@ -17,6 +17,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiError, errorMessage } from "../../api/client.js";
+import { PublicShelterList } from "../public/PublicShelters.js";
 import { type AreaFeature, type DistrictGeo, type PublicWarning, warningsApi } from "./api.js";
 import { ColourBadge, when } from "./common.js";
 import { loadDistrict, WarningMap } from "./WarningMap.js";
@@ -270,6 +271,8 @@ export function PublicPortalPage() {
                 ),
               },
               { key: "subscribe", label: t("publicPortal.subscribe"), children: <SubscribeForm /> },
+              // Issue 6: open emergency shelters, nearest first.
+              { key: "shelters", label: t("resources.public.title"), children: <PublicShelterList /> },
             ]}
           />
         )}
