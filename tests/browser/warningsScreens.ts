@@ -16,7 +16,7 @@ try {
   await p.getByRole("tab", { name: /历史预警/ }).click();
   await p.waitForTimeout(300);
   await p.screenshot({ path: `${out}/public-history.png`, fullPage: true });
-  await p.getByRole("tab", { name: /订阅/ }).click();
+  await p.getByRole("tab", { name: /订阅预警/ }).click();
   await p.waitForTimeout(300);
   await p.screenshot({ path: `${out}/public-subscribe.png`, fullPage: true });
   await p.goto(`${base}/public`);

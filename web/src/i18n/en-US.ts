@@ -528,7 +528,7 @@ export const enUS: Messages = {
     subtitle: "District warning information release centre",
     current: "Current warnings",
     history: "Past warnings",
-    subscribe: "Subscribe by SMS / e-mail",
+    subscribe: "Subscribe",
     none: "No warnings in force.",
     noHistory: "No past warnings.",
     issuer: "Issued by",

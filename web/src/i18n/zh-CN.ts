@@ -497,7 +497,7 @@ export const zhCN = {
     subtitle: "区突发事件预警信息发布中心",
     current: "当前预警",
     history: "历史预警",
-    subscribe: "订阅预警短信/邮件",
+    subscribe: "订阅预警",
     none: "当前没有生效的预警。",
     noHistory: "暂无已解除的预警。",
     issuer: "发布单位",

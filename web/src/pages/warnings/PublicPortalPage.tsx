@@ -242,6 +242,9 @@ export function PublicPortalPage() {
           </Flex>
         ) : (
           <Tabs
+            // Four tabs must fit a 360-px phone without the overflow menu.
+            tabBarGutter={14}
+            className="fh-public-tabs"
             items={[
               {
                 key: "current",
