@@ -42,7 +42,11 @@ describe("warnings in the browser", () => {
     return page;
   }
 
-  async function act(page: Page, action: string, fill?: (dialog: ReturnType<Page["getByRole"]>) => Promise<void>) {
+  async function act(
+    page: Page,
+    action: string,
+    fill?: (dialog: ReturnType<Page["getByRole"]>) => Promise<void>,
+  ) {
     await page.getByTestId(`action-${action}`).click();
     const dialog = page.getByRole("dialog");
     await dialog.waitFor();
@@ -66,7 +70,9 @@ describe("warnings in the browser", () => {
     await staff.getByLabel("警示事项").fill("建外街道部分燃气管网压力异常，可能发生泄漏");
     await staff.getByLabel("事态发展").fill("区城管委已派抢修队伍排查");
     await staff.getByLabel("政府工作措施").fill("关闭相关阀门，组织抢修，疏导交通");
-    await staff.getByLabel("公众防御建议").fill("闻到燃气味请勿开关电器、不要使用明火，立即开窗通风并撤离到安全地点，老人和儿童由家人陪同撤离");
+    await staff
+      .getByLabel("公众防御建议")
+      .fill("闻到燃气味请勿开关电器、不要使用明火，立即开窗通风并撤离到安全地点，老人和儿童由家人陪同撤离");
     await staff.getByLabel("咨询电话").fill("96777");
     const streets = staff.getByLabel("街道（乡）");
     await streets.fill("建外");

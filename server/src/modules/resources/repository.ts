@@ -233,12 +233,18 @@ export async function geoInBox(
   box: BBox | null,
   f: GeoFilter,
   limit?: number,
+  withOwnerNames = true,
 ): Promise<GeoRow[]> {
-  let q = db
-    .selectFrom("res_geo as g")
-    .leftJoin("org_units as u", "u.id", "g.owner_unit_id")
-    .selectAll("g")
-    .select(sql<string | null>`coalesce(u.short_name, u.name)`.as("owner_unit_name"));
+  let q = withOwnerNames
+    ? db
+        .selectFrom("res_geo as g")
+        .leftJoin("org_units as u", "u.id", "g.owner_unit_id")
+        .selectAll("g")
+        .select(sql<string | null>`coalesce(u.short_name, u.name)`.as("owner_unit_name"))
+    : db
+        .selectFrom("res_geo as g")
+        .selectAll("g")
+        .select(sql<string | null>`null`.as("owner_unit_name"));
   if (box) {
     if (dialect === "sqlite") {
       q = q.where(
@@ -268,6 +274,15 @@ export async function geoInBox(
     q = q.limit(limit);
   }
   return q.execute();
+}
+
+/** Short names of org units (the few owners of a nearest-K answer). */
+export async function unitShortNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) {
+    return new Map();
+  }
+  const rows = await db.selectFrom("org_units").select(["id", "name", "short_name"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, r.short_name ?? r.name]));
 }
 
 /** The baseline for the benchmark: every matching point, no index (a linear scan). */

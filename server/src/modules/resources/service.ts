@@ -1401,16 +1401,21 @@ export async function nearest(
   let radius = FIRST_RADIUS_M;
   for (;;) {
     const exhaustive = radius >= MAX_RADIUS_M;
-    const candidates = await repo.geoInBox(
-      db,
-      ctx.dialect,
-      exhaustive ? null : bboxAround(from, radius),
-      filter,
-    );
+    // Candidates without the owner join; names are looked up for the K answers only.
+    const box = exhaustive ? null : bboxAround(from, radius);
+    const candidates = await repo.geoInBox(db, ctx.dialect, box, filter, undefined, false);
     const points = candidates.map((c) => ({ ...c, lat: Number(c.lat), lng: Number(c.lng) }));
     const step = nearestStep(from, points, k, radius, exhaustive);
     if (step.done) {
-      return step.result.map((r) => ({ ...presentPoint(r.item), distanceM: Math.round(r.distanceM) }));
+      const owners = [
+        ...new Set(step.result.map((r) => r.item.owner_unit_id).filter((id): id is string => id !== null)),
+      ];
+      const names = await repo.unitShortNames(db, owners);
+      return step.result.map((r) => {
+        const owner = r.item.owner_unit_id;
+        const item = { ...r.item, owner_unit_name: owner ? (names.get(owner) ?? null) : null };
+        return { ...presentPoint(item), distanceM: Math.round(r.distanceM) };
+      });
     }
     radius = Math.min(step.nextRadiusM, MAX_RADIUS_M);
   }

@@ -8,8 +8,9 @@ import { REPO_ROOT } from "../../config.js";
 
 const run = promisify(execFile);
 
-export const CAP_XSD = path.resolve(REPO_ROOT, "../shared/standards/cap-1.2.xsd");
-export const CAP_EXAMPLES = path.resolve(REPO_ROOT, "../shared/standards/cap-examples");
+// The CAP 1.2 schema and the public oasiscap test messages ship in standards/ (copied from shared/).
+export const CAP_XSD = path.join(REPO_ROOT, "standards/cap-1.2.xsd");
+export const CAP_EXAMPLES = path.join(REPO_ROOT, "standards/cap-examples");
 
 /** A square around the CBD (建外街道), inside Chaoyang. */
 export const CBD_SQUARE = {
