@@ -3,6 +3,7 @@ import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { drawSketch } from "../../components/map/sketch.js";
 import { type DistrictGeo, responseApi, type Workspace } from "./api.js";
 
 let districtPromise: Promise<DistrictGeo> | undefined;
@@ -145,14 +146,7 @@ export function ResponseMap({
     if (!group) {
       return;
     }
-    group.clearLayers();
-    if (points.length > 0) {
-      const latlngs = points.map(([lng, lat]) => L.latLng(lat, lng));
-      L.polyline(latlngs, { color: "#111827", dashArray: "4 4" }).addTo(group);
-      for (const p of latlngs) {
-        L.circleMarker(p, { radius: 4, color: "#111827" }).addTo(group);
-      }
-    }
+    drawSketch(group, points);
   }, [points]);
 
   useEffect(() => {

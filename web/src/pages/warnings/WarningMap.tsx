@@ -4,6 +4,7 @@ import "leaflet/dist/leaflet.css";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { COLOUR_HEX, MAX_POLYGON_VERTICES } from "../../../../shared/warnings.js";
+import { drawSketch } from "../../components/map/sketch.js";
 import { type AreaFeature, type Colour, type DistrictGeo, warningsApi } from "./api.js";
 
 let districtPromise: Promise<DistrictGeo> | undefined;
@@ -144,14 +145,7 @@ export function WarningMap({
     if (!group) {
       return;
     }
-    group.clearLayers();
-    if (points.length > 0) {
-      const latlngs = points.map(([lon, lat]) => L.latLng(lat, lon));
-      L.polyline(latlngs, { color: "#111827", dashArray: "4 4" }).addTo(group);
-      for (const p of latlngs) {
-        L.circleMarker(p, { radius: 4, color: "#111827" }).addTo(group);
-      }
-    }
+    drawSketch(group, points);
   }, [points]);
 
   useEffect(() => {
