@@ -134,6 +134,17 @@ export function MapPage() {
       .get<Basemap>("/api/resources/basemap")
       .then(setBasemap)
       .catch((e: unknown) => setError(errorMessage(e)));
+    loadPoints();
+    return () => {
+      resize.disconnect();
+      m.remove();
+      map.current = undefined;
+      groups.current.clear();
+    };
+  }, []);
+
+  /** All located resources for the layers; again after a dispatch so statuses are current. */
+  const loadPoints = useCallback(() => {
     api
       .get<{ items: GeoPoint[]; truncated: boolean }>("/api/resources/map", { limit: 20000 })
       .then((r) => {
@@ -141,12 +152,6 @@ export function MapPage() {
         setTruncated(r.truncated);
       })
       .catch((e: unknown) => setError(errorMessage(e)));
-    return () => {
-      resize.disconnect();
-      m.remove();
-      map.current = undefined;
-      groups.current.clear();
-    };
   }, []);
 
   const placePin = useCallback((lat: number, lng: number) => {
@@ -607,6 +612,7 @@ export function MapPage() {
               state: t(`resources.dispatchStates.${d.state as "requested"}`),
             }),
           );
+          loadPoints();
         }}
       />
     </div>

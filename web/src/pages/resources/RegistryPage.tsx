@@ -23,7 +23,7 @@ import { RecordFormModal } from "./RecordFormModal.js";
 /** Widths of columns whose content must not wrap into a second line. */
 const WIDTHS: Record<string, number> = {
   occupancy: 170,
-  kind: 160,
+  kind: 180,
   type: 110,
   class: 80,
   status: 90,
@@ -37,12 +37,20 @@ const WIDTHS: Record<string, number> = {
   quantity: 80,
   deployed: 90,
   specialties: 200,
+  supplier: 200,
+  items: 220,
+  organisation: 180,
+  address: 200,
   fields: 200,
   responseHours: 110,
   validTo: 110,
   unit: 90,
   shelfLifeDays: 110,
 };
+
+const DEFAULT_WIDTH = 140;
+const NAME_WIDTH = 240;
+const actionsWidth = (name: RegistryName) => (name === "shelters" ? 300 : 220);
 
 /** The columns a duty officer scans first, per registry (everything else is in the detail drawer). */
 const COLUMNS: Record<RegistryName, string[]> = {
@@ -132,6 +140,10 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
     registry.name === "shelters" ? <ShelterControls record={record} onChanged={replace} /> : null;
 
   const dispatchable = registry.name === "teams" || registry.name === "equipment";
+  const tableWidth =
+    NAME_WIDTH +
+    COLUMNS[registry.name].reduce((sum, key) => sum + (WIDTHS[key] ?? DEFAULT_WIDTH), 0) +
+    actionsWidth(registry.name);
 
   return (
     <Card>
@@ -218,7 +230,7 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
           loading={list.loading}
           dataSource={list.items}
           pagination={false}
-          scroll={{ x: 1100 }}
+          scroll={{ x: tableWidth }}
           // Fixed layout: column widths do not depend on content, so no measure/resize feedback loop.
           tableLayout="fixed"
           locale={{ emptyText: t("resources.list.empty") }}
@@ -228,7 +240,7 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
               key: "name",
               title: fieldOf("name")?.label,
               fixed: "left",
-              width: 240,
+              width: NAME_WIDTH,
               render: (_, r) => (
                 <Flex vertical>
                   <Button type="link" className="fh-res-namelink" onClick={() => setViewing(r)}>
@@ -247,7 +259,7 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
                     {
                       key,
                       title: f.label,
-                      width: WIDTHS[key],
+                      width: WIDTHS[key] ?? DEFAULT_WIDTH,
                       ellipsis: f.type === "text" || key === "ownerUnitId",
                       render: (_: unknown, r: ResourceRecord) =>
                         key === "occupancy" ? <Occupancy record={r} /> : renderValue(f, r[key], r),
@@ -259,7 +271,7 @@ function RegistryList({ registry }: { registry: RegistryDescription }) {
               key: "actions",
               title: t("common.actions"),
               fixed: "right",
-              width: registry.name === "shelters" ? 300 : 220,
+              width: actionsWidth(registry.name),
               render: (_, r) => (
                 <Space size={0} wrap>
                   <Button type="link" size="small" onClick={() => setViewing(r)}>
