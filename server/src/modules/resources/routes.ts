@@ -1095,11 +1095,11 @@ function registerMap(r: R, ctx: AppContext) {
       const outline = districtOutline(ctx.plan.org);
       return {
         district: ctx.plan.org.district,
-        centre: districtCentre(outline),
+        centre: districtCentre(ctx.plan.org),
         outline,
         // An intranet tile server when there is one (e.g. http://tiles.local/{z}/{x}/{y}.png).
-        tileUrl: process.env.FENGHUO_MAP_TILE_URL || null,
-        tileAttribution: process.env.FENGHUO_MAP_TILE_ATTRIBUTION || null,
+        tileUrl: process.env.FENGHUO_TILE_URL || null,
+        tileAttribution: process.env.FENGHUO_TILE_ATTRIBUTION || null,
       };
     },
   );
