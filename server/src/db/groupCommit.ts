@@ -31,7 +31,9 @@ export class GroupCommitter {
       this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
       if (!this.draining) {
         this.draining = true;
-        void this.drain();
+        // better-sqlite3 is synchronous: once a batch starts, no socket is read until it ends. Starting
+        // after the current I/O phase lets every request that arrived in it join this batch.
+        setImmediate(() => void this.drain());
       }
     });
   }

@@ -60,6 +60,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on("incidents")
     .columns(["subtype_id", "status", "received_at"])
     .execute();
+  // The duplicate check: open incidents of one subtype within a window of occurrence times.
+  await db.schema
+    .createIndex("incidents_open_occurred")
+    .on("incidents")
+    .columns(["subtype_id", "status", "occurred_at"])
+    .execute();
 
   await db.schema
     .createTable("incident_reports")

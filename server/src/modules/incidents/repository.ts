@@ -92,7 +92,19 @@ export function listIncidents(db: Db, f: IncidentFilter): Promise<IncidentTable[
 }
 
 /** Open incidents of a subtype that occurred in [from, to]: candidates for the duplicate check. */
-export function openIncidentsNear(db: Db, subtypeId: string, from: string, to: string) {
+/** Where a new incident is, for narrowing the duplicate check in SQL (the rule re-checks exactly). */
+export interface NearProbe {
+  /** [minLat, minLng, maxLat, maxLng] around the reported point. */
+  box?: [number, number, number, number] | undefined;
+  divisionCode?: string | undefined;
+  streetCode?: string | undefined;
+}
+
+/**
+ * Open incidents of a subtype that occurred in the window and could be near: inside the box
+ * around the point, or in the same division or street. A superset of possibleDuplicates' matches.
+ */
+export function openIncidentsNear(db: Db, subtypeId: string, from: string, to: string, near: NearProbe) {
   return db
     .selectFrom("incidents")
     .select(["id", "number", "subtype_id", "occurred_at", "lat", "lng", "division_code", "street_code"])
@@ -100,6 +112,27 @@ export function openIncidentsNear(db: Db, subtypeId: string, from: string, to: s
     .where("status", "=", "open")
     .where("occurred_at", ">=", from)
     .where("occurred_at", "<=", to)
+    .where((eb) => {
+      const anyOf = [];
+      if (near.box) {
+        const [minLat, minLng, maxLat, maxLng] = near.box;
+        anyOf.push(
+          eb.and([
+            eb("lat", ">=", minLat),
+            eb("lat", "<=", maxLat),
+            eb("lng", ">=", minLng),
+            eb("lng", "<=", maxLng),
+          ]),
+        );
+      }
+      if (near.divisionCode) {
+        anyOf.push(eb("division_code", "=", near.divisionCode));
+      }
+      if (near.streetCode) {
+        anyOf.push(eb("street_code", "=", near.streetCode));
+      }
+      return anyOf.length > 0 ? eb.or(anyOf) : eb.val(false);
+    })
     .limit(200)
     .execute();
 }

@@ -4,6 +4,7 @@ import type { PlanProfile } from "../../../../shared/plan/schema.js";
 import { loadProfile } from "../plans/loader.js";
 import { instructionFeedbackDeadlines } from "../plans/rules.js";
 import {
+  boxAround,
   distanceM,
   formatIncidentNumber,
   intakeErrors,
@@ -190,5 +191,17 @@ describe("duplicates", () => {
         settings,
       ),
     ).toEqual([]);
+  });
+});
+
+describe("boxAround (narrows the duplicate check in SQL)", () => {
+  it("contains every point within the radius, in every direction, at Chaoyang's latitude", () => {
+    const centre = { lat: 39.92, lng: 116.45 };
+    const [minLat, minLng, maxLat, maxLng] = boxAround(centre, 500);
+    // 500 m north/south ≈ 0.00449° latitude; east/west ≈ 0.00586° longitude at 39.9°N.
+    expect(maxLat - centre.lat).toBeCloseTo(0.00449, 4);
+    expect(maxLng - centre.lng).toBeCloseTo(0.00586, 4);
+    expect(centre.lat - minLat).toBeCloseTo(maxLat - centre.lat, 9);
+    expect(centre.lng - minLng).toBeCloseTo(maxLng - centre.lng, 9);
   });
 });

@@ -359,6 +359,16 @@ export interface DuplicateCandidate {
   streetCode?: string | undefined;
 }
 
+/** [minLat, minLng, maxLat, maxLng] of a square that contains every point within `radiusM`. */
+export function boxAround(
+  point: { lat: number; lng: number },
+  radiusM: number,
+): [number, number, number, number] {
+  const dLat = radiusM / 111_320;
+  const dLng = radiusM / (111_320 * Math.max(Math.cos((point.lat * Math.PI) / 180), 0.01));
+  return [point.lat - dLat, point.lng - dLng, point.lat + dLat, point.lng + dLng];
+}
+
 /**
  * Open incidents that may be the same event: same subtype, occurred within the time window, and
  * within the radius when both have coordinates, else in the same division (or the same street when

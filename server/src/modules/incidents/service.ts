@@ -44,6 +44,7 @@ import {
   updateIncident,
 } from "./repository.js";
 import {
+  boxAround,
   defaultLevel,
   factsOf,
   formatIncidentNumber,
@@ -377,6 +378,11 @@ export async function registerIncident(
     body.subtypeId,
     new Date(occurredAt.getTime() - windowMs).toISOString(),
     new Date(occurredAt.getTime() + windowMs).toISOString(),
+    {
+      box: body.location ? boxAround(body.location, settings.radiusM) : undefined,
+      divisionCode: body.divisionCode,
+      streetCode: streetCode ?? undefined,
+    },
   );
   const duplicates = possibleDuplicates(
     {
