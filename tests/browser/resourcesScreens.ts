@@ -100,13 +100,11 @@ try {
   ws.addRow(["编码", "队伍名称", "队伍类型", "人数", "24小时联系电话", "纬度", "经度", "主管单位"]);
   ws.addRow(["X-1", "电话错误的队伍", "专业应急救援队伍", 10, "12345", 39.95, 116.5, "区城管委"]);
   ws.addRow(["X-2", "单位不存在", "专业应急救援队伍", -3, "13910011111", 39.95, 116.3, "区海洋局"]);
-  await page
-    .locator(".ant-modal input[type=file]")
-    .setInputFiles({
-      name: "队伍.xlsx",
-      mimeType: "application/octet-stream",
-      buffer: Buffer.from(await wb.xlsx.writeBuffer()),
-    });
+  await page.locator(".ant-modal input[type=file]").setInputFiles({
+    name: "队伍.xlsx",
+    mimeType: "application/octet-stream",
+    buffer: Buffer.from(await wb.xlsx.writeBuffer()),
+  });
   await page.getByRole("button", { name: /开始导入/ }).click();
   await page.getByText(/错误清单/).waitFor();
   await shot(page, "import");

@@ -15,7 +15,15 @@ import type { ReactNode } from "react";
 export const PLANNED_MODULES = ["resources", "risks"] as const;
 export type PlannedModule = (typeof PLANNED_MODULES)[number];
 
-export type ModuleKey = PlannedModule | "duty" | "warnings" | "response" | "plans" | "org" | "audit" | "admin";
+export type ModuleKey =
+  | PlannedModule
+  | "duty"
+  | "warnings"
+  | "response"
+  | "plans"
+  | "org"
+  | "audit"
+  | "admin";
 
 export interface MenuEntry {
   key: ModuleKey;
