@@ -1,15 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
 
 export type Dialect = "sqlite" | "postgres";
+/** The database or an open transaction (a transaction is a Kysely too): repositories accept both. */
 export type Db = Kysely<Database>;
-export type Trx = Transaction<Database>;
-/** Either the database or an open transaction: repositories accept both. */
-export type DbOrTrx = Kysely<Database>;
 
 export interface DatabaseHandle {
   db: Db;

@@ -124,7 +124,7 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<VerifyR
   return { ok: true, rows: seq };
 }
 
-/** Count of rows, for health and tests. */
+/** Count of rows (tests check that a refused import wrote nothing, not even audit rows). */
 export async function auditCount(db: Db): Promise<number> {
   const r = await db.selectFrom("audit_log").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
   return Number(r.n);
