@@ -2,7 +2,7 @@
  * Pure rules of the duty desk (issue 4): numbering, intake checks, which deadline rows an incident
  * needs, which deadlines a report meets, lateness, duplicates. Plan rules themselves (who leads, what
  * is due when) come from modules/plans/rules.ts; this file only applies them to incidents.
- * No SQL, no HTTP, no `Date.now()`: times come in as arguments.
+ * No SQL, no HTTP, no wall-clock reads: times come in as arguments.
  */
 import { pinyin } from "pinyin-pro";
 import { MAX_FUTURE_SKEW_MINUTES, type ReportKind } from "../../../../shared/incidents.js";

@@ -1,6 +1,6 @@
 /**
  * Pure plan-profile rules (DESIGN §3): functions of (profile, data[, clock]) that every module asks
- * who leads, who approves and what is due when. No I/O, no `Date.now()`; times come in as data.
+ * who leads, who approves and what is due when. No I/O, no wall-clock reads; times come in as data.
  * Section references (000 §x.y) point at seed 000, the Chaoyang general plan, whose reading the
  * shipped profile encodes; the functions themselves only read the profile, so they serve any plan.
  */

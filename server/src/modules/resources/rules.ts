@@ -1,7 +1,7 @@
 /**
  * Pure rules of the resources module (issue 6): geometry for nearest-K search and the district
  * check, who a plan party is, the dispatch state machine, and stock expiry. No SQL, no HTTP, no
- * `Date.now()`: times come in as arguments.
+ * wall-clock reads: times come in as arguments.
  */
 import { booleanPointInPolygon, pointToPolygonDistance } from "@turf/turf";
 import type { Feature, MultiPolygon, Polygon } from "geojson";
