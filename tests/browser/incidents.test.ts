@@ -64,10 +64,28 @@ describe("duty desk", () => {
     await duty.locator(".ant-select-item-option").filter({ hasText: "建外街道（110105001）" }).waitFor();
     await division.press("Enter");
     await duty.getByLabel("疏散").fill("40");
+    // Map point: a click in the middle of the district map sets the incident's coordinates.
+    const picker = duty.getByTestId("point-picker");
+    await picker.scrollIntoViewIfNeeded();
+    await duty
+      .locator('[data-testid="point-picker"] path.leaflet-interactive, [data-testid="point-picker"] svg')
+      .first()
+      .waitFor({ state: "attached" });
+    await picker.click();
+    await expect
+      .poll(() => duty.getByTestId("point-picker-value").textContent())
+      .toMatch(/^39\.\d{5}, 116\.\d{5}$/);
     await duty.getByLabel("事件名称").press("Control+Enter");
 
     // The detail page: the initial report counts down from 10 minutes.
     await duty.getByRole("heading", { name: /CY-\d{4}-\d{6} 建外街道浏览器测试燃气泄漏/ }).waitFor();
+    const registered = await server.ctx.db
+      .selectFrom("incidents")
+      .select(["lat", "lng"])
+      .where("title", "=", "建外街道浏览器测试燃气泄漏")
+      .executeTakeFirstOrThrow();
+    expect(Number(registered.lat)).toBeGreaterThan(39.8);
+    expect(Number(registered.lng)).toBeGreaterThan(116.3);
     const initialRow = duty.getByRole("row").filter({ hasText: "信息初报" });
     await expect
       .poll(() => initialRow.locator(".fh-countdown").textContent())

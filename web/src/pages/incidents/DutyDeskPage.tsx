@@ -90,7 +90,7 @@ export function DutyDeskPage() {
                 title: t("incidents.colEvent"),
                 key: "event",
                 render: (_, i) => (
-                  <Space direction="vertical" size={0}>
+                  <Space orientation="vertical" size={0}>
                     <Link to={`/duty/incidents/${i.id}`} className="fh-incident-title">
                       {i.title}
                     </Link>
@@ -119,7 +119,7 @@ export function DutyDeskPage() {
                 render: (_, i) => {
                   const next = nextDeadline(i.deadlines);
                   return next ? (
-                    <Space direction="vertical" size={2}>
+                    <Space orientation="vertical" size={2}>
                       <Typography.Text style={{ fontSize: 12 }}>{next.name}</Typography.Text>
                       <Countdown deadline={next} now={now} />
                     </Space>

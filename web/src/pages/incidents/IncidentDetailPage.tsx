@@ -299,7 +299,7 @@ export function IncidentDetailPage() {
             <Timeline
               items={incident.timeline.map((e) => ({
                 color: e.type === "deadline.overdue" ? "red" : e.type === "deadline.met" ? "green" : "blue",
-                children: (
+                content: (
                   <>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                       {formatDateTime(e.at)} · {e.actorName ?? "系统"}

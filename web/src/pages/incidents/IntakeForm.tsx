@@ -10,6 +10,7 @@ import {
 } from "../../../../shared/incidents.js";
 import { api, errorMessage } from "../../api/client.js";
 import type { OrgUnit, Page } from "../../api/types.js";
+import { type LatLng, PointPicker } from "../../components/map/PointPicker.js";
 import { shanghaiToIso } from "../../lib/format.js";
 import { applyFieldErrors } from "../../lib/formErrors.js";
 import { type IncidentDetail, type IntakeMeta, incidentsApi } from "./api.js";
@@ -25,6 +26,7 @@ const FIELDS = [
   "sourceChannel",
   "divisionCode",
   "address",
+  "location",
   "figures",
   "flags",
   "description",
@@ -41,6 +43,7 @@ interface IntakeValues {
   sourceChannel?: string;
   divisionCode?: string;
   address?: string;
+  location?: LatLng;
   figures?: Partial<Record<(typeof FIGURES)[number], number | null>>;
   flags?: string[];
   description?: string;
@@ -158,6 +161,7 @@ export function IntakeForm({
         sourceChannel: values.sourceChannel,
         ...(values.divisionCode ? { divisionCode: values.divisionCode } : {}),
         ...(values.address ? { address: values.address } : {}),
+        ...(values.location ? { location: values.location } : {}),
         ...(Object.keys(figures).length > 0 ? { figures } : {}),
         ...(values.flags && values.flags.length > 0 ? { flags: values.flags } : {}),
         ...(values.description ? { description: values.description } : {}),
@@ -255,6 +259,9 @@ export function IntakeForm({
       </Form.Item>
       <Form.Item name="address" label={t("incidents.address")}>
         <Input maxLength={300} />
+      </Form.Item>
+      <Form.Item name="location" label={t("incidents.mapPoint")}>
+        <PointPicker />
       </Form.Item>
       <Form.Item label={t("incidents.figures")}>
         <div className="fh-figures">

@@ -563,7 +563,7 @@ export function WarningDetailPage() {
             children: (
               <Timeline
                 items={w.history.map((h) => ({
-                  children: (
+                  content: (
                     <Flex vertical>
                       <Typography.Text strong>
                         {h.actionName} · {h.actorName}
