@@ -7,8 +7,8 @@ import {
   SOURCE_CHANNELS,
 } from "../../../../shared/incidents.js";
 import { PageQuery } from "../../http/pagination.js";
+import { Named, Nullable } from "../../http/schemaParts.js";
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Iso = Type.String({ format: "date-time", description: "ISO 8601 with offset" });
 const literalUnion = <const T extends readonly string[]>(values: T) => Type.Enum(values);
 
@@ -143,8 +143,6 @@ export type DeadlineQuery = Static<typeof DeadlineQuery>;
 // ---------------------------------------------------------------------------------------------
 // views
 // ---------------------------------------------------------------------------------------------
-
-const Named = Type.Object({ id: Type.String(), name: Type.String() });
 
 export const DeadlineView = Type.Object({
   id: Type.String(),

@@ -519,29 +519,17 @@ export async function ledgerSum(db: Db, stockId: string): Promise<number> {
   return Number(r.n);
 }
 
-export async function stockLinesOfWarehouse(db: Db, warehouseId: string): Promise<number> {
+/** How many rows of a table point at a record (a registry entry in use cannot be deleted). */
+export async function countReferences(
+  db: Db,
+  table: "res_stock" | "res_stock_movements",
+  column: "warehouse_id" | "supply_id" | "stock_id",
+  id: string,
+): Promise<number> {
   const r = await db
-    .selectFrom("res_stock")
+    .selectFrom(table)
     .select(sql<number>`count(*)`.as("n"))
-    .where("warehouse_id", "=", warehouseId)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
-export async function stockLinesOfSupply(db: Db, supplyId: string): Promise<number> {
-  const r = await db
-    .selectFrom("res_stock")
-    .select(sql<number>`count(*)`.as("n"))
-    .where("supply_id", "=", supplyId)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
-export async function movementsOfStock(db: Db, stockId: string): Promise<number> {
-  const r = await db
-    .selectFrom("res_stock_movements")
-    .select(sql<number>`count(*)`.as("n"))
-    .where("stock_id", "=", stockId)
+    .where(column, "=", id)
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }

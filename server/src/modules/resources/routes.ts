@@ -636,7 +636,7 @@ function registerStock(r: R, ctx: AppContext) {
       await runCommand(ctx, req, async (scope) => {
         const line = await loadLine(scope.trx, id);
         authorize(viewer, "delete", "stock", { ownerUnitId: line.owner_unit_id });
-        if ((await repo.movementsOfStock(scope.trx, id)) > 0) {
+        if ((await repo.countReferences(scope.trx, "res_stock_movements", "stock_id", id)) > 0) {
           throw conflict("该库存行已有出入库流水，不能删除（台账须完整保留）");
         }
         await scope.audit({ action: "stock.delete", entityType: "stock", entityId: id, before: line });

@@ -269,10 +269,13 @@ export async function updateRecordCmd(
 
 export async function deleteRecordCmd(ctx: AppContext, scope: CommandScope, def: RegistryDef, before: Row) {
   const id = String(before.id);
-  if (def.name === "warehouses" && (await repo.stockLinesOfWarehouse(scope.trx, id)) > 0) {
+  if (
+    def.name === "warehouses" &&
+    (await repo.countReferences(scope.trx, "res_stock", "warehouse_id", id)) > 0
+  ) {
     throw conflict("该储备库仍有库存记录，不能删除");
   }
-  if (def.name === "supplies" && (await repo.stockLinesOfSupply(scope.trx, id)) > 0) {
+  if (def.name === "supplies" && (await repo.countReferences(scope.trx, "res_stock", "supply_id", id)) > 0) {
     throw conflict("该物资仍有库存记录，不能删除");
   }
   if (

@@ -8,8 +8,8 @@ import {
   TASK_STATUSES,
 } from "../../../../shared/response.js";
 import { PageQuery } from "../../http/pagination.js";
+import { Named, Nullable } from "../../http/schemaParts.js";
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Iso = Type.String({ format: "date-time", description: "ISO 8601 with offset" });
 /** A union of string literals whose static type is the literals (not `never`). */
 const literalUnion = <T extends readonly string[]>(values: T) =>
@@ -234,7 +234,6 @@ export const ListQuery = Type.Object(
 // views
 // ---------------------------------------------------------------------------------------------
 
-const Named = Type.Object({ id: Type.String(), name: Type.String() });
 const LeadUnits = Type.Array(Type.Object({ label: Type.String(), units: Type.Array(Named) }));
 
 export const TaskView = Type.Object({

@@ -1,8 +1,8 @@
 import { type Static, Type } from "typebox";
 import { WARNING_COLOURS, WARNING_ORIGINS } from "../../../../shared/plan/schema.js";
 import { CONTENT_LIMITS, WARNING_CHANNELS, WARNING_STATUSES } from "../../../../shared/warnings.js";
+import { Nullable } from "../../http/schemaParts.js";
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Json = (description: string) =>
   Type.Unsafe<Record<string, unknown>>({ type: "object", additionalProperties: true, description });
 
