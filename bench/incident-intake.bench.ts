@@ -50,7 +50,8 @@ function body(i: number): string {
     subtypeId: SUBTYPES[i % SUBTYPES.length],
     occurredAt: new Date(Date.now() - (5 + (i % 30)) * 60_000).toISOString(),
     sourceChannel: "110",
-    divisionCode: STREETS[i % STREETS.length],
+    // Every subtype in every street (320 pairs), so neighbours build up as they would across a district.
+    divisionCode: STREETS[Math.floor(i / SUBTYPES.length) % STREETS.length],
     figures: { injuries: i % 3, evacuated: i % 50 },
     description: "benchmark",
   });

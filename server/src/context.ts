@@ -4,6 +4,7 @@ import type { GroupCommitter } from "./db/groupCommit.js";
 import type { Db, Dialect } from "./db/index.js";
 import type { EventHub } from "./events/hub.js";
 import type { ChannelAdapter } from "./modules/notify/outbox.js";
+import type { UnitDirectory } from "./modules/org/directory.js";
 import type { LoadedPlan } from "./modules/plans/active.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 
@@ -21,6 +22,8 @@ export interface AppContext {
   scheduler: Scheduler;
   /** SQLite only: batches concurrent commands into shared commits (db/groupCommit.ts). */
   committer: GroupCommitter | undefined;
+  /** The org tree (units, streets, communities), read once: it only changes when an empty database is seeded. */
+  units: UnitDirectory;
   /** Outbox channel adapters by channel name (webhook, sms, email …). */
   channels: Map<string, ChannelAdapter>;
 }

@@ -15,6 +15,7 @@ import { EventHub } from "./events/hub.js";
 import { newSecret } from "./modules/auth/tokens.js";
 import { channelsFromEnv } from "./modules/notify/channelsFromEnv.js";
 import { webhookAdapter } from "./modules/notify/webhook.js";
+import { UnitDirectory } from "./modules/org/directory.js";
 import { loadActivePlan } from "./modules/plans/active.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 
@@ -58,6 +59,7 @@ export async function openRuntime(
     events,
     scheduler: new Scheduler(),
     committer: handle.dialect === "sqlite" ? new GroupCommitter(handle.db) : undefined,
+    units: new UnitDirectory(handle.db),
     channels: new Map([["webhook", webhookAdapter()], ...channelsFromEnv(process.env)]),
   };
   return {

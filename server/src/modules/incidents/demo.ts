@@ -74,7 +74,8 @@ export async function seedIncidentsDemo(ctx: AppContext, options: { force?: bool
   const register = async (body: RegisterBody, when: Date) => {
     const c = at(when);
     const valid = await validateRegistration(c, body, when);
-    return runCommand(c, req(duty), (scope) => registerIncident(c, scope, valid, duty.user));
+    const { row } = await runCommand(c, req(duty), (scope) => registerIncident(c, scope, valid, duty.user));
+    return row.id;
   };
 
   // 1. Gas leak in 建外街道 (永安里社区), received 6 minutes ago: the initial report is due in 4 minutes.

@@ -140,6 +140,21 @@ describe("registration", () => {
     expect(await countIncidents()).toBe(before + 1);
   });
 
+  it("answers 201 with the incident exactly as a later read shows it (deadlines, timeline, duplicates)", async () => {
+    const duty = await login("duty");
+    const first = await register(gasLeak(clock.now(), { title: "201 与读取一致（一）", level: "major" }));
+    const second = await register(gasLeak(clock.now(), { title: "201 与读取一致（二）", level: "major" }));
+    expect(second.possibleDuplicates.map((d) => d.id)).toContain(first.id);
+    expect(second.timeline.map((e) => e.type)).toEqual([
+      "incident.registered",
+      "incident.possible_duplicate",
+    ]);
+    expect(second.deadlines.length).toBeGreaterThan(2);
+    const read = await duty.get<IncidentDto>(`/api/incidents/${second.id}`);
+    expect(read.status).toBe(200);
+    expect(second).toEqual(read.body);
+  });
+
   it("gives gap-free, unique numbers to concurrent registrations", async () => {
     const duty = await login("duty");
     const results = await Promise.all(

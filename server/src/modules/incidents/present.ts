@@ -5,7 +5,6 @@ import { allowedActions } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
-import { findUnits } from "../org/repository.js";
 import { findSubtype, suggestLevel } from "../plans/rules.js";
 import { deadlinesOf, eventsOf, incidentsMergedInto, instructionsOf, reportsOf } from "./repository.js";
 import { levelChoices, levelName, type Recipient } from "./rules.js";
@@ -13,6 +12,7 @@ import type { DeadlineView, IncidentDetail, IncidentSummary, InstructionView, Re
 import { incidentResource } from "./service.js";
 import type {
   IncidentDeadlineTable,
+  IncidentEventTable,
   IncidentInstructionTable,
   IncidentReportTable,
   IncidentTable,
@@ -50,7 +50,7 @@ function unitName(ctx: AppContext, id: string): string {
   return u?.short ?? u?.name ?? id;
 }
 
-/** Summaries of many incidents with two queries (deadlines, division names), whatever the count. */
+/** Summaries of many incidents with one query (their deadlines), whatever the count. */
 export async function presentSummaries(
   ctx: AppContext,
   db: Db,
@@ -61,87 +61,93 @@ export async function presentSummaries(
     db,
     rows.map((r) => r.id),
   );
-  const codes = [...new Set(rows.flatMap((r) => (r.division_code ? [r.division_code] : [])))];
-  const divisions = new Map((await findUnits(db, codes)).map((u) => [u.id, u.name]));
   const byIncident = new Map<string, IncidentDeadlineTable[]>();
   for (const d of deadlines) {
     byIncident.set(d.incident_id, [...(byIncident.get(d.incident_id) ?? []), d]);
   }
+  return Promise.all(rows.map((r) => presentSummary(ctx, r, byIncident.get(r.id) ?? [], viewer)));
+}
+
+async function presentSummary(
+  ctx: AppContext,
+  r: IncidentTable,
+  deadlines: IncidentDeadlineTable[],
+  viewer: SessionUser,
+): Promise<IncidentSummary> {
   const profile = ctx.plan.profile;
-  return rows.map((r) => {
-    const found = findSubtype(profile, r.subtype_id);
-    const category = profile.taxonomy.categories.find((c) => c.id === r.category_id);
-    const figures = parse<Record<string, number>>(r.figures);
-    const flags = parse<IncidentFlag[]>(r.flags);
-    const suggestion = found
-      ? suggestLevel(profile, r.subtype_id, figures as Partial<Record<Metric, number>>, flags)
-      : { kind: "not_determinable" as const, reason: "预案中没有该事件子类" };
-    return {
-      id: r.id,
-      number: r.number,
-      title: r.title,
-      categoryId: r.category_id,
-      categoryName: category?.name ?? r.category_id,
-      subtypeId: r.subtype_id,
-      subtypeName: found?.subtype.name ?? r.subtype_id,
-      occurredAt: r.occurred_at,
-      receivedAt: r.received_at,
-      verifiedAt: r.verified_at,
-      sourceChannel: r.source_channel,
-      sourceDetail: r.source_detail,
-      divisionCode: r.division_code,
-      divisionName: r.division_code ? (divisions.get(r.division_code) ?? null) : null,
-      streetCode: r.street_code,
-      address: r.address,
-      location: r.lat !== null && r.lng !== null ? { lat: Number(r.lat), lng: Number(r.lng) } : null,
-      figures,
-      flags,
-      description: r.description,
-      level: r.level,
-      levelName: levelName(profile, r.level),
-      levelConfirmed: r.level_confirmed === 1,
-      levelReason: r.level_reason,
-      suggestedLevel:
-        suggestion.kind === "suggested"
-          ? {
-              kind: "suggested",
-              level: suggestion.level,
-              levelName: levelName(profile, suggestion.level),
-              reason: "按预案量化分级标准",
-              criteria: suggestion.matched.map(
-                (m) =>
-                  `${m.metric} = ${m.value}（${m.threshold.min !== undefined ? `≥${m.threshold.min}` : ""}${
-                    m.threshold.max !== undefined ? ` <${m.threshold.max}` : ""
-                  }，${m.source}）`,
-              ),
-            }
-          : {
-              kind: "not_determinable",
-              level: "state" in suggestion && suggestion.state ? suggestion.state : null,
-              levelName:
-                "state" in suggestion && suggestion.state ? levelName(profile, suggestion.state) : null,
-              reason: suggestion.reason,
-              criteria: profile.grading.criteriaSource ? [profile.grading.criteriaSource.text] : [],
-            },
-      leadDepartments: parse<string[]>(r.lead_departments).map((id) => ({ id, name: unitName(ctx, id) })),
-      cooperatingDepartments: parse<string[]>(r.cooperating_departments).map((id) => ({
-        id,
-        name: unitName(ctx, id),
-      })),
-      status: r.status,
-      mergedInto: r.merged_into,
-      possibleDuplicates: parse<{ id: string; number: string; distanceM: number | null }[]>(
-        r.possible_duplicates,
-      ),
-      handlingEndedAt: r.handling_ended_at,
-      reporterName: r.reporter_name,
-      reporterPhone: r.reporter_phone,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      deadlines: (byIncident.get(r.id) ?? []).map(presentDeadline),
-      allowedActions: allowedActions(viewer, "incident", incidentResource(ctx, r.subtype_id, r.street_code)),
-    };
-  });
+  const division = r.division_code ? await ctx.units.get(r.division_code) : undefined;
+  const found = findSubtype(profile, r.subtype_id);
+  const category = profile.taxonomy.categories.find((c) => c.id === r.category_id);
+  const figures = parse<Record<string, number>>(r.figures);
+  const flags = parse<IncidentFlag[]>(r.flags);
+  const suggestion = found
+    ? suggestLevel(profile, r.subtype_id, figures as Partial<Record<Metric, number>>, flags)
+    : { kind: "not_determinable" as const, reason: "预案中没有该事件子类" };
+  return {
+    id: r.id,
+    number: r.number,
+    title: r.title,
+    categoryId: r.category_id,
+    categoryName: category?.name ?? r.category_id,
+    subtypeId: r.subtype_id,
+    subtypeName: found?.subtype.name ?? r.subtype_id,
+    occurredAt: r.occurred_at,
+    receivedAt: r.received_at,
+    verifiedAt: r.verified_at,
+    sourceChannel: r.source_channel,
+    sourceDetail: r.source_detail,
+    divisionCode: r.division_code,
+    divisionName: division?.name ?? null,
+    streetCode: r.street_code,
+    address: r.address,
+    location: r.lat !== null && r.lng !== null ? { lat: Number(r.lat), lng: Number(r.lng) } : null,
+    figures,
+    flags,
+    description: r.description,
+    level: r.level,
+    levelName: levelName(profile, r.level),
+    levelConfirmed: r.level_confirmed === 1,
+    levelReason: r.level_reason,
+    suggestedLevel:
+      suggestion.kind === "suggested"
+        ? {
+            kind: "suggested",
+            level: suggestion.level,
+            levelName: levelName(profile, suggestion.level),
+            reason: "按预案量化分级标准",
+            criteria: suggestion.matched.map(
+              (m) =>
+                `${m.metric} = ${m.value}（${m.threshold.min !== undefined ? `≥${m.threshold.min}` : ""}${
+                  m.threshold.max !== undefined ? ` <${m.threshold.max}` : ""
+                }，${m.source}）`,
+            ),
+          }
+        : {
+            kind: "not_determinable",
+            level: "state" in suggestion && suggestion.state ? suggestion.state : null,
+            levelName:
+              "state" in suggestion && suggestion.state ? levelName(profile, suggestion.state) : null,
+            reason: suggestion.reason,
+            criteria: profile.grading.criteriaSource ? [profile.grading.criteriaSource.text] : [],
+          },
+    leadDepartments: parse<string[]>(r.lead_departments).map((id) => ({ id, name: unitName(ctx, id) })),
+    cooperatingDepartments: parse<string[]>(r.cooperating_departments).map((id) => ({
+      id,
+      name: unitName(ctx, id),
+    })),
+    status: r.status,
+    mergedInto: r.merged_into,
+    possibleDuplicates: parse<{ id: string; number: string; distanceM: number | null }[]>(
+      r.possible_duplicates,
+    ),
+    handlingEndedAt: r.handling_ended_at,
+    reporterName: r.reporter_name,
+    reporterPhone: r.reporter_phone,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deadlines: deadlines.map(presentDeadline),
+    allowedActions: allowedActions(viewer, "incident", incidentResource(ctx, r.subtype_id, r.street_code)),
+  };
 }
 
 export function presentReport(r: IncidentReportTable): ReportView {
@@ -179,27 +185,43 @@ export function presentInstruction(
   };
 }
 
-/** The full incident: summary, timeline, reports (its own and merged duplicates'), instructions. */
+/** What the detail view shows besides the incident row. */
+export interface IncidentParts {
+  deadlines: IncidentDeadlineTable[];
+  events: IncidentEventTable[];
+  /** Its own reports and those of the duplicates merged into it. */
+  reports: IncidentReportTable[];
+  instructions: IncidentInstructionTable[];
+  merged: { id: string; number: string; title: string }[];
+}
+
+export async function loadParts(db: Db, id: string): Promise<IncidentParts> {
+  const merged = await incidentsMergedInto(db, id);
+  const [deadlines, events, reports, instructions] = await Promise.all([
+    deadlinesOf(db, [id]),
+    eventsOf(db, [id]),
+    reportsOf(db, [id, ...merged.map((m) => m.id)]),
+    instructionsOf(db, id),
+  ]);
+  return { deadlines, events, reports, instructions, merged };
+}
+
+/**
+ * The full incident: summary, timeline, reports (its own and merged duplicates'), instructions. A
+ * command that has just written all of it (registration) passes the parts instead of reading them.
+ */
 export async function presentDetail(
   ctx: AppContext,
   db: Db,
   row: IncidentTable,
   viewer: SessionUser,
+  known?: IncidentParts,
 ): Promise<IncidentDetail> {
-  const [summary] = await presentSummaries(ctx, db, [row], viewer);
-  if (!summary) {
-    throw new Error("summary missing");
-  }
-  const merged = await incidentsMergedInto(db, row.id);
-  const ids = [row.id, ...merged.map((m) => m.id)];
-  const [events, reports, instructions] = await Promise.all([
-    eventsOf(db, [row.id]),
-    reportsOf(db, ids),
-    instructionsOf(db, row.id),
-  ]);
+  const { deadlines, events, reports, instructions, merged } = known ?? (await loadParts(db, row.id));
+  const summary = await presentSummary(ctx, row, deadlines, viewer);
   // Instructions may be relayed to streets and communities, whose names live in the org tree.
   const relayIds = [...new Set(instructions.flatMap((i) => parse<string[]>(i.relay_to)))];
-  const relayNames = new Map((await findUnits(db, relayIds)).map((u) => [u.id, u.short_name ?? u.name]));
+  const relayNames = new Map((await ctx.units.many(relayIds)).map((u) => [u.id, u.short_name ?? u.name]));
   const profile = ctx.plan.profile;
   return {
     ...summary,

@@ -91,50 +91,58 @@ export function listIncidents(db: Db, f: IncidentFilter): Promise<IncidentTable[
     .execute();
 }
 
-/** Open incidents of a subtype that occurred in [from, to]: candidates for the duplicate check. */
 /** Where a new incident is, for narrowing the duplicate check in SQL (the rule re-checks exactly). */
 export interface NearProbe {
   /** [minLat, minLng, maxLat, maxLng] around the reported point. */
   box?: [number, number, number, number] | undefined;
-  divisionCode?: string | undefined;
+  /** The street of the reported division (a division's incidents are all in its street). */
   streetCode?: string | undefined;
 }
 
 /**
- * Open incidents of a subtype that occurred in the window and could be near: inside the box
- * around the point, or in the same division or street. A superset of possibleDuplicates' matches.
+ * Open incidents of a subtype that occurred in the window and could be near: inside the box around
+ * the point, or in the same street. A superset of possibleDuplicates' matches. One indexed branch per
+ * kind of place, so the cost follows the neighbours, not the incidents on record.
  */
-export function openIncidentsNear(db: Db, subtypeId: string, from: string, to: string, near: NearProbe) {
-  return db
-    .selectFrom("incidents")
-    .select(["id", "number", "subtype_id", "occurred_at", "lat", "lng", "division_code", "street_code"])
-    .where("subtype_id", "=", subtypeId)
-    .where("status", "=", "open")
-    .where("occurred_at", ">=", from)
-    .where("occurred_at", "<=", to)
-    .where((eb) => {
-      const anyOf = [];
-      if (near.box) {
-        const [minLat, minLng, maxLat, maxLng] = near.box;
-        anyOf.push(
-          eb.and([
-            eb("lat", ">=", minLat),
-            eb("lat", "<=", maxLat),
-            eb("lng", ">=", minLng),
-            eb("lng", "<=", maxLng),
-          ]),
-        );
-      }
-      if (near.divisionCode) {
-        anyOf.push(eb("division_code", "=", near.divisionCode));
-      }
-      if (near.streetCode) {
-        anyOf.push(eb("street_code", "=", near.streetCode));
-      }
-      return anyOf.length > 0 ? eb.or(anyOf) : eb.val(false);
-    })
-    .limit(200)
+export async function openIncidentsNear(
+  db: Db,
+  subtypeId: string,
+  from: string,
+  to: string,
+  near: NearProbe,
+) {
+  const candidates = () =>
+    db
+      .selectFrom("incidents")
+      .select(["id", "number", "subtype_id", "occurred_at", "lat", "lng", "division_code", "street_code"])
+      .where("subtype_id", "=", subtypeId)
+      .where("status", "=", "open")
+      .where("occurred_at", ">=", from)
+      .where("occurred_at", "<=", to);
+  const branches = [];
+  if (near.streetCode) {
+    branches.push(candidates().where("street_code", "=", near.streetCode));
+  }
+  if (near.box) {
+    const [minLat, minLng, maxLat, maxLng] = near.box;
+    branches.push(
+      candidates()
+        .where("lat", ">=", minLat)
+        .where("lat", "<=", maxLat)
+        .where("lng", ">=", minLng)
+        .where("lng", "<=", maxLng),
+    );
+  }
+  const [first, ...rest] = branches;
+  if (!first) {
+    return [];
+  }
+  const rows = await rest
+    .reduce((q, b) => q.unionAll(b), first)
+    .limit(400)
     .execute();
+  // An incident in the box and in the street comes once from each branch.
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
 }
 
 export function incidentsMergedInto(db: Db, id: string) {

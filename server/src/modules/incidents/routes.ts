@@ -99,9 +99,9 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
       const user = principalOf(req).user;
       const valid = await validateRegistration(ctx, req.body, ctx.clock.now());
       authorize(user, "register", "incident", incidentResource(ctx, req.body.subtypeId, valid.streetCode));
-      const id = await runCommand(ctx, req, (scope) => registerIncident(ctx, scope, valid, user));
+      const { row, parts } = await runCommand(ctx, req, (scope) => registerIncident(ctx, scope, valid, user));
       reply.status(201);
-      return presentDetail(ctx, ctx.db, await loadIncident(ctx.db, id), user);
+      return presentDetail(ctx, ctx.db, row, user, parts);
     },
   );
 

@@ -26,17 +26,25 @@ const MINUTE = 60_000;
 // numbers
 // ---------------------------------------------------------------------------------------------
 
+/** Pinyin conversion costs more than the rest of a registration's rules: once per profile. */
+const prefixes = new WeakMap<PlanProfile, string>();
+
 /**
  * The number prefix from the plan's district: pinyin initials of its name without the trailing
  * 区/县/市 (朝阳区 → CY, 洛龙区 → LL).
  */
 export function numberPrefix(profile: PlanProfile): string {
-  const name = profile.meta.district.name.replace(/[区县市旗]$/, "");
-  const initials = pinyin(name, { pattern: "first", toneType: "none", type: "array" })
-    .join("")
-    .toUpperCase()
-    .replace(/[^A-Z]/g, "");
-  return initials || profile.meta.district.code;
+  let prefix = prefixes.get(profile);
+  if (prefix === undefined) {
+    const name = profile.meta.district.name.replace(/[区县市旗]$/, "");
+    const initials = pinyin(name, { pattern: "first", toneType: "none", type: "array" })
+      .join("")
+      .toUpperCase()
+      .replace(/[^A-Z]/g, "");
+    prefix = initials || profile.meta.district.code;
+    prefixes.set(profile, prefix);
+  }
+  return prefix;
 }
 
 /** The year an incident is numbered in: the calendar year in Beijing time (Asia/Shanghai, no DST). */

@@ -12,8 +12,8 @@ import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import { badRequest, conflict, type FieldError, notFound } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
+import { newId } from "../../ids.js";
 import { notifyUsers, usersWithRoles } from "../notify/notifications.js";
-import { findUnit, findUnits } from "../org/repository.js";
 import {
   cooperatingDepartments,
   findSubtype,
@@ -24,6 +24,7 @@ import {
   whenHolds,
 } from "../plans/rules.js";
 import type { IncidentResource } from "./policy.js";
+import type { IncidentParts } from "./present.js";
 import {
   cancelDeadlines,
   deadlinesOf,
@@ -103,7 +104,7 @@ export class Timeline {
 
   add(incidentId: string, type: string, summary: string, data: Record<string, unknown> = {}): void {
     this.rows.push({
-      id: randomUUID(),
+      id: newId(),
       incident_id: incidentId,
       at: this.now.toISOString(),
       ord: this.ord++,
@@ -187,7 +188,7 @@ function deadlineRow(
   instructionId?: string,
 ): IncidentDeadlineTable {
   return {
-    id: randomUUID(),
+    id: newId(),
     incident_id: incidentId,
     rule_id: d.ruleId,
     kind: d.kind,
@@ -249,7 +250,8 @@ function metByOfficeRegistration(
 
 /**
  * Applies the profile's deadlines to an incident's current state: creates rows for rules that now
- * apply, cancels pending rows whose rule no longer does. Returns what changed, for the timeline.
+ * apply, cancels pending rows whose rule no longer does; the timeline says what changed. Returns the
+ * rows it created.
  */
 async function applyDeadlines(
   ctx: AppContext,
@@ -257,7 +259,7 @@ async function applyDeadlines(
   row: IncidentTable,
   trigger: ReconcileTrigger,
   timeline: Timeline,
-): Promise<void> {
+): Promise<IncidentDeadlineTable[]> {
   // A new incident has no rows and no reports yet: skip the two reads on the hot intake path.
   const fresh = trigger === "registration";
   const existing = fresh ? [] : await deadlinesOf(scope.trx, [row.id]);
@@ -298,6 +300,7 @@ async function applyDeadlines(
       },
     );
   }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,7 +332,7 @@ export async function validateRegistration(
   );
   let streetCode: string | null = null;
   if (body.divisionCode !== undefined) {
-    const unit = await findUnit(ctx.db, body.divisionCode);
+    const unit = await ctx.units.get(body.divisionCode);
     if (!unit || !DIVISION_TYPES.has(unit.type)) {
       errors.push({
         path: "divisionCode",
@@ -348,13 +351,19 @@ export async function validateRegistration(
   return { body, occurredAt, receivedAt, streetCode };
 }
 
+/** A registered incident and everything written with it: the 201 shows it without reading it back. */
+export interface Registered {
+  row: IncidentTable;
+  parts: IncidentParts;
+}
+
 /** Registers an incident: number, lead departments, level, deadlines, duplicates, timeline, audit. */
 export async function registerIncident(
   ctx: AppContext,
   scope: CommandScope,
   input: ValidRegistration,
   actor: SessionUser | undefined,
-): Promise<string> {
+): Promise<Registered> {
   const { body, occurredAt, receivedAt, streetCode } = input;
   const profile = ctx.plan.profile;
   const found = findSubtype(profile, body.subtypeId);
@@ -380,7 +389,6 @@ export async function registerIncident(
     new Date(occurredAt.getTime() + windowMs).toISOString(),
     {
       box: body.location ? boxAround(body.location, settings.radiusM) : undefined,
-      divisionCode: body.divisionCode,
       streetCode: streetCode ?? undefined,
     },
   );
@@ -405,7 +413,7 @@ export async function registerIncident(
   );
 
   const now = scope.now.toISOString();
-  const id = randomUUID();
+  const id = newId();
   const row: IncidentTable = {
     id,
     number,
@@ -465,8 +473,9 @@ export async function registerIncident(
       },
     );
   }
-  await applyDeadlines(ctx, scope, row, "registration", timeline);
-  await timeline.flush(scope.trx);
+  const deadlines = await applyDeadlines(ctx, scope, row, "registration", timeline);
+  // A new incident has no earlier entries to continue the order of (Timeline.flush reads them).
+  await insertEvents(scope.trx, timeline.rows);
   await scope.audit({ action: "incident.create", entityType: "incident", entityId: id, after: row });
   scope.publish({
     type: "incident.created",
@@ -480,7 +489,17 @@ export async function registerIncident(
       possibleDuplicates: duplicates.length,
     },
   });
-  return id;
+  return {
+    row,
+    parts: {
+      // In the order deadlinesOf reads them (due_at, id; both compare as plain ASCII).
+      deadlines: deadlines.sort((a, b) => (a.due_at + a.id < b.due_at + b.id ? -1 : 1)),
+      events: timeline.rows,
+      reports: [],
+      instructions: [],
+      merged: [],
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -802,7 +821,7 @@ export async function fileReport(
 // ---------------------------------------------------------------------------------------------
 
 export async function checkRelayUnits(ctx: AppContext, units: string[]): Promise<void> {
-  const found = new Set((await findUnits(ctx.db, units)).map((u) => u.id));
+  const found = new Set((await ctx.units.many(units)).map((u) => u.id));
   const errors = units
     .map((u, i) => ({ u, i }))
     .filter(({ u }) => !found.has(u))

@@ -99,9 +99,8 @@ export async function seedResponseDemo(ctx: AppContext, options: { force?: boole
   };
   const c0 = at(ago(92));
   const valid = await validateRegistration(c0, body, ago(92));
-  const incidentId = await runCommand(c0, req(duty), (scope) =>
-    registerIncident(c0, scope, valid, duty.user),
-  );
+  const { row } = await runCommand(c0, req(duty), (scope) => registerIncident(c0, scope, valid, duty.user));
+  const incidentId = row.id;
 
   const report = Object.fromEntries(
     ctx.plan.profile.reporting.requiredFields.fields.map((f) => [f.id, INITIAL_REPORT[f.id] ?? f.name]),

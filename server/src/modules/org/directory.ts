@@ -1,0 +1,39 @@
+import type { Db } from "../../db/index.js";
+import type { OrgUnitTable } from "../../db/schema.js";
+
+/**
+ * The org tree from memory. org_units is written once, when an empty database is seeded at start-up
+ * (seed.ts), and never changed while the server runs; so it is read once and every lookup after that
+ * (division of each registration, names in every view) costs no query. An empty table is not kept:
+ * lookups before the seed read again.
+ */
+export class UnitDirectory {
+  private units: Promise<ReadonlyMap<string, OrgUnitTable>> | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  async get(id: string): Promise<OrgUnitTable | undefined> {
+    return (await this.all()).get(id);
+  }
+
+  async many(ids: readonly string[]): Promise<OrgUnitTable[]> {
+    const units = await this.all();
+    return ids.flatMap((id) => {
+      const unit = units.get(id);
+      return unit ? [unit] : [];
+    });
+  }
+
+  private all(): Promise<ReadonlyMap<string, OrgUnitTable>> {
+    this.units ??= this.load();
+    return this.units;
+  }
+
+  private async load(): Promise<ReadonlyMap<string, OrgUnitTable>> {
+    const rows = await this.db.selectFrom("org_units").selectAll().execute();
+    if (rows.length === 0) {
+      this.units = undefined;
+    }
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+}
