@@ -27,7 +27,10 @@ const env = { FENGHUO_DATA_DIR: dir, FENGHUO_DEMO_PASSWORD: PASSWORD };
 // 1. intake
 // ------------------------------------------------------------------------------------------------
 
-const SUBTYPES = [
+/** Chaoyang's 24 streets and 19 township-level areas (000 §1.1), GB/T 2260 codes 110105001–043. */
+const STREETS = Array.from({ length: 43 }, (_, i) => `110105${String(i + 1).padStart(3, "0")}`);
+/** The clustered mix: few subtypes in few streets, so every registration has dozens of open neighbours. */
+const CLUSTERED = [
   "gas",
   "fire",
   "road_traffic",
@@ -37,24 +40,23 @@ const SUBTYPES = [
   "construction",
   "stampede",
 ];
-const STREETS = Array.from({ length: 40 }, (_, i) => `110105${String(i + 1).padStart(3, "0")}`);
 
 /**
- * Varied, valid registrations as a busy desk receives them: occurred minutes before receipt (so no
- * deadline falls due during the run and the sweep stays out of the measurement), spread over subtypes
- * and streets (so the duplicate check sees a realistic handful of neighbours).
+ * Valid registrations as a busy desk receives them: occurred minutes before receipt (so no deadline
+ * falls due during the run and the sweep stays out of the measurement), each subtype in each street in
+ * turn (so the duplicate check sees the neighbours that build up over the run).
  */
-function body(i: number): string {
-  return JSON.stringify({
-    title: `压测事件 ${i}`,
-    subtypeId: SUBTYPES[i % SUBTYPES.length],
-    occurredAt: new Date(Date.now() - (5 + (i % 30)) * 60_000).toISOString(),
-    sourceChannel: "110",
-    // Every subtype in every street (320 pairs), so neighbours build up as they would across a district.
-    divisionCode: STREETS[Math.floor(i / SUBTYPES.length) % STREETS.length],
-    figures: { injuries: i % 3, evacuated: i % 50 },
-    description: "benchmark",
-  });
+function bodies(subtypes: string[], streets: string[]): (i: number) => string {
+  return (i) =>
+    JSON.stringify({
+      title: `压测事件 ${i}`,
+      subtypeId: subtypes[i % subtypes.length],
+      occurredAt: new Date(Date.now() - (5 + (i % 30)) * 60_000).toISOString(),
+      sourceChannel: "110",
+      divisionCode: streets[Math.floor(i / subtypes.length) % streets.length],
+      figures: { injuries: i % 3, evacuated: i % 50 },
+      description: "benchmark",
+    });
 }
 
 function load(
@@ -82,30 +84,47 @@ const bare = await startChild("bench/support/bareServer.ts", env);
 const bareResult = await load(`${bare.url}/bare`, "PUT", {}, () => JSON.stringify({ locale: "zh-CN" }));
 await stopChild(bare.child);
 
-const full = await startChild("bench/support/fullServer.ts", env);
-const login = await fetch(`${full.url}/api/auth/login`, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ username: "duty", password: PASSWORD }),
-});
-const { csrfToken } = (await login.json()) as { csrfToken: string };
-const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-const fullResult = await load(
-  `${full.url}/api/incidents`,
-  "POST",
-  { cookie, "x-csrf-token": csrfToken },
-  body,
-);
-await stopChild(full.child);
+/** A fresh server, signed in as the duty officer, loaded with one mix of registrations. */
+async function intake(mix: (subtypes: string[]) => (i: number) => string) {
+  const full = await startChild("bench/support/fullServer.ts", env);
+  const login = await fetch(`${full.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "duty", password: PASSWORD }),
+  });
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const headers = { cookie, "x-csrf-token": csrfToken };
+  const meta = (await (await fetch(`${full.url}/api/incidents/meta`, { headers })).json()) as {
+    categories: { subtypes: { id: string }[] }[];
+  };
+  const subtypes = meta.categories.flatMap((c) => c.subtypes.map((s) => s.id));
+  const result = await load(`${full.url}/api/incidents`, "POST", headers, mix(subtypes));
+  await stopChild(full.child);
+  if (result.non2xx > 0) {
+    throw new Error(`intake: ${result.non2xx} non-2xx responses`);
+  }
+  return result;
+}
 
-if (fullResult.non2xx > 0 || bareResult.non2xx > 0) {
-  throw new Error(`non-2xx responses: full ${fullResult.non2xx}, bare ${bareResult.non2xx}`);
+const fullResult = await intake((subtypes) => bodies(subtypes, STREETS));
+const clustered = await intake(() => bodies(CLUSTERED, STREETS.slice(0, 40)));
+
+if (bareResult.non2xx > 0) {
+  throw new Error(`bare: ${bareResult.non2xx} non-2xx responses`);
 }
 versus("incident_intake.req_per_s", fullResult.requests.average, bareResult.requests.average, "req/s");
 report({ name: "incident_intake.p99", value: fullResult.latency.p99, unit: "ms" });
 report({ name: "incident_intake.p50", value: fullResult.latency.p50, unit: "ms" });
 report({ name: "bare_insert.p99", value: bareResult.latency.p99, unit: "ms" });
 report({ name: "incident_intake.connections", value: CONNECTIONS, unit: "connections" });
+versus(
+  "incident_intake_clustered.req_per_s",
+  clustered.requests.average,
+  bareResult.requests.average,
+  "req/s",
+);
+report({ name: "incident_intake_clustered.p99", value: clustered.latency.p99, unit: "ms" });
 
 // ------------------------------------------------------------------------------------------------
 // 2. deadline sweep over 100,000 pending deadlines

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db, Dialect } from "../../db/index.js";
+import { prepared, preparedInsert } from "../../db/prepared.js";
 import type { AuditLogTable } from "../../db/schema.js";
 import { auditHash, type ChainBreak, GENESIS_HASH, verifyRun } from "./chain.js";
 
@@ -22,11 +23,10 @@ const json = (v: unknown): string | null => (v === undefined || v === null ? nul
  * PostgreSQL; SQLite serialises writers) so concurrent appenders cannot fork the chain.
  */
 export async function appendAudit(trx: Db, dialect: Dialect, at: Date, entry: AuditEntry): Promise<number> {
-  let headQuery = trx.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1);
-  if (dialect === "postgres") {
-    headQuery = headQuery.forUpdate();
+  const [head] = await (dialect === "postgres" ? lockHead : readHead)(trx, {});
+  if (!head) {
+    throw new Error("audit_head row missing");
   }
-  const head = await headQuery.executeTakeFirstOrThrow();
   const row = {
     seq: Number(head.seq) + 1,
     at: at.toISOString(),
@@ -41,13 +41,18 @@ export async function appendAudit(trx: Db, dialect: Dialect, at: Date, entry: Au
     prev_hash: head.hash,
   };
   const hash = auditHash(row);
-  await trx
-    .insertInto("audit_log")
-    .values({ ...row, hash })
-    .execute();
-  await trx.updateTable("audit_head").set({ seq: row.seq, hash }).where("id", "=", 1).execute();
+  await insertAuditRow(trx, [{ ...row, hash }]);
+  await moveHead(trx, { seq: row.seq, hash });
   return row.seq;
 }
+
+const headQuery = (db: Db) => db.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1);
+const readHead = prepared((db) => headQuery(db));
+const lockHead = prepared((db) => headQuery(db).forUpdate());
+const insertAuditRow = preparedInsert<AuditLogTable>((db, rows) => db.insertInto("audit_log").values(rows));
+const moveHead = prepared<{ seq: number; hash: string }, unknown>((db, p) =>
+  db.updateTable("audit_head").set({ seq: p.seq, hash: p.hash }).where("id", "=", 1),
+);
 
 export interface AuditFilter {
   entityType?: string | undefined;

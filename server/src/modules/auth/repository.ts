@@ -1,5 +1,7 @@
 import type { Db } from "../../db/index.js";
+import { type Placeholders, prepared } from "../../db/prepared.js";
 import type { ApiTokenTable, SessionTable } from "../../db/schema.js";
+import { userQuery } from "../users/repository.js";
 
 export function insertSession(db: Db, row: SessionTable) {
   return db.insertInto("sessions").values(row).execute();
@@ -54,4 +56,22 @@ export function revokeApiToken(db: Db, id: string, at: string) {
 
 export function markTokenUsed(db: Db, id: string, at: string) {
   return db.updateTable("api_tokens").set({ last_used_at: at }).where("id", "=", id).execute();
+}
+
+const sessionWithUser = prepared((db, p: Placeholders<{ tokenHash: string }>) =>
+  userQuery(db)
+    .innerJoin("sessions", "sessions.user_id", "users.id")
+    .select([
+      "sessions.id as session_id",
+      "sessions.csrf_token",
+      "sessions.last_seen_at",
+      "sessions.expires_at",
+    ])
+    .where("sessions.token_hash", "=", p.tokenHash),
+);
+
+/** A session with its user and unit, in one query: this runs on every API call. */
+export async function findSessionWithUser(db: Db, tokenHash: string) {
+  const [row] = await sessionWithUser(db, { tokenHash });
+  return row;
 }

@@ -3,9 +3,16 @@ import type { Principal } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import { rateLimited, unauthorized } from "../../errors.js";
 import { runCommand } from "../../http/command.js";
-import { findUserById, findUserByUsername, toSessionUser, userQuery } from "../users/repository.js";
+import { findUserById, findUserByUsername, toSessionUser } from "../users/repository.js";
 import { hashPassword, verifyPassword } from "./password.js";
-import { deleteSession, findApiToken, insertSession, markTokenUsed, touchSession } from "./repository.js";
+import {
+  deleteSession,
+  findApiToken,
+  findSessionWithUser,
+  insertSession,
+  markTokenUsed,
+  touchSession,
+} from "./repository.js";
 import { API_TOKEN_PREFIX, newSecret, sha256 } from "./tokens.js";
 
 const MINUTE = 60_000;
@@ -112,16 +119,7 @@ export async function logout(ctx: AppContext, req: { id: string; principal?: Pri
 /** Resolves a session cookie to its principal, sliding the idle expiry; undefined if invalid. */
 export async function principalFromSession(ctx: AppContext, token: string): Promise<Principal | undefined> {
   // One query per request: session, user and unit together (this runs on every API call).
-  const row = await userQuery(ctx.db)
-    .innerJoin("sessions", "sessions.user_id", "users.id")
-    .select([
-      "sessions.id as session_id",
-      "sessions.csrf_token",
-      "sessions.last_seen_at",
-      "sessions.expires_at",
-    ])
-    .where("sessions.token_hash", "=", sha256(token))
-    .executeTakeFirst();
+  const row = await findSessionWithUser(ctx.db, sha256(token));
   const now = ctx.clock.now();
   if (!row || row.expires_at <= now.toISOString() || row.disabled) {
     return undefined;

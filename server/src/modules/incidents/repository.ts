@@ -1,6 +1,7 @@
 /** All SQL of the incidents module (STYLE: no SQL outside repositories). Accepts the db or a transaction. */
 import { sql } from "kysely";
 import type { Db, Dialect } from "../../db/index.js";
+import { type Placeholders, prepared, preparedInsert } from "../../db/prepared.js";
 import type {
   IncidentDeadlineTable,
   IncidentEventTable,
@@ -9,7 +10,15 @@ import type {
   IncidentTable,
 } from "./tables.js";
 
-const CHUNK = 500;
+const upsertSequence = prepared<{ prefix: string; year: number }, { last: number }>((db, p) =>
+  db
+    .insertInto("incident_sequences")
+    .values({ prefix: p.prefix, year: p.year, last: 1 })
+    .onConflict((oc) =>
+      oc.columns(["prefix", "year"]).doUpdateSet({ last: sql<number>`incident_sequences.last + 1` }),
+    )
+    .returning("last"),
+);
 
 /**
  * Takes the next number of a prefix and year. The counter row is locked by the upsert until the
@@ -17,20 +26,13 @@ const CHUNK = 500;
  * back, so numbers are gap-free and unique under concurrency on both dialects.
  */
 export async function nextSequence(trx: Db, prefix: string, year: number): Promise<number> {
-  const row = await trx
-    .insertInto("incident_sequences")
-    .values({ prefix, year, last: 1 })
-    .onConflict((oc) =>
-      oc.columns(["prefix", "year"]).doUpdateSet({ last: sql<number>`incident_sequences.last + 1` }),
-    )
-    .returning("last")
-    .executeTakeFirstOrThrow();
-  return Number(row.last);
+  const [row] = await upsertSequence(trx, { prefix, year });
+  return Number(row?.last);
 }
 
-export async function insertIncident(trx: Db, row: IncidentTable): Promise<void> {
-  await trx.insertInto("incidents").values(row).execute();
-}
+export const insertIncident = preparedInsert<IncidentTable>((db, rows) =>
+  db.insertInto("incidents").values(rows),
+);
 
 export async function updateIncident(
   trx: Db,
@@ -99,9 +101,38 @@ export interface NearProbe {
   streetCode?: string | undefined;
 }
 
+interface NearWindow {
+  subtypeId: string;
+  from: string;
+  to: string;
+}
+
+const candidates = (db: Db, p: Placeholders<NearWindow>) =>
+  db
+    .selectFrom("incidents")
+    .select(["id", "number", "subtype_id", "occurred_at", "lat", "lng", "division_code", "street_code"])
+    .where("subtype_id", "=", p.subtypeId)
+    .where("status", "=", "open")
+    .where("occurred_at", ">=", p.from)
+    .where("occurred_at", "<=", p.to)
+    .limit(200);
+
+const openInStreet = prepared((db, p: Placeholders<NearWindow & { streetCode: string }>) =>
+  candidates(db, p).where("street_code", "=", p.streetCode),
+);
+
+const openInBox = prepared(
+  (db, p: Placeholders<NearWindow & { minLat: number; minLng: number; maxLat: number; maxLng: number }>) =>
+    candidates(db, p)
+      .where("lat", ">=", p.minLat)
+      .where("lat", "<=", p.maxLat)
+      .where("lng", ">=", p.minLng)
+      .where("lng", "<=", p.maxLng),
+);
+
 /**
  * Open incidents of a subtype that occurred in the window and could be near: inside the box around
- * the point, or in the same street. A superset of possibleDuplicates' matches. One indexed branch per
+ * the point, or in the same street. A superset of possibleDuplicates' matches. One indexed query per
  * kind of place, so the cost follows the neighbours, not the incidents on record.
  */
 export async function openIncidentsNear(
@@ -111,37 +142,20 @@ export async function openIncidentsNear(
   to: string,
   near: NearProbe,
 ) {
-  const candidates = () =>
-    db
-      .selectFrom("incidents")
-      .select(["id", "number", "subtype_id", "occurred_at", "lat", "lng", "division_code", "street_code"])
-      .where("subtype_id", "=", subtypeId)
-      .where("status", "=", "open")
-      .where("occurred_at", ">=", from)
-      .where("occurred_at", "<=", to);
-  const branches = [];
-  if (near.streetCode) {
-    branches.push(candidates().where("street_code", "=", near.streetCode));
-  }
-  if (near.box) {
-    const [minLat, minLng, maxLat, maxLng] = near.box;
-    branches.push(
-      candidates()
-        .where("lat", ">=", minLat)
-        .where("lat", "<=", maxLat)
-        .where("lng", ">=", minLng)
-        .where("lng", "<=", maxLng),
-    );
-  }
-  const [first, ...rest] = branches;
-  if (!first) {
-    return [];
-  }
-  const rows = await rest
-    .reduce((q, b) => q.unionAll(b), first)
-    .limit(400)
-    .execute();
-  // An incident in the box and in the street comes once from each branch.
+  const window = { subtypeId, from, to };
+  const rows = [
+    ...(near.streetCode ? await openInStreet(db, { ...window, streetCode: near.streetCode }) : []),
+    ...(near.box
+      ? await openInBox(db, {
+          ...window,
+          minLat: near.box[0],
+          minLng: near.box[1],
+          maxLat: near.box[2],
+          maxLng: near.box[3],
+        })
+      : []),
+  ];
+  // An incident in the box and in the street comes once from each query.
   return [...new Map(rows.map((r) => [r.id, r])).values()];
 }
 
@@ -158,14 +172,9 @@ export function incidentsMergedInto(db: Db, id: string) {
 // deadlines
 // ---------------------------------------------------------------------------------------------
 
-export async function insertDeadlines(trx: Db, rows: IncidentDeadlineTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx
-      .insertInto("incident_deadlines")
-      .values(rows.slice(i, i + CHUNK))
-      .execute();
-  }
-}
+export const insertDeadlines = preparedInsert<IncidentDeadlineTable>((db, rows) =>
+  db.insertInto("incident_deadlines").values(rows),
+);
 
 export function deadlinesOf(db: Db, incidentIds: string[]): Promise<IncidentDeadlineTable[]> {
   if (incidentIds.length === 0) {
@@ -266,14 +275,9 @@ export function claimDueDeadlines(trx: Db, dialect: Dialect, nowIso: string, lim
 // timeline
 // ---------------------------------------------------------------------------------------------
 
-export async function insertEvents(trx: Db, rows: IncidentEventTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx
-      .insertInto("incident_events")
-      .values(rows.slice(i, i + CHUNK))
-      .execute();
-  }
-}
+export const insertEvents = preparedInsert<IncidentEventTable>((db, rows) =>
+  db.insertInto("incident_events").values(rows),
+);
 
 /** The highest `ord` of each incident's timeline. */
 export function lastEventOrd(db: Db, incidentIds: string[]) {

@@ -449,7 +449,7 @@ export async function registerIncident(
     created_at: now,
     updated_at: now,
   };
-  await insertIncident(scope.trx, row);
+  await insertIncident(scope.trx, [row]);
   const timeline = timelineFor(scope);
   timeline.add(
     id,
