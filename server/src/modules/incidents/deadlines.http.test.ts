@@ -109,7 +109,17 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
       escalatedAt: clock.now().toISOString(),
     });
     expect(deadline(overdue, "publicity_with_report").state).toBe("overdue");
-    expect(overdue.timeline.map((t) => t.type)).toContain("deadline.overdue");
+    // The entry names the missed time in Beijing time, as the duty desk reads it.
+    const dueAt = new Date(deadline(overdue, "initial").dueAt);
+    const beijing = new Intl.DateTimeFormat("zh-CN", {
+      timeZone: "Asia/Shanghai",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(dueAt);
+    expect(overdue.timeline.find((t) => t.type === "deadline.overdue")?.summary).toContain(
+      `信息初报（应于 ${beijing} 前）`,
+    );
 
     for (const user of ["duty", "office"]) {
       const notes = await notificationsOf(user);

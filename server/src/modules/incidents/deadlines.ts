@@ -9,10 +9,9 @@ import type { AppContext } from "../../context.js";
 import { runCommand } from "../../http/command.js";
 import { notifyUsers, usersWithRoles } from "../notify/notifications.js";
 import { enqueue } from "../notify/outbox.js";
-import { claimDueDeadlines, findIncidentsByIds } from "./repository.js";
+import { claimDueDeadlines, incidentLabels } from "./repository.js";
 import { Timeline } from "./service.js";
 import { incidentSettings } from "./settings.js";
-import type { IncidentDeadlineTable } from "./tables.js";
 
 /** Rows claimed per transaction: bounds memory and lock time when many fall due at once. */
 const BATCH = 5_000;
@@ -21,8 +20,13 @@ const PER_INCIDENT_NOTICES = 20;
 
 const SWEEPER = { id: "sweep:incident-deadlines" };
 
+/**
+ * HH:MM in Beijing time (UTC+8, no DST) of a stored timestamp (toISOString: …THH:MM:SS.sssZ). String
+ * arithmetic, not two Dates: a sweep after a long outage names 100,000 deadlines.
+ */
 function shanghaiTime(iso: string): string {
-  return new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(11, 16);
+  const hour = (Number(iso.slice(11, 13)) + 8) % 24;
+  return `${String(hour).padStart(2, "0")}:${iso.slice(14, 16)}`;
 }
 
 /** Marks and escalates every due deadline; returns how many rows it handled. */
@@ -35,12 +39,20 @@ export async function sweepIncidentDeadlines(ctx: AppContext): Promise<number> {
       if (claimed.length === 0) {
         return 0;
       }
-      const byIncident = new Map<string, IncidentDeadlineTable[]>();
+      const byIncident = new Map<string, typeof claimed>();
       for (const d of claimed) {
-        byIncident.set(d.incident_id, [...(byIncident.get(d.incident_id) ?? []), d]);
+        const rows = byIncident.get(d.incident_id);
+        if (rows) {
+          rows.push(d);
+        } else {
+          byIncident.set(d.incident_id, [d]);
+        }
       }
+      const url = incidentSettings(ctx).escalationWebhookUrl;
+      // Numbers and titles are for per-incident notices and webhook messages; a summary needs neither.
+      const named = byIncident.size <= PER_INCIDENT_NOTICES || url !== undefined;
       const incidents = new Map(
-        (await findIncidentsByIds(scope.trx, [...byIncident.keys()])).map((i) => [i.id, i]),
+        (named ? await incidentLabels(scope.trx, [...byIncident.keys()]) : []).map((i) => [i.id, i]),
       );
       const recipients = await usersWithRoles(scope.trx, ["duty_officer", "office_director"]);
       const timeline = new Timeline(scope.now, undefined);
@@ -73,7 +85,6 @@ export async function sweepIncidentDeadlines(ctx: AppContext): Promise<number> {
         });
       }
 
-      const url = incidentSettings(ctx).escalationWebhookUrl;
       if (url) {
         await enqueue(
           scope.trx,
@@ -107,12 +118,10 @@ export async function sweepIncidentDeadlines(ctx: AppContext): Promise<number> {
         entityType: "incident_deadlines",
         entityId: nowIso,
         after: {
-          deadlines: claimed.map((d) => ({
-            id: d.id,
-            incidentId: d.incident_id,
-            kind: d.kind,
-            dueAt: d.due_at,
-          })),
+          // Ids by incident: the rows themselves keep kind and due time.
+          deadlines: Object.fromEntries(
+            [...byIncident].map(([incidentId, rows]) => [incidentId, rows.map((r) => r.id)]),
+          ),
         },
       });
       if (byIncident.size <= 200) {
