@@ -5,7 +5,7 @@
  * res_import_jobs, so another instance can report it too.
  */
 import { randomUUID } from "node:crypto";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { PHONE_PATTERN } from "../../../../shared/resources.js";
 import type { Principal } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
@@ -18,6 +18,11 @@ import * as repo from "./repository.js";
 import { insideDistrict } from "./rules.js";
 import { applyMovement, geoPointOf, newCode, newRow } from "./service.js";
 import type { ImportJobTable, StockTable } from "./tables.js";
+
+/** exceljs is loaded when a workbook is first read or written: it adds ~30 MB to every process that imports it. */
+async function excel(): Promise<typeof ExcelJS> {
+  return (await import("exceljs")).default;
+}
 
 export type SheetName = RegistryDef["name"] | "stock";
 
@@ -74,7 +79,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 export async function readXlsx(buffer: Buffer): Promise<SheetRows> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch {
@@ -851,7 +856,7 @@ export async function unitNameMap(db: Db): Promise<Map<string, string>> {
 }
 
 export async function toXlsx(table: ExportTable, unitNames: Map<string, string>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = "烽火 Fenghuo";
   const ws = wb.addWorksheet(table.title);
   ws.columns = table.fields.map((f) => ({
@@ -898,7 +903,7 @@ function styleHeader(ws: ExcelJS.Worksheet, fields: FieldDef[]) {
 
 /** A template: the header row (required columns shaded) and an instructions sheet with allowed values. */
 export async function template(title: string, fields: FieldDef[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = "烽火 Fenghuo";
   const ws = wb.addWorksheet(title);
   ws.columns = fields.map((f) => ({

@@ -19,7 +19,6 @@ import {
   TextRun,
   WidthType,
 } from "docx";
-import PDFDocument from "pdfkit";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
 import { CHECKIN_KIND_LABELS } from "./labels.js";
 import { type Briefing, beijingTime, briefing, type SituationData } from "./rules.js";
@@ -370,12 +369,14 @@ export const PDF_FONT_FILE =
   process.env.FENGHUO_PDF_FONT ?? "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 export const PDF_FONT_NAME = "NotoSansCJKsc-Regular";
 
-export function assessmentPdf(blocks: Block[], title: string): Promise<Buffer> {
+export async function assessmentPdf(blocks: Block[], title: string): Promise<Buffer> {
   if (!fs.existsSync(PDF_FONT_FILE)) {
     throw new Error(
       `PDF 中文字体不存在：${PDF_FONT_FILE}（请运行 scripts/ensure-system.sh 安装 fonts-noto-cjk）`,
     );
   }
+  // Loaded on the first PDF: pdfkit and its font parsers add ~30 MB to every process that imports them.
+  const { default: PDFDocument } = await import("pdfkit");
   const doc = new PDFDocument({
     size: "A4",
     margin: 50,
