@@ -2,6 +2,14 @@
  * Duty desk and information reporting (issue 4): vocabularies shared by the server's validation and
  * the web app's forms, so a form's rule and the server's check come from one constant.
  */
+import {
+  INCIDENT_FLAG_DOCS,
+  INCIDENT_FLAGS,
+  type IncidentFlag,
+  METRIC_DOCS,
+  METRICS,
+  type Metric,
+} from "./plan/schema.js";
 
 /**
  * Where the information came from (000 §3.2, §4.1): the 110/119/120/122 transfers, the 12345
@@ -53,24 +61,12 @@ export const SOURCE_CHANNEL_LABELS: Record<SourceChannel, string> = {
   other: "其他",
 };
 
-/** Figures a registration may carry; keys are the plan schema's metrics (shared/plan/schema.ts). */
-export const FIGURE_KEYS = [
-  "deaths",
-  "serious_injuries",
-  "injuries",
-  "missing",
-  "trapped",
-  "evacuated",
-  "poisoned",
-  "economic_loss_yuan",
-  "households",
-  "affected_people",
-  "area_ha",
-  "magnitude",
-] as const;
-export type FigureKey = (typeof FIGURE_KEYS)[number];
+/** Figures a registration may carry: every metric a plan's grading criteria can read. */
+export const FIGURE_KEYS = METRICS;
+export type FigureKey = Metric;
 
 export const FIGURE_LABELS: Record<FigureKey, string> = {
+  ...METRIC_DOCS,
   deaths: "死亡（人）",
   serious_injuries: "重伤（人）",
   injuries: "受伤（人）",
@@ -85,7 +81,21 @@ export const FIGURE_LABELS: Record<FigureKey, string> = {
   magnitude: "震级",
 };
 
-/** Incident flags a duty officer ticks (000 §4.1); keys are the plan schema's IncidentFlag. */
+/** Measures that may be fractional; every other figure is a whole count (people, households …). */
+export const FRACTIONAL_FIGURES: readonly FigureKey[] = [
+  "economic_loss_yuan",
+  "area_ha",
+  "area_mu",
+  "area_km2",
+  "magnitude",
+  "duration_hours",
+  "incidence_ratio",
+];
+
+/**
+ * Flags the intake form always offers (000 §4.1 and §4.3.1); a subtype whose grading criteria read
+ * other flags (002 附件: 人口密集城区, 邻区, 学校 …) adds those.
+ */
 export const INTAKE_FLAGS = [
   "important",
   "key_area",
@@ -95,10 +105,13 @@ export const INTAKE_FLAGS = [
   "hk_macao_taiwan",
   "may_affect_other_areas",
   "city_owned",
-] as const;
-export type IntakeFlag = (typeof INTAKE_FLAGS)[number];
+] as const satisfies readonly IncidentFlag[];
 
-export const INTAKE_FLAG_LABELS: Record<IntakeFlag, string> = {
+/** Short labels for the form; the plan schema's docs (without their source) for the rest. */
+export const FLAG_LABELS: Record<IncidentFlag, string> = {
+  ...(Object.fromEntries(
+    INCIDENT_FLAGS.map((f) => [f, INCIDENT_FLAG_DOCS[f].replace(/（[^（）]*）$/, "")]),
+  ) as Record<IncidentFlag, string>),
   important: "事件本身比较重要",
   key_area: "发生在重点地区",
   special_period: "发生在特殊时期",

@@ -76,3 +76,31 @@ describe("Luolong: report ≤1 h after verification (002 §3.3.2)", () => {
     });
   });
 });
+
+describe("Luolong grading inputs (002 附件 一(三) 地震)", () => {
+  it("asks for what the quake criteria read and suggests the level from the magnitude and the place", async () => {
+    const meta = await duty.get<{
+      categories: { subtypes: { id: string; grading: { metrics: string[]; flags: string[] } }[] }[];
+    }>("/api/incidents/meta");
+    const quake = meta.body.categories.flatMap((c) => c.subtypes).find((s) => s.id === "earthquake");
+    expect(quake?.grading).toEqual({
+      metrics: ["economic_loss_yuan", "magnitude"],
+      flags: ["dense_urban_area", "outside_district"],
+    });
+
+    const body = {
+      title: "城区发生4.3级地震",
+      subtypeId: "earthquake",
+      occurredAt: new Date(clock.now().getTime() - 3 * MIN).toISOString(),
+      sourceChannel: "monitoring",
+      divisionCode: "410311002",
+      figures: { magnitude: 4.3 },
+    };
+    // 4.0–5.0 级 in a densely populated town area is 较大; elsewhere in the district it is 一般.
+    const dense = await duty.post<IncidentDto>("/api/incidents", { ...body, flags: ["dense_urban_area"] });
+    expect(dense.status, JSON.stringify(dense.body)).toBe(201);
+    expect(dense.body.suggestedLevel).toMatchObject({ kind: "suggested", level: "larger" });
+    const elsewhere = await duty.post<IncidentDto>("/api/incidents", body);
+    expect(elsewhere.body.suggestedLevel).toMatchObject({ kind: "suggested", level: "general" });
+  });
+});

@@ -6,6 +6,7 @@ import type { AppContext } from "../../context.js";
 import { badRequest, conflict, notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
+import { gradingInputs } from "../plans/rules.js";
 import { sweepIncidentDeadlines } from "./deadlines.js";
 import { reportDocx } from "./docx.js";
 import "./policy.js";
@@ -73,7 +74,12 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
         categories: profile.taxonomy.categories.map((c) => ({
           id: c.id,
           name: c.name,
-          subtypes: c.subtypes.map((s) => ({ id: s.id, name: s.name, aliases: s.aliases ?? [] })),
+          subtypes: c.subtypes.map((s) => ({
+            id: s.id,
+            name: s.name,
+            aliases: s.aliases ?? [],
+            grading: gradingInputs(profile, s.id),
+          })),
         })),
         levels: levelChoices(profile),
         requiredFields: profile.reporting.requiredFields.fields.map((f) => ({

@@ -2,10 +2,11 @@ import { type Static, Type } from "typebox";
 import {
   DEADLINE_STATES,
   FIGURE_KEYS,
+  FRACTIONAL_FIGURES,
   INCIDENT_STATUSES,
-  INTAKE_FLAGS,
   SOURCE_CHANNELS,
 } from "../../../../shared/incidents.js";
+import { INCIDENT_FLAGS } from "../../../../shared/plan/schema.js";
 import { PageQuery } from "../../http/pagination.js";
 import { Named, Nullable } from "../../http/schemaParts.js";
 
@@ -17,9 +18,7 @@ const FIGURE_PROPS = Object.fromEntries(
   FIGURE_KEYS.map((k) => [
     k,
     Type.Optional(
-      ["economic_loss_yuan", "area_ha", "magnitude"].includes(k)
-        ? Type.Number({ minimum: 0 })
-        : Type.Integer({ minimum: 0 }),
+      FRACTIONAL_FIGURES.includes(k) ? Type.Number({ minimum: 0 }) : Type.Integer({ minimum: 0 }),
     ),
   ]),
 );
@@ -46,7 +45,7 @@ export const RegisterBody = Type.Object(
     address: Type.Optional(Type.String({ maxLength: 300 })),
     location: Type.Optional(Location),
     figures: Type.Optional(Figures),
-    flags: Type.Optional(Type.Array(literalUnion(INTAKE_FLAGS), { uniqueItems: true })),
+    flags: Type.Optional(Type.Array(literalUnion(INCIDENT_FLAGS), { uniqueItems: true })),
     description: Type.Optional(Type.String({ maxLength: 10_000 })),
     /** The reporter's first assessment (初判); the office confirms or changes it. */
     level: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),

@@ -14,6 +14,7 @@ import {
   assessmentDeadlines,
   endDeclarers,
   type Figures,
+  gradingInputs,
   type IncidentFacts,
   reportingDeadlines,
   responseLevelFor,
@@ -267,6 +268,16 @@ describe("grading: suggestLevel from the 002 annex (突发公共事件分级标�
     expect(
       suggestLevel(profile, "earthquake", { magnitude: 5.7, economic_loss_yuan: 0 }, ["outside_district"]),
     ).toMatchObject({ kind: "not_determinable" });
+  });
+
+  // What the intake form asks for: the figures and flags the subtype's criteria read.
+  it("asks for the magnitude, the losses, the dense urban area and the neighbouring district of a quake (附件 一(三))", () => {
+    expect(gradingInputs(profile, "earthquake")).toEqual({
+      metrics: ["economic_loss_yuan", "magnitude"],
+      flags: ["dense_urban_area", "outside_district"],
+    });
+    // Qualitative-only criteria read nothing the form could ask for.
+    expect(gradingInputs(profile, "flood_drought")).toEqual({ metrics: [], flags: [] });
   });
 
   // 附件 一(一) 水旱灾害 is qualitative only: a person grades it.

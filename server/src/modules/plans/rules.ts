@@ -23,6 +23,7 @@ import type {
   WarningColour,
   WarningOrigin,
 } from "../../../../shared/plan/schema.js";
+import { INCIDENT_FLAGS, METRICS } from "../../../../shared/plan/schema.js";
 import type { Clock } from "../../clock.js";
 import type { OrgFile } from "../org/orgFile.js";
 
@@ -291,6 +292,32 @@ export function suggestLevel(
     }
   }
   return { kind: "not_determinable", state: undeterminedState, reason: "已报数据不满足任何等级的量化标准" };
+}
+
+/**
+ * What the intake form should ask about an incident of a subtype so its level can be suggested: the
+ * figures and flags its grading criteria read (002 附件 地震: magnitude, 人口密集城区, 邻区).
+ */
+export function gradingInputs(
+  profile: PlanProfile,
+  subtypeId: string,
+): { metrics: Metric[]; flags: IncidentFlag[] } {
+  const metrics = new Set<Metric>();
+  const flags = new Set<IncidentFlag>();
+  for (const set of profile.grading.criteria.filter((c) => c.subtypes.includes(subtypeId))) {
+    for (const criterion of set.levels.flatMap((l) => l.any)) {
+      for (const t of criterion.all ?? []) {
+        metrics.add(t.metric);
+      }
+      for (const f of [...(criterion.requiresFlags ?? []), ...(criterion.excludesFlags ?? [])]) {
+        flags.add(f);
+      }
+    }
+  }
+  return {
+    metrics: METRICS.filter((m) => metrics.has(m)),
+    flags: INCIDENT_FLAGS.filter((f) => flags.has(f)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

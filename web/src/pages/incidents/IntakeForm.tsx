@@ -3,7 +3,10 @@ import { match } from "pinyin-pro";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
-  INTAKE_FLAG_LABELS,
+  FIGURE_LABELS,
+  type FigureKey,
+  FLAG_LABELS,
+  FRACTIONAL_FIGURES,
   INTAKE_FLAGS,
   SOURCE_CHANNEL_LABELS,
   SOURCE_CHANNELS,
@@ -16,7 +19,10 @@ import { applyFieldErrors } from "../../lib/formErrors.js";
 import { type IncidentDetail, type IntakeMeta, incidentsApi } from "./api.js";
 import { serverNow } from "./live.js";
 
+/** Asked for every incident; a subtype's grading criteria add the figures they read (magnitude …). */
 const FIGURES = ["deaths", "injuries", "missing", "trapped", "evacuated"] as const;
+const isAlwaysAsked = (f: FigureKey): f is (typeof FIGURES)[number] =>
+  (FIGURES as readonly string[]).includes(f);
 const DIVISION_TYPES = new Set(["street", "township", "community", "village"]);
 const FIELDS = [
   "subtypeId",
@@ -44,7 +50,7 @@ interface IntakeValues {
   divisionCode?: string;
   address?: string;
   location?: LatLng;
-  figures?: Partial<Record<(typeof FIGURES)[number], number | null>>;
+  figures?: Partial<Record<FigureKey, number | null>>;
   flags?: string[];
   description?: string;
   level?: string;
@@ -127,6 +133,18 @@ export function IntakeForm({
       })),
     [meta],
   );
+
+  // The figures and flags the chosen subtype's grading criteria read, after the ones always asked.
+  const subtypeId = Form.useWatch("subtypeId", form);
+  const grading = useMemo(
+    () => meta.categories.flatMap((c) => c.subtypes).find((s) => s.id === subtypeId)?.grading,
+    [meta, subtypeId],
+  );
+  const gradingFigures = (grading?.metrics ?? []).filter((m) => !isAlwaysAsked(m));
+  const flagKeys = [
+    ...INTAKE_FLAGS,
+    ...(grading?.flags ?? []).filter((f) => !(INTAKE_FLAGS as readonly string[]).includes(f)),
+  ];
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -276,9 +294,23 @@ export function IntakeForm({
             </Form.Item>
           ))}
         </div>
+        {gradingFigures.length > 0 && (
+          <div className="fh-figures-grading">
+            {gradingFigures.map((f) => (
+              <Form.Item key={f} name={["figures", f]} noStyle>
+                <InputNumber
+                  min={0}
+                  precision={FRACTIONAL_FIGURES.includes(f) ? undefined : 0}
+                  prefix={FIGURE_LABELS[f]}
+                  aria-label={FIGURE_LABELS[f]}
+                />
+              </Form.Item>
+            ))}
+          </div>
+        )}
       </Form.Item>
       <Form.Item name="flags" label={t("incidents.flags")}>
-        <Checkbox.Group options={INTAKE_FLAGS.map((f) => ({ value: f, label: INTAKE_FLAG_LABELS[f] }))} />
+        <Checkbox.Group options={flagKeys.map((f) => ({ value: f, label: FLAG_LABELS[f] }))} />
       </Form.Item>
       <Form.Item name="description" label={t("incidents.description")}>
         <Input.TextArea rows={3} maxLength={10000} />

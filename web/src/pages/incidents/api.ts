@@ -1,4 +1,6 @@
 /** Types and calls of the incidents API (server/src/modules/incidents) as the duty desk uses them. */
+import type { FigureKey } from "../../../../shared/incidents.js";
+import type { IncidentFlag } from "../../../../shared/plan/schema.js";
 import { api } from "../../api/client.js";
 import type { Page } from "../../api/types.js";
 
@@ -91,7 +93,17 @@ export interface IncidentDetail extends Incident {
 export interface IntakeMeta {
   plan: { id: string; name: string; district: { code: string; name: string } };
   numberPrefix: string;
-  categories: { id: string; name: string; subtypes: { id: string; name: string; aliases: string[] }[] }[];
+  categories: {
+    id: string;
+    name: string;
+    subtypes: {
+      id: string;
+      name: string;
+      aliases: string[];
+      /** What its grading criteria read, for the form to ask. */
+      grading: { metrics: FigureKey[]; flags: IncidentFlag[] };
+    }[];
+  }[];
   levels: { id: string; name: string }[];
   requiredFields: { id: string; name: string; auxiliary: boolean }[];
 }
