@@ -70,5 +70,7 @@ describe("prepared queries", () => {
     await expect(insertRows(db, [{ ...short, id: "x1", note: "有备注" }, short])).rejects.toThrow(
       "row 1 has no note",
     );
+    const long = { id: "x3", kind: "odd", n: 1, note: null, colour: "red" } as Row;
+    await expect(insertRows(db, [long])).rejects.toThrow("row 0 has columns the statement does not insert");
   });
 });

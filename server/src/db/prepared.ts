@@ -15,14 +15,18 @@ const MARK = "\u0000fenghuo:param:";
 /** Placeholders by name: `p.id` stands for the value each call passes as `id`. */
 export type Placeholders<P> = { readonly [K in keyof P]: P[K] };
 
+/** Where a parameter's value comes from: a named value (of row `row` for inserts) or a constant. */
+type Slot = { name: string; row: number } | { constant: unknown };
+
 interface Compiled {
   sql: string;
-  /** For each parameter of the SQL: the name of the value to pass, or a constant of the query. */
-  slots: ({ name: string } | { constant: unknown })[];
+  slots: Slot[];
+  /** Inserts: how many columns each row must have. */
+  columns: number;
 }
 
 /** Compiled SQL differs by dialect: one cache per database (its adapter is shared by its transactions). */
-function cacheOf(db: Db, caches: WeakMap<object, Map<string, Compiled>>): Map<string, Compiled> {
+function cacheOf<K>(db: Db, caches: WeakMap<object, Map<K, Compiled>>): Map<K, Compiled> {
   const adapter = db.getExecutor().adapter;
   let cache = caches.get(adapter);
   if (!cache) {
@@ -32,18 +36,35 @@ function cacheOf(db: Db, caches: WeakMap<object, Map<string, Compiled>>): Map<st
   return cache;
 }
 
-function compile(query: Compilable<unknown>): Compiled {
+/** Placeholders of inserts are `row.column`, those of other queries a plain name. */
+function compile(query: Compilable<unknown>, columns = 0): Compiled {
   const { sql, parameters } = query.compile();
-  return {
-    sql,
-    slots: parameters.map((p) =>
-      typeof p === "string" && p.startsWith(MARK) ? { name: p.slice(MARK.length) } : { constant: p },
-    ),
-  };
+  const slots = parameters.map((p): Slot => {
+    if (typeof p !== "string" || !p.startsWith(MARK)) {
+      return { constant: p };
+    }
+    const name = p.slice(MARK.length);
+    const dot = name.indexOf(".");
+    return dot < 0 ? { name, row: 0 } : { name: name.slice(dot + 1), row: Number(name.slice(0, dot)) };
+  });
+  return { sql, slots, columns };
 }
 
-async function run<R>(db: Db, compiled: Compiled, value: (name: string) => unknown): Promise<R[]> {
-  const parameters = compiled.slots.map((s) => ("name" in s ? value(s.name) : s.constant));
+async function run<R>(db: Db, compiled: Compiled, rows: readonly object[]): Promise<R[]> {
+  const parameters = compiled.slots.map((s) => {
+    if ("constant" in s) {
+      return s.constant;
+    }
+    const value = (rows[s.row] as Record<string, unknown>)[s.name];
+    if (value === undefined) {
+      throw new Error(
+        compiled.columns > 0
+          ? `prepared insert: row ${s.row} has no ${s.name}`
+          : `prepared query: no value for ${s.name}`,
+      );
+    }
+    return value;
+  });
   const result = await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters));
   return result.rows;
 }
@@ -62,21 +83,15 @@ const placeholders = new Proxy(
 export function prepared<P extends object, R>(
   build: (db: Db, p: Placeholders<P>) => Compilable<R>,
 ): (db: Db, params: P) => Promise<R[]> {
-  const caches = new WeakMap<object, Map<string, Compiled>>();
+  const caches = new WeakMap<object, Map<"query", Compiled>>();
   return (db, params) => {
     const cache = cacheOf(db, caches);
-    let compiled = cache.get("");
+    let compiled = cache.get("query");
     if (!compiled) {
       compiled = compile(build(db, placeholders as Placeholders<P>));
-      cache.set("", compiled);
+      cache.set("query", compiled);
     }
-    return run<R>(db, compiled, (name) => {
-      const value = (params as Record<string, unknown>)[name];
-      if (value === undefined) {
-        throw new Error(`prepared query: no value for ${name}`);
-      }
-      return value;
-    });
+    return run<R>(db, compiled, [params]);
   };
 }
 
@@ -88,29 +103,26 @@ export function preparedInsert<Row extends object>(
   insert: (db: Db, rows: Row[]) => Compilable<unknown>,
   chunk = 200,
 ): (db: Db, rows: readonly Row[]) => Promise<void> {
-  const caches = new WeakMap<object, Map<string, Compiled>>();
+  const caches = new WeakMap<object, Map<number, Compiled>>();
   return async (db, rows) => {
     const cache = cacheOf(db, caches);
     for (let start = 0; start < rows.length; start += chunk) {
       const part = rows.slice(start, start + chunk);
-      const columns = Object.keys(part[0] as Row);
-      const key = `${part.length}:${columns.join(",")}`;
-      let compiled = cache.get(key);
+      let compiled = cache.get(part.length);
       if (!compiled) {
+        const columns = Object.keys(part[0] as Row);
         const marked = part.map(
           (_, i) => Object.fromEntries(columns.map((c) => [c, `${MARK}${i}.${c}`])) as Row,
         );
-        compiled = compile(insert(db, marked));
-        cache.set(key, compiled);
+        compiled = compile(insert(db, marked), columns.length);
+        cache.set(part.length, compiled);
       }
-      await run(db, compiled, (name) => {
-        const dot = name.indexOf(".");
-        const value = (part[Number(name.slice(0, dot))] as Record<string, unknown>)[name.slice(dot + 1)];
-        if (value === undefined) {
-          throw new Error(`prepared insert: row ${name.slice(0, dot)} has no ${name.slice(dot + 1)}`);
-        }
-        return value;
-      });
+      // Values are taken by column name; a row with a column the statement lacks would lose it.
+      const extra = part.findIndex((r) => Object.keys(r).length > (compiled as Compiled).columns);
+      if (extra >= 0) {
+        throw new Error(`prepared insert: row ${extra} has columns the statement does not insert`);
+      }
+      await run(db, compiled, part);
     }
   };
 }
