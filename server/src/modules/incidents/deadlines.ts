@@ -5,6 +5,8 @@
  * transactional outbox — in the same transaction as the mark and its audit row. It runs at start-up
  * too, so a server that was down when a deadline passed still marks and escalates it.
  */
+
+import { beijingClock } from "../../../../shared/beijingTime.js";
 import type { AppContext } from "../../context.js";
 import { runCommand } from "../../http/command.js";
 import { notifyUsers, usersWithRoles } from "../notify/notifications.js";
@@ -19,15 +21,6 @@ const BATCH = 5_000;
 const PER_INCIDENT_NOTICES = 20;
 
 const SWEEPER = { id: "sweep:incident-deadlines" };
-
-/**
- * HH:MM in Beijing time (UTC+8, no DST) of a stored timestamp (toISOString: …THH:MM:SS.sssZ). String
- * arithmetic, not two Dates: a sweep after a long outage names 100,000 deadlines.
- */
-function shanghaiTime(iso: string): string {
-  const hour = (Number(iso.slice(11, 13)) + 8) % 24;
-  return `${String(hour).padStart(2, "0")}:${iso.slice(14, 16)}`;
-}
 
 /** Marks and escalates every due deadline; returns how many rows it handled. */
 export async function sweepIncidentDeadlines(ctx: AppContext): Promise<number> {
@@ -57,7 +50,7 @@ export async function sweepIncidentDeadlines(ctx: AppContext): Promise<number> {
       const recipients = await usersWithRoles(scope.trx, ["duty_officer", "office_director"]);
       const timeline = new Timeline(scope.now, undefined);
       for (const [incidentId, rows] of byIncident) {
-        const names = rows.map((r) => `${r.name}（应于 ${shanghaiTime(r.due_at)} 前）`).join("、");
+        const names = rows.map((r) => `${r.name}（应于 ${beijingClock(r.due_at)} 前）`).join("、");
         timeline.add(incidentId, "deadline.overdue", `超时未报：${names}，已提醒值班员和区应急办主任`, {
           deadlines: rows.map((r) => r.id),
         });

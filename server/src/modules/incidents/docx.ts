@@ -15,19 +15,13 @@ import {
   TextRun,
   WidthType,
 } from "docx";
+import { beijingChinese } from "../../../../shared/beijingTime.js";
 import { REPORT_KIND_LABELS, type ReportKind } from "../../../../shared/incidents.js";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
 import type { IncidentReportTable, IncidentTable } from "./tables.js";
 
 const FONT = { ascii: "FangSong", eastAsia: "仿宋", hAnsi: "FangSong" };
 const TITLE_FONT = { ascii: "SimHei", eastAsia: "黑体", hAnsi: "SimHei" };
-
-/** "2026年3月4日 03时05分" in Beijing time. */
-export function chineseDateTime(iso: string): string {
-  const d = new Date(new Date(iso).getTime() + 8 * 3_600_000);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}时${pad(d.getUTCMinutes())}分`;
-}
 
 const run = (text: string, opts: { bold?: boolean; size?: number; color?: string } = {}) =>
   new TextRun({
@@ -104,7 +98,7 @@ export async function reportDocx(
           }),
           new Paragraph({
             spacing: { after: 200 },
-            children: [run("报送时间："), run(chineseDateTime(report.filed_at))],
+            children: [run("报送时间："), run(beijingChinese(report.filed_at))],
           }),
           new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows }),
           new Paragraph({

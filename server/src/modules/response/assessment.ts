@@ -19,9 +19,10 @@ import {
   TextRun,
   WidthType,
 } from "docx";
+import { beijingChinese } from "../../../../shared/beijingTime.js";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
 import { CHECKIN_KIND_LABELS } from "./labels.js";
-import { type Briefing, beijingTime, briefing, type SituationData } from "./rules.js";
+import { type Briefing, briefing, type SituationData } from "./rules.js";
 import type { WorkspaceView } from "./schema.js";
 import { statusLabel } from "./service.js";
 
@@ -33,7 +34,7 @@ export type Block =
   | { kind: "p"; text: string }
   | { kind: "table"; headers: string[]; widths: number[]; rows: string[][] };
 
-const t = (iso: string | null | undefined) => (iso ? beijingTime(iso) : "—");
+const t = (iso: string | null | undefined) => (iso ? beijingChinese(iso) : "—");
 
 /** The document model of the assessment report, from the workspace and the situation data. */
 export function assessmentBlocks(
@@ -50,7 +51,7 @@ export function assessmentBlocks(
   blocks.push({ kind: "title", text: `${i.title}${reportName}` });
   blocks.push({
     kind: "subtitle",
-    text: `${i.number}　${profile.meta.name}　生成于 ${beijingTime(asOf.toISOString())}`,
+    text: `${i.number}　${profile.meta.name}　生成于 ${beijingChinese(asOf)}`,
   });
 
   blocks.push({ kind: "h1", text: "一、事件概况" });

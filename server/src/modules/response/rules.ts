@@ -5,6 +5,8 @@
  * assessmentDeadlines, partyUnits); what the shared rules do not cover is written here over
  * `ctx.plan.profile`, with a comment saying why.
  */
+
+import { beijingChinese } from "../../../../shared/beijingTime.js";
 import type { IncidentFlag, Party, PlanProfile, ResponseLevel } from "../../../../shared/plan/schema.js";
 import { ROLE_LABELS, type Role } from "../../../../shared/roles.js";
 import type { SessionUser } from "../../authz/principal.js";
@@ -667,13 +669,6 @@ export interface SituationData {
   contact: string;
 }
 
-/** "2026年3月4日 03时05分" in Beijing time (Asia/Shanghai has no DST). */
-export function beijingTime(iso: string): string {
-  const d = new Date(new Date(iso).getTime() + 8 * 60 * MINUTE);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}时${pad(d.getUTCMinutes())}分`;
-}
-
 function casualtiesText(d: SituationData): string {
   const keys = ["deaths", "serious_injuries", "injuries", "missing", "trapped", "poisoned", "evacuated"];
   const parts = keys
@@ -695,7 +690,7 @@ function lossesText(d: SituationData): string {
 function measuresText(d: SituationData): string {
   const parts: string[] = [];
   if (d.responseLevelName && d.responseActivatedAt) {
-    parts.push(`${beijingTime(d.responseActivatedAt)}启动${d.responseLevelName}`);
+    parts.push(`${beijingChinese(d.responseActivatedAt)}启动${d.responseLevelName}`);
   }
   if (d.postName) {
     parts.push(`成立${d.postName}${d.postAddress ? `（${d.postAddress}）` : ""}`);
@@ -732,7 +727,7 @@ export function situationDraft(profile: PlanProfile, d: SituationData): Record<s
         ? "事态正在控制中，处置工作持续进行"
         : "事态已基本得到控制";
   const byId: Record<string, string> = {
-    time: beijingTime(d.occurredAt),
+    time: beijingChinese(d.occurredAt),
     place: d.place,
     info_source: d.sourceLabel,
     cause: d.description ? `初步了解：${d.description}（原因正在调查）` : "原因正在调查",
@@ -772,7 +767,7 @@ export function briefing(
   objectives: string[],
 ): Briefing {
   return {
-    situation: `${beijingTime(d.occurredAt)}，${d.place}发生${d.title}（${d.subtypeName}，${d.gradeName}）。${casualtiesText(
+    situation: `${beijingChinese(d.occurredAt)}，${d.place}发生${d.title}（${d.subtypeName}，${d.gradeName}）。${casualtiesText(
       d,
     )}；${lossesText(d)}。`,
     objectives,

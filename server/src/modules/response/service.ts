@@ -5,6 +5,7 @@
  * rows, the incident timeline entry and its audit row in the same transaction.
  */
 import { randomUUID } from "node:crypto";
+import { beijingChinese } from "../../../../shared/beijingTime.js";
 import type { IncidentFlag, Party, ResponseLevel } from "../../../../shared/plan/schema.js";
 import type { Role } from "../../../../shared/roles.js";
 import { authorize } from "../../authz/policy.js";
@@ -57,7 +58,6 @@ import {
   actingUnit,
   activators,
   assessmentsAfterEnd,
-  beijingTime,
   checkActivation,
   checkLevelChange,
   checklistFor,
@@ -1654,7 +1654,7 @@ export async function endResponse(
     "response.ended",
     `${declarer ?? ""}宣布应急结束${awaitingApproval ? `（${user.displayName}批准）` : ""}${summary ? `：${summary}` : ""}；已通知参与处置的 ${units.length} 个单位${
       assessments.length > 0
-        ? `；${assessments.map((a) => `${a.name}应于 ${beijingTime(a.targetAt.toISOString())} 前完成`).join("；")}`
+        ? `；${assessments.map((a) => `${a.name}应于 ${beijingChinese(a.targetAt)} 前完成`).join("；")}`
         : ""
     }`,
     { responseId: response.id, units, cancelledDeadlines: cancelled },

@@ -6,6 +6,7 @@
  * and its measures checklist (§3.3.3) — all in the one transaction that publishes.
  */
 import { randomUUID } from "node:crypto";
+import { beijingIso } from "../../../../shared/beijingTime.js";
 import type { WarningColour } from "../../../../shared/plan/schema.js";
 import type { WarningChannel } from "../../../../shared/warnings.js";
 import type { AppContext } from "../../context.js";
@@ -113,7 +114,7 @@ async function emitMessage(
   // Public consumers only know public messages; internal ones reference the whole chain.
   const references = previous
     .filter((m) => capScope === "Restricted" || m.scope === "Public")
-    .map((m) => ({ sender: m.sender, identifier: m.identifier, sent: beijing(m.sent_at) }));
+    .map((m) => ({ sender: m.sender, identifier: m.identifier, sent: beijingIso(m.sent_at) }));
   const snapshot = await snapshotOf(ctx, scope, row);
   const xml = buildCapXml(ctx.plan.profile, snapshot, {
     identifier,
@@ -140,11 +141,6 @@ async function emitMessage(
   };
   await insertMessage(scope.trx, message);
   return message;
-}
-
-function beijing(iso: string): string {
-  const t = new Date(new Date(iso).getTime() + 8 * 3_600_000);
-  return `${t.toISOString().slice(0, 19)}+08:00`;
 }
 
 function task(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { beijingIso } from "../../../../shared/beijingTime.js";
 import { smsSegments } from "../../../../shared/warnings.js";
 import { loadActivePlan } from "../plans/active.js";
 import {
-  beijingTime,
   capIdentifier,
   capSeverity,
   colourForSeverity,
@@ -63,7 +63,7 @@ describe("CAP identifiers and times (GB/T 35965.1, +08:00)", () => {
     expect(id).toHaveLength(31);
   });
   it("writes times with +08:00, never Z", () => {
-    expect(beijingTime("2026-07-01T16:05:09.123Z")).toBe("2026-07-02T00:05:09+08:00");
+    expect(beijingIso("2026-07-01T16:05:09.123Z")).toBe("2026-07-02T00:05:09+08:00");
   });
   it("maps colours to severities from the profile and back", () => {
     expect(["blue", "yellow", "orange", "red"].map((c) => capSeverity(chaoyang.profile, c as never))).toEqual(

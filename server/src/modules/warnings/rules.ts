@@ -5,6 +5,8 @@
  * helpers here only resolve a profile `Party` against a signed-in user, which the plan rules leave
  * to the modules (requested for plans/rules.ts: a shared `partyMatchesUser`).
  */
+
+import { beijingIso } from "../../../../shared/beijingTime.js";
 import type {
   Party,
   PlanProfile,
@@ -638,14 +640,6 @@ export function capCategory(profile: PlanProfile, subtypeId: string | null): str
   return bySubtype[subtypeId] ?? byCategory[found?.categoryId ?? ""] ?? "Other";
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/** ISO 8601 in Beijing time with the offset written out (CAP forbids `Z`): 2026-07-01T08:00:00+08:00. */
-export function beijingTime(at: Date | string): string {
-  const t = new Date(new Date(at).getTime() + SHANGHAI_OFFSET_MS);
-  return `${t.toISOString().slice(0, 19)}+08:00`;
-}
-
 /**
  * GB/T 35965.1 identifier `ZZZZZZDDDUUUXX_YYYYMMDDhhmmss_N` (31 characters): division code,
  * 3-digit organisation code, 3-digit internal code, 2-digit extension, Beijing time of entry, one
@@ -659,7 +653,7 @@ export function capIdentifier(parts: {
   at: Date;
   sequence: number;
 }): string {
-  const stamp = beijingTime(parts.at).slice(0, 19).replace(/[-T:]/g, "");
+  const stamp = beijingIso(parts.at).slice(0, 19).replace(/[-T:]/g, "");
   const code = `${parts.divisionCode}${parts.orgCode}${parts.internalCode ?? "001"}${parts.extension ?? "00"}`;
   if (!/^[0-9]{14}$/.test(code) || parts.sequence < 0 || parts.sequence > 9) {
     throw new Error(`invalid CAP identifier parts ${code}/${parts.sequence}`);

@@ -2,9 +2,11 @@
  * CAP 1.2 output (OASIS CAP 1.2; identifiers per GB/T 35965.1). Element order follows the XSD
  * sequences exactly; times carry +08:00 (CAP forbids `Z`); polygons are `lat,lon` pairs.
  */
+
+import { beijingIso } from "../../../../../shared/beijingTime.js";
 import type { PlanProfile, WarningColour } from "../../../../../shared/plan/schema.js";
 import type { AreaShape, CircleShape } from "../../geo/area.js";
-import { beijingTime, capCategory, capSeverity, capUrgencyCertainty, colourName } from "../rules.js";
+import { capCategory, capSeverity, capUrgencyCertainty, colourName } from "../rules.js";
 
 export const CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2";
 
@@ -137,9 +139,9 @@ function infoXml(
   if (s.subtypeId) {
     out += `${i2}<eventCode>\n${el("valueName", "FENGHUO_SUBTYPE", `${i2}  `)}${el("value", s.subtypeId, `${i2}  `)}${i2}</eventCode>\n`;
   }
-  out += el("effective", beijingTime(env.sent), i2);
-  out += el("onset", s.onsetAt ? beijingTime(s.onsetAt) : undefined, i2);
-  out += el("expires", !cancel && s.expiresAt ? beijingTime(s.expiresAt) : undefined, i2);
+  out += el("effective", beijingIso(env.sent), i2);
+  out += el("onset", s.onsetAt ? beijingIso(s.onsetAt) : undefined, i2);
+  out += el("expires", !cancel && s.expiresAt ? beijingIso(s.expiresAt) : undefined, i2);
   out += el("senderName", s.issuerName, i2);
   out += el("headline", headline, i2);
   out += el("description", description, i2);
@@ -157,7 +159,7 @@ export function buildCapXml(profile: PlanProfile, s: CapSnapshot, env: CapEnvelo
   let out = `<?xml version="1.0" encoding="UTF-8"?>\n<alert xmlns="${CAP_NS}">\n`;
   out += el("identifier", env.identifier, i1);
   out += el("sender", env.sender, i1);
-  out += el("sent", beijingTime(env.sent), i1);
+  out += el("sent", beijingIso(env.sent), i1);
   out += el("status", "Actual", i1);
   out += el("msgType", env.msgType, i1);
   out += el("source", "烽火应急指挥平台", i1);
