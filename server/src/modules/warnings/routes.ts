@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { Type } from "typebox";
+import { type Static, type TSchema, Type } from "typebox";
 import type { WarningColour } from "../../../../shared/plan/schema.js";
 import type { WarningChannel } from "../../../../shared/warnings.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import { badRequest, forbidden, notFound } from "../../errors.js";
-import { principalOf, runCommand } from "../../http/command.js";
+import { type CommandScope, principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
 import { warningAuthority } from "../plans/rules.js";
 import { runDisseminationJobs } from "./dissemination.js";
@@ -33,7 +33,7 @@ import {
   streetsOfDistrict,
   type WarningRow,
 } from "./repository.js";
-import { actsFor, streetOf, UNIT_STAFF_ROLES, type WarningFacts } from "./rules.js";
+import { actsFor, streetOf, UNIT_STAFF_ROLES, type WarningFacts, type WarningStep } from "./rules.js";
 import {
   AdjustBody,
   AuthoriseBody,
@@ -231,210 +231,90 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
   );
 
-  r.post(
-    "/api/warnings/:id/propose",
-    {
-      schema: {
-        tags: ["warnings"],
-        summary: "提出预警建议 / 报批",
-        params: IdParams,
-        body: NoteBody,
-        response: { 200: WarningView },
+  /**
+   * POST /api/warnings/:id/<step>: authorize the step on the warning as stored (403 names the
+   * authority), run the command on the row as read inside its transaction, answer with the warning
+   * as the caller now sees it.
+   */
+  const step = <B extends TSchema>(
+    name: WarningStep,
+    summary: string,
+    body: B,
+    command: (scope: CommandScope, user: SessionUser, row: WarningRow, body: Static<B>) => Promise<unknown>,
+    adjustTo?: (row: WarningRow, body: Static<B>) => WarningColour,
+  ) =>
+    r.post(
+      `/api/warnings/:id/${name}`,
+      {
+        schema: { tags: ["warnings"], summary, params: IdParams, body, response: { 200: WarningView } },
       },
-    },
-    async (req) => {
-      const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      authorizeWarning(user, "propose", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) =>
-        proposeWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.note),
-      );
-      return view(user, row.id);
-    },
-  );
+      async (req) => {
+        const user = principalOf(req).user;
+        const row = await load(req.params.id);
+        const input = req.body as Static<B>;
+        authorizeWarning(user, name, resource(factsOf(row), adjustTo?.(row, input)));
+        await runCommand(ctx, req, async (scope) =>
+          command(scope, user, await getWarning(scope.trx, row.id), input),
+        );
+        return view(user, row.id);
+      },
+    );
 
-  r.post(
-    "/api/warnings/:id/approve",
-    {
-      schema: {
-        tags: ["warnings"],
-        summary: "批准 / 签发（起草人不能批准本人的预警）",
-        params: IdParams,
-        body: NoteBody,
-        response: { 200: WarningView },
-      },
-    },
-    async (req) => {
-      const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      authorizeWarning(user, "approve", resource(factsOf(row)));
-      const rule = warningAuthority(
-        ctx.plan.profile,
-        row.origin as "local" | "relayed",
-        row.colour as WarningColour,
-        "approve",
-      );
-      const signOff = row.status !== "published" && rule?.mode === "sign_off";
-      await runCommand(ctx, req, async (scope) =>
-        approveWarning(
-          ctx,
-          scope,
-          actorOf(user),
-          await getWarning(scope.trx, row.id),
-          req.body.note,
-          signOff,
+  step("propose", "提出预警建议 / 报批", NoteBody, (scope, user, row, body) =>
+    proposeWarning(ctx, scope, actorOf(user), row, body.note),
+  );
+  step("approve", "批准 / 签发（起草人不能批准本人的预警）", NoteBody, (scope, user, row, body) => {
+    const rule = warningAuthority(
+      ctx.plan.profile,
+      row.origin as "local" | "relayed",
+      row.colour as WarningColour,
+      "approve",
+    );
+    const signOff = row.status !== "published" && rule?.mode === "sign_off";
+    return approveWarning(ctx, scope, actorOf(user), row, body.note, signOff);
+  });
+  step("reject", "退回（须说明理由）", ReasonBody, (scope, user, row, body) =>
+    rejectWarning(ctx, scope, actorOf(user), row, body.reason),
+  );
+  step("publish", "发布 / 转发（选择渠道；向社会发布仅限区应急办）", PublishBody, (scope, user, row, body) =>
+    publishWarning(
+      ctx,
+      scope,
+      actorOf(user),
+      row,
+      body.channels as WarningChannel[],
+      mayRelease(ctx, user, row),
+    ),
+  );
+  step(
+    "release",
+    "向社会发布（区应急办，000 §3.3.1 第8项）",
+    Type.Object(
+      {
+        channels: Type.Optional(
+          Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")]), { uniqueItems: true }),
         ),
-      );
-      return view(user, row.id);
-    },
-  );
-
-  r.post(
-    "/api/warnings/:id/reject",
-    {
-      schema: {
-        tags: ["warnings"],
-        summary: "退回（须说明理由）",
-        params: IdParams,
-        body: ReasonBody,
-        response: { 200: WarningView },
       },
-    },
-    async (req) => {
-      const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      authorizeWarning(user, "reject", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) =>
-        rejectWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.reason),
-      );
-      return view(user, row.id);
-    },
+      { additionalProperties: false },
+    ),
+    (scope, user, row, body) =>
+      releaseWarning(ctx, scope, actorOf(user), row, body.channels as WarningChannel[] | undefined),
   );
-
-  r.post(
-    "/api/warnings/:id/publish",
-    {
-      schema: {
-        tags: ["warnings"],
-        summary: "发布 / 转发（选择渠道；向社会发布仅限区应急办）",
-        params: IdParams,
-        body: PublishBody,
-        response: { 200: WarningView },
-      },
-    },
-    async (req) => {
-      const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      authorizeWarning(user, "publish", resource(factsOf(row)));
-      const channels = req.body.channels as WarningChannel[];
-      await runCommand(ctx, req, async (scope) => {
-        const fresh = await getWarning(scope.trx, row.id);
-        await publishWarning(ctx, scope, actorOf(user), fresh, channels, mayRelease(ctx, user, fresh));
-      });
-      return view(user, row.id);
-    },
+  step(
+    "authorise",
+    "授权专项指挥部办公室或部门发布和解除（区应急办）",
+    AuthoriseBody,
+    (scope, user, row, body) => authoriseUnits(ctx, scope, actorOf(user), row, body.unitIds),
   );
-
-  r.post(
-    "/api/warnings/:id/release",
-    {
-      schema: {
-        tags: ["warnings"],
-        summary: "向社会发布（区应急办，000 §3.3.1 第8项）",
-        params: IdParams,
-        body: Type.Object(
-          {
-            channels: Type.Optional(
-              Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")]), { uniqueItems: true }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: WarningView },
-      },
-    },
-    async (req) => {
-      const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      authorizeWarning(user, "release", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) =>
-        releaseWarning(
-          ctx,
-          scope,
-          actorOf(user),
-          await getWarning(scope.trx, row.id),
-          req.body.channels as WarningChannel[] | undefined,
-        ),
-      );
-      return view(user, row.id);
-    },
+  step(
+    "adjust",
+    "调整预警（颜色、范围、内容或期限；须经新颜色的批准权限）",
+    AdjustBody,
+    (scope, user, row, body) => adjustWarning(ctx, scope, actorOf(user), row, body as never),
+    (row, body) => (body.changes.colour ?? row.colour) as WarningColour,
   );
-
-  r.post(
-    "/api/warnings/:id/authorise",
-    {
-      schema: {
-        tags: ["warnings"],
-        summary: "授权专项指挥部办公室或部门发布和解除（区应急办）",
-        params: IdParams,
-        body: AuthoriseBody,
-        response: { 200: WarningView },
-      },
-    },
-    async (req) => {
-      const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      authorizeWarning(user, "authorise", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) =>
-        authoriseUnits(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.unitIds),
-      );
-      return view(user, row.id);
-    },
-  );
-
-  r.post(
-    "/api/warnings/:id/adjust",
-    {
-      schema: {
-        tags: ["warnings"],
-        summary: "调整预警（颜色、范围、内容或期限；须经新颜色的批准权限）",
-        params: IdParams,
-        body: AdjustBody,
-        response: { 200: WarningView },
-      },
-    },
-    async (req) => {
-      const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      const target = (req.body.changes.colour ?? row.colour) as WarningColour;
-      authorizeWarning(user, "adjust", resource(factsOf(row), target));
-      await runCommand(ctx, req, async (scope) =>
-        adjustWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body as never),
-      );
-      return view(user, row.id);
-    },
-  );
-
-  r.post(
-    "/api/warnings/:id/lift",
-    {
-      schema: {
-        tags: ["warnings"],
-        summary: "解除预警（转发预警按同等权限签发后解除）",
-        params: IdParams,
-        body: ReasonBody,
-        response: { 200: WarningView },
-      },
-    },
-    async (req) => {
-      const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      authorizeWarning(user, "lift", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) =>
-        liftWarning(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body.reason),
-      );
-      return view(user, row.id);
-    },
+  step("lift", "解除预警（转发预警按同等权限签发后解除）", ReasonBody, (scope, user, row, body) =>
+    liftWarning(ctx, scope, actorOf(user), row, body.reason),
   );
 
   r.patch(
