@@ -2,6 +2,7 @@
 import type { WarningColour, WarningOrigin } from "../../../../shared/plan/schema.js";
 import type { PendingKind, WarningChannel, WarningStatus } from "../../../../shared/warnings.js";
 import type { SessionUser } from "../../authz/principal.js";
+import type { CommandScope } from "../../http/command.js";
 import type { AreaShape } from "../geo/area.js";
 import type { WarningRow } from "./repository.js";
 import type { WarningFacts } from "./rules.js";
@@ -18,6 +19,21 @@ export const SYSTEM_ACTOR: Actor = { id: null, name: "系统", unitId: "office" 
 
 export function actorOf(user: SessionUser): Actor {
   return { id: user.id, name: user.displayName, unitId: user.unitId };
+}
+
+/**
+ * Every change to a warning: its hash-chained audit row, and the live event that lists and detail
+ * pages follow (sent after the commit).
+ */
+export async function recordChange(
+  scope: CommandScope,
+  warningId: string,
+  action: string,
+  change: { before?: unknown; after?: unknown },
+  data: { status: string; version?: number },
+): Promise<void> {
+  await scope.audit({ action, entityType: "warning", entityId: warningId, ...change });
+  scope.publish({ type: "warning.changed", entityType: "warning", entityId: warningId, data });
 }
 
 export interface WarningArea {

@@ -27,6 +27,7 @@ import {
   parseJson,
   pendingAdjustOf,
   type RelaySource,
+  recordChange,
   type WarningArea,
 } from "./model.js";
 import {
@@ -414,26 +415,23 @@ export async function publishWarning(
     await addHistory(scope, next, "request_release", actor, {});
     await notifyOffice(ctx, scope, next, `请求向社会发布：${row.title}`);
   }
-  await scope.audit({
-    action: relayed ? "warning.relay" : "warning.publish",
-    entityType: "warning",
-    entityId: row.id,
-    before: { status: row.status },
-    after: {
-      status: "published",
-      version: 1,
-      identifier: message.identifier,
-      channels,
-      publicState,
-      ...sent,
+  await recordChange(
+    scope,
+    row.id,
+    relayed ? "warning.relay" : "warning.publish",
+    {
+      before: { status: row.status },
+      after: {
+        status: "published",
+        version: 1,
+        identifier: message.identifier,
+        channels,
+        publicState,
+        ...sent,
+      },
     },
-  });
-  scope.publish({
-    type: "warning.changed",
-    entityType: "warning",
-    entityId: row.id,
-    data: { status: "published" },
-  });
+    { status: "published" },
+  );
 }
 
 async function notifyOffice(ctx: AppContext, scope: CommandScope, row: WarningRow, title: string) {
@@ -470,19 +468,16 @@ export async function releaseWarning(
   const message = await emitMessage(ctx, scope, next, "Alert", "Public", "向社会发布");
   await disseminate(ctx, scope, next, message, { channels: chosen, internal: false, public: true });
   await addHistory(scope, next, "release", actor, { identifier: message.identifier });
-  await scope.audit({
-    action: "warning.release",
-    entityType: "warning",
-    entityId: row.id,
-    before: { publicState: row.public_state },
-    after: { publicState: "released", identifier: message.identifier },
-  });
-  scope.publish({
-    type: "warning.changed",
-    entityType: "warning",
-    entityId: row.id,
-    data: { status: row.status },
-  });
+  await recordChange(
+    scope,
+    row.id,
+    "warning.release",
+    {
+      before: { publicState: row.public_state },
+      after: { publicState: "released", identifier: message.identifier },
+    },
+    { status: row.status },
+  );
 }
 
 /**
@@ -608,19 +603,16 @@ async function applyAdjustment(
     public: next.public_state === "released",
     ...(c.area ? { previousArea } : {}),
   });
-  await scope.audit({
-    action: "warning.adjust",
-    entityType: "warning",
-    entityId: row.id,
-    before: { version: row.version, colour: row.colour },
-    after: { version: next.version, colour: next.colour, identifier: message.identifier },
-  });
-  scope.publish({
-    type: "warning.changed",
-    entityType: "warning",
-    entityId: row.id,
-    data: { status: next.status, version: next.version },
-  });
+  await recordChange(
+    scope,
+    row.id,
+    "warning.adjust",
+    {
+      before: { version: row.version, colour: row.colour },
+      after: { version: next.version, colour: next.colour, identifier: message.identifier },
+    },
+    { status: next.status, version: next.version },
+  );
 }
 
 /**
@@ -654,18 +646,7 @@ export async function liftWarning(
       pending_approved_by_name: null,
     });
     await addHistory(scope, next, "lift_request", actor, { reason });
-    await scope.audit({
-      action: "warning.lift.request",
-      entityType: "warning",
-      entityId: row.id,
-      after: { reason },
-    });
-    scope.publish({
-      type: "warning.changed",
-      entityType: "warning",
-      entityId: row.id,
-      data: { status: row.status },
-    });
+    await recordChange(scope, row.id, "warning.lift.request", { after: { reason } }, { status: row.status });
     return "pending";
   }
   const liftReason =
@@ -693,19 +674,16 @@ export async function liftWarning(
     internal: true,
     public: next.public_state === "released",
   });
-  await scope.audit({
-    action: "warning.lift",
-    entityType: "warning",
-    entityId: row.id,
-    before: { status: row.status },
-    after: { status: "lifted", reason: liftReason, identifier: message.identifier },
-  });
-  scope.publish({
-    type: "warning.changed",
-    entityType: "warning",
-    entityId: row.id,
-    data: { status: "lifted" },
-  });
+  await recordChange(
+    scope,
+    row.id,
+    "warning.lift",
+    {
+      before: { status: row.status },
+      after: { status: "lifted", reason: liftReason, identifier: message.identifier },
+    },
+    { status: "lifted" },
+  );
   return "lifted";
 }
 
@@ -731,19 +709,13 @@ export async function expireWarning(scope: CommandScope, row: WarningRow): Promi
       sourceId: row.id,
     },
   );
-  await scope.audit({
-    action: "warning.expire",
-    entityType: "warning",
-    entityId: row.id,
-    before: { status: row.status },
-    after: { status: "expired" },
-  });
-  scope.publish({
-    type: "warning.changed",
-    entityType: "warning",
-    entityId: row.id,
-    data: { status: "expired" },
-  });
+  await recordChange(
+    scope,
+    row.id,
+    "warning.expire",
+    { before: { status: row.status }, after: { status: "expired" } },
+    { status: "expired" },
+  );
 }
 
 /** Whether the acting user may also publish to society (decides `public` at publication). */

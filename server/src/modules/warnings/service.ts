@@ -15,7 +15,7 @@ import { districtOutline } from "../geo/district.js";
 import { notifyUsers } from "../notify/notifications.js";
 import { findSubtype } from "../plans/rules.js";
 import type { Actor, RelaySource, WarningArea } from "./model.js";
-import { areaOf, contentOf, factsOf, parseJson } from "./model.js";
+import { areaOf, contentOf, factsOf, parseJson, recordChange } from "./model.js";
 import {
   getWarning,
   insertHistory,
@@ -270,13 +270,13 @@ export async function createWarning(
     title: row.title,
     ...(options.source ? { from: options.source.sender, identifier: options.source.identifier } : {}),
   });
-  await scope.audit({
-    action: options.source ? "warning.import" : "warning.create",
-    entityType: "warning",
-    entityId: id,
-    after: { ...row, content: input.content ?? {}, area: area ?? null },
-  });
-  scope.publish({ type: "warning.changed", entityType: "warning", entityId: id, data: { status: "draft" } });
+  await recordChange(
+    scope,
+    id,
+    options.source ? "warning.import" : "warning.create",
+    { after: { ...row, content: input.content ?? {}, area: area ?? null } },
+    { status: "draft" },
+  );
   return id;
 }
 
@@ -310,19 +310,7 @@ export async function updateDraft(
   };
   const next = await applyChange(scope, row, set);
   await addHistory(scope, next, "edit", actor, { fields: Object.keys(patch) });
-  await scope.audit({
-    action: "warning.edit",
-    entityType: "warning",
-    entityId: row.id,
-    before: row,
-    after: set,
-  });
-  scope.publish({
-    type: "warning.changed",
-    entityType: "warning",
-    entityId: row.id,
-    data: { status: next.status },
-  });
+  await recordChange(scope, row.id, "warning.edit", { before: row, after: set }, { status: next.status });
 }
 
 /** 提出预警建议 (000 §3.3.1 第2项: orange/red to the emergency office; blue/yellow 报主管区领导). */
@@ -337,19 +325,13 @@ export async function proposeWarning(
   assertComplete(ctx, row);
   const next = await applyChange(scope, row, { status: "proposed", rejected_reason: null });
   await addHistory(scope, next, "propose", actor, note ? { note } : {});
-  await scope.audit({
-    action: "warning.propose",
-    entityType: "warning",
-    entityId: row.id,
-    before: { status: row.status },
-    after: { status: "proposed" },
-  });
-  scope.publish({
-    type: "warning.changed",
-    entityType: "warning",
-    entityId: row.id,
-    data: { status: "proposed" },
-  });
+  await recordChange(
+    scope,
+    row.id,
+    "warning.propose",
+    { before: { status: row.status }, after: { status: "proposed" } },
+    { status: "proposed" },
+  );
 }
 
 /**
@@ -376,18 +358,13 @@ export async function approveWarning(
       of: row.pending_kind,
       ...(note ? { note } : {}),
     });
-    await scope.audit({
-      action: `warning.${row.pending_kind}.approve`,
-      entityType: "warning",
-      entityId: row.id,
-      after: { pending: row.pending_kind, state: "approved" },
-    });
-    scope.publish({
-      type: "warning.changed",
-      entityType: "warning",
-      entityId: row.id,
-      data: { status: row.status },
-    });
+    await recordChange(
+      scope,
+      row.id,
+      `warning.${row.pending_kind}.approve`,
+      { after: { pending: row.pending_kind, state: "approved" } },
+      { status: row.status },
+    );
     return;
   }
   assertComplete(ctx, row);
@@ -399,19 +376,13 @@ export async function approveWarning(
     rejected_reason: null,
   });
   await addHistory(scope, next, signOff ? "sign_off" : "approve", actor, note ? { note } : {});
-  await scope.audit({
-    action: "warning.approve",
-    entityType: "warning",
-    entityId: row.id,
-    before: { status: row.status },
-    after: { status: "approved", approvedBy: actor.name },
-  });
-  scope.publish({
-    type: "warning.changed",
-    entityType: "warning",
-    entityId: row.id,
-    data: { status: "approved" },
-  });
+  await recordChange(
+    scope,
+    row.id,
+    "warning.approve",
+    { before: { status: row.status }, after: { status: "approved", approvedBy: actor.name } },
+    { status: "approved" },
+  );
   await notifyDrafter(scope, next, `预警已批准：${row.title}`, `${actor.name} 已批准，可以发布。`);
 }
 
@@ -436,35 +407,24 @@ export async function rejectWarning(
       pending_approved_by_name: null,
     });
     await addHistory(scope, next, "reject", actor, { of: row.pending_kind, reason });
-    await scope.audit({
-      action: `warning.${row.pending_kind}.reject`,
-      entityType: "warning",
-      entityId: row.id,
-      after: { reason },
-    });
-    scope.publish({
-      type: "warning.changed",
-      entityType: "warning",
-      entityId: row.id,
-      data: { status: row.status },
-    });
+    await recordChange(
+      scope,
+      row.id,
+      `warning.${row.pending_kind}.reject`,
+      { after: { reason } },
+      { status: row.status },
+    );
     return;
   }
   const next = await applyChange(scope, row, { status: "draft", rejected_reason: reason });
   await addHistory(scope, next, "reject", actor, { reason });
-  await scope.audit({
-    action: "warning.reject",
-    entityType: "warning",
-    entityId: row.id,
-    before: { status: row.status },
-    after: { status: "draft", reason },
-  });
-  scope.publish({
-    type: "warning.changed",
-    entityType: "warning",
-    entityId: row.id,
-    data: { status: "draft" },
-  });
+  await recordChange(
+    scope,
+    row.id,
+    "warning.reject",
+    { before: { status: row.status }, after: { status: "draft", reason } },
+    { status: "draft" },
+  );
   await notifyDrafter(scope, next, `预警被退回：${row.title}`, `${actor.name}：${reason}`);
 }
 
@@ -488,19 +448,13 @@ export async function authoriseUnits(
   }
   const next = await applyChange(scope, row, { authorised_unit_ids: JSON.stringify(unitIds) });
   await addHistory(scope, next, "authorise", actor, { units: found.map((u) => u.short_name ?? u.name) });
-  await scope.audit({
-    action: "warning.authorise",
-    entityType: "warning",
-    entityId: row.id,
-    before: { units: JSON.parse(row.authorised_unit_ids) },
-    after: { units: unitIds },
-  });
-  scope.publish({
-    type: "warning.changed",
-    entityType: "warning",
-    entityId: row.id,
-    data: { status: row.status },
-  });
+  await recordChange(
+    scope,
+    row.id,
+    "warning.authorise",
+    { before: { units: JSON.parse(row.authorised_unit_ids) }, after: { units: unitIds } },
+    { status: row.status },
+  );
 }
 
 /** Progress on a measure or door-to-door task (by the unit it is assigned to, or the office). */
