@@ -13,11 +13,12 @@ const SYSTEM = { id: "system:seed" };
 
 /** Loads the org tree once into an empty database (every deployment needs it). */
 export async function ensureOrg(ctx: AppContext): Promise<boolean> {
-  if ((await countUnits(ctx.db)) > 0) {
-    return false;
+  const seeded = (await countUnits(ctx.db)) === 0;
+  if (seeded) {
+    await runCommand(ctx, SYSTEM, (scope) => seedOrgUnits(scope, ctx.plan.org));
   }
-  await runCommand(ctx, SYSTEM, (scope) => seedOrgUnits(scope, ctx.plan.org));
-  return true;
+  await ctx.units.load();
+  return seeded;
 }
 
 /** True when the demo accounts are already there (demo data is loaded on first run only). */

@@ -5,7 +5,8 @@ import type { OrgUnitTable } from "../../db/schema.js";
  * The org tree from memory. org_units is written once, when an empty database is seeded at start-up
  * (seed.ts), and never changed while the server runs; so it is read once and every lookup after that
  * (division of each registration, names in every view) costs no query. An empty table is not kept:
- * lookups before the seed read again.
+ * lookups before the seed read again. ensureOrg loads it at start-up: a first load from inside a
+ * command would wait for the connection the command's own SQLite transaction holds.
  */
 export class UnitDirectory {
   private units: Promise<ReadonlyMap<string, OrgUnitTable>> | undefined;
@@ -24,12 +25,17 @@ export class UnitDirectory {
     });
   }
 
+  /** Reads the tree now (once it is seeded), so no command has to. */
+  async load(): Promise<void> {
+    await this.all();
+  }
+
   private all(): Promise<ReadonlyMap<string, OrgUnitTable>> {
-    this.units ??= this.load();
+    this.units ??= this.read();
     return this.units;
   }
 
-  private async load(): Promise<ReadonlyMap<string, OrgUnitTable>> {
+  private async read(): Promise<ReadonlyMap<string, OrgUnitTable>> {
     const rows = await this.db.selectFrom("org_units").selectAll().execute();
     if (rows.length === 0) {
       this.units = undefined;

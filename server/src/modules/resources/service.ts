@@ -14,7 +14,6 @@ import { badRequest, conflict, type FieldError, forbidden, notFound } from "../.
 import type { CommandScope } from "../../http/command.js";
 import { listAudit } from "../audit/repository.js";
 import { notifyUsers } from "../notify/notifications.js";
-import { findUnit } from "../org/repository.js";
 import { dispatchApproval, PlanRuleError } from "../plans/rules.js";
 import { toSessionUser, userQuery } from "../users/repository.js";
 import { districtOutline } from "./geo.js";
@@ -151,9 +150,9 @@ export function geoPointOf(
 }
 
 /** Checks a schema cannot: the unit exists, coordinates come in pairs and lie in the district, dates in order. */
-async function checkRecord(ctx: AppContext, db: Db, def: RegistryDef, merged: Input): Promise<FieldError[]> {
+async function checkRecord(ctx: AppContext, def: RegistryDef, merged: Input): Promise<FieldError[]> {
   const errors: FieldError[] = [];
-  if (def.owned && typeof merged.ownerUnitId === "string" && !(await findUnit(db, merged.ownerUnitId))) {
+  if (def.owned && typeof merged.ownerUnitId === "string" && !(await ctx.units.get(merged.ownerUnitId))) {
     errors.push({ path: "ownerUnitId", message: `组织单元 ${merged.ownerUnitId} 不存在` });
   }
   errors.push(...coordinateErrors(ctx, merged.lat, merged.lng));
@@ -192,7 +191,7 @@ function throwIfErrors(errors: FieldError[]): void {
 export const newCode = (def: RegistryDef) => `${def.codePrefix}-${randomUUID().slice(0, 8).toUpperCase()}`;
 
 export async function createRecord(ctx: AppContext, scope: CommandScope, def: RegistryDef, input: Input) {
-  throwIfErrors(await checkRecord(ctx, scope.trx, def, input));
+  throwIfErrors(await checkRecord(ctx, def, input));
   const code = typeof input.code === "string" && input.code.trim() !== "" ? input.code.trim() : newCode(def);
   if ((await repo.idsByCode(scope.trx, def, [code])).size > 0) {
     throw conflict(`编码 ${code} 已存在`, { field: "code" });
@@ -226,7 +225,7 @@ export async function updateRecordCmd(
   for (const f of def.fields) {
     merged[f.key] = f.key in patch ? patch[f.key] : toApi(f, before[f.column]);
   }
-  throwIfErrors(await checkRecord(ctx, scope.trx, def, merged));
+  throwIfErrors(await checkRecord(ctx, def, merged));
   if (def.name === "teams" && "status" in patch && patch.status !== before.status) {
     // Deployment is the dispatch flow's to set and to clear (issue 6 §4: status moves with it).
     if (patch.status === "deployed" || before.status === "deployed") {
@@ -702,7 +701,7 @@ export async function requestDispatch(
 ) {
   const requestingUnitId = input.requestingUnitId ?? user.unitId;
   const errors: FieldError[] = [];
-  if (!(await findUnit(scope.trx, requestingUnitId))) {
+  if (!(await ctx.units.get(requestingUnitId))) {
     errors.push({ path: "requestingUnitId", message: `组织单元 ${requestingUnitId} 不存在` });
   }
   if ((await repo.incidentExists(scope.trx, ctx.dialect, input.incidentId)) === false) {

@@ -112,7 +112,7 @@ async function presentPost(ctx: AppContext, db: Db, l: Loaded, name: Namer): Pro
     checkinsOf(db, post.id),
     cordonsOf(db, post.id),
   ]);
-  const extra = await unitNamer(ctx, db, [
+  const extra = await unitNamer(ctx, [
     ...checkins.map((c) => c.unit_id),
     ...l.groups.flatMap((g) => [
       ...parse<LeadUnit[]>(g.lead_units).flatMap((x) => x.units),
@@ -285,7 +285,7 @@ export async function buildWorkspace(
       dispatchesOfIncident(db, ctx.dialect, i.id),
       warningsForSubtype(db, ctx.dialect, i.subtype_id),
     ]);
-  const name = await unitNamer(ctx, db, [i.street_code, i.division_code, l.response?.activating_unit_id]);
+  const name = await unitNamer(ctx, [i.street_code, i.division_code, l.response?.activating_unit_id]);
   const categoryName = profile.taxonomy.categories.find((c) => c.id === i.category_id)?.name ?? i.category_id;
   const level = l.level;
   const levelName = (id: string | null) =>

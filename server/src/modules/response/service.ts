@@ -19,7 +19,6 @@ import { loadIncident, Timeline } from "../incidents/service.js";
 import type { IncidentTable } from "../incidents/tables.js";
 import { notifyUsers } from "../notify/notifications.js";
 import { enqueue } from "../notify/outbox.js";
-import { findUnits } from "../org/repository.js";
 import { findSubtype } from "../plans/rules.js";
 import { toSessionUser } from "../users/repository.js";
 import { authorizeParties, type CommandResource } from "./policy.js";
@@ -198,9 +197,9 @@ export async function loadPostCase(ctx: AppContext, db: Db, postId: string): Pro
 }
 
 /** Names of units, from the org file or the database (streets and communities live only there). */
-export async function unitNamer(ctx: AppContext, db: Db, ids: (string | null | undefined)[]) {
+export async function unitNamer(ctx: AppContext, ids: (string | null | undefined)[]) {
   const wanted = [...new Set(ids.filter((i): i is string => typeof i === "string" && i !== ""))];
-  const fromDb = new Map((await findUnits(db, wanted)).map((u) => [u.id, u.short_name ?? u.name] as const));
+  const fromDb = new Map((await ctx.units.many(wanted)).map((u) => [u.id, u.short_name ?? u.name] as const));
   return (id: string): string => {
     const org = ctx.plan.org.units.find((u) => u.id === id);
     return org?.short ?? org?.name ?? fromDb.get(id) ?? id;
@@ -214,6 +213,23 @@ function unitIdsOfCase(ctx: AppContext, l: Loaded): string[] {
   return [l.response?.activating_unit_id, l.incident.street_code, ...lead, hq, host].filter(
     (u): u is string => typeof u === "string",
   );
+}
+
+/**
+ * Refuses unless the user fills one of the plan's parties for this case (the 403 names them);
+ * returns the unit namer of the case for the command's own texts.
+ */
+async function authorizeOnCase(
+  ctx: AppContext,
+  l: Loaded,
+  user: SessionUser,
+  parties: readonly Party[],
+  source: string,
+  what: string,
+): Promise<(id: string) => string> {
+  const unitName = await unitNamer(ctx, unitIdsOfCase(ctx, l));
+  authorizeParties(user, { plan: planOf(ctx), parties, case: l.case, source, unitName }, what);
+  return unitName;
 }
 
 /** The static policy's view of the scene. */
@@ -336,13 +352,8 @@ export async function activateResponse(
     fail(check.errors);
   }
   const level = check.level;
-  const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
   const parties = activators(profile, level, l.case);
-  authorizeParties(
-    user,
-    { plan: planOf(ctx), parties, case: l.case, source: level.source, unitName: name },
-    `启动${level.name}`,
-  );
+  const name = await authorizeOnCase(ctx, l, user, parties, level.source, `启动${level.name}`);
   assertIncidentOpen(l.incident);
   if (l.incident.status === "closed") {
     throw conflict(`事件 ${l.incident.number} 已报送终报、处置结束`, { status: l.incident.status });
@@ -478,18 +489,14 @@ export async function changeResponseLevel(
   if (!current || !target) {
     throw conflict(`当前响应级别“${response.level}”不在预案中`);
   }
-  const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
   const parties = levelChangeAuthority(profile, kind, current, target, l.case);
   const verb = kind === "upgrade" ? "升级" : "降级";
-  authorizeParties(
+  await authorizeOnCase(
+    ctx,
+    l,
     user,
-    {
-      plan: planOf(ctx),
-      parties,
-      case: l.case,
-      source: kind === "upgrade" ? `000 §4.3；${target.source}` : current.source,
-      unitName: name,
-    },
+    parties,
+    kind === "upgrade" ? `000 §4.3；${target.source}` : current.source,
     `将响应${verb}为${target.name}`,
   );
   const now = scope.now.toISOString();
@@ -582,7 +589,7 @@ export async function recordDecision(
         message: `经建议启动决策机制时须写明提出建议的单位（${partyLabels(plan, proposers).join("或")}，${rule?.source ?? ""}）`,
       });
     } else {
-      const unit = (await findUnits(scope.trx, [body.proposedByUnitId]))[0];
+      const unit = await ctx.units.get(body.proposedByUnitId);
       const ok = unit && proposers.some((p) => unitFills(plan, body.proposedByUnitId ?? "", p, l.case));
       if (!unit) {
         errors.push({ path: "proposedByUnitId", message: `组织单元 ${body.proposedByUnitId} 不存在` });
@@ -606,16 +613,12 @@ export async function recordDecision(
   const leaderTriggers = rule.triggers.filter((t) => t.approvedBy === undefined).flatMap((t) => t.by);
   const parties =
     body.trigger === "leader" ? leaderTriggers : rule.triggers.flatMap((t) => t.approvedBy ?? []);
-  const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
-  authorizeParties(
+  await authorizeOnCase(
+    ctx,
+    l,
     user,
-    {
-      plan,
-      parties: parties.length > 0 ? parties : decisionApprovers(profile),
-      case: l.case,
-      source: rule.source,
-      unitName: name,
-    },
+    parties.length > 0 ? parties : decisionApprovers(profile),
+    rule.source,
     body.trigger === "leader" ? "直接启动区应急委决策机制" : "研究同意区应急委决策",
   );
   assertIncidentOpen(l.incident);
@@ -687,9 +690,12 @@ async function sessionUsers(db: Db, ids: string[]): Promise<Map<string, SessionU
   return new Map((await usersByIds(db, ids)).map((r) => [r.id, toSessionUser(r)] as const));
 }
 
-async function checkUnits(db: Db, refs: { path: string; id: string | undefined }[]): Promise<FieldError[]> {
+async function checkUnits(
+  ctx: AppContext,
+  refs: { path: string; id: string | undefined }[],
+): Promise<FieldError[]> {
   const ids = refs.map((r) => r.id).filter((i): i is string => i !== undefined);
-  const found = new Set((await findUnits(db, ids)).map((u) => u.id));
+  const found = new Set((await ctx.units.many(ids)).map((u) => u.id));
   return refs
     .filter((r) => r.id !== undefined && !found.has(r.id))
     .map((r) => ({ path: r.path, message: `组织单元 ${r.id} 不存在` }));
@@ -727,13 +733,8 @@ export async function createCommandPost(
     fail(errors);
   }
   const rule = profile.response.commandPost;
-  const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
   const parties = commandPostSetUpBy(profile, l.level);
-  authorizeParties(
-    user,
-    { plan, parties, case: l.case, source: rule.source, unitName: name },
-    "设立现场指挥部",
-  );
+  await authorizeOnCase(ctx, l, user, parties, rule.source, "设立现场指挥部");
   assertIncidentOpen(l.incident);
   const response = assertActive(l);
   if (!commandPostApplies(profile, l.incident.level, l.level)) {
@@ -839,7 +840,7 @@ export async function saveGroup(
   user: SessionUser,
 ): Promise<string> {
   const l = await loadPostCase(ctx, scope.trx, postId);
-  const errors = await checkUnits(scope.trx, [
+  const errors = await checkUnits(ctx, [
     ...(body.members ?? []).map((m, i) => ({ path: `members.${i}.unitId`, id: m.unitId })),
     ...(body.leadUnitIds ?? []).map((u, i) => ({ path: `leadUnitIds.${i}`, id: u })),
   ]);
@@ -863,7 +864,7 @@ export async function saveGroup(
   authorize(user, "operate", "command", commandResource(ctx, l));
   const post = assertPostOpen(l);
   const now = scope.now.toISOString();
-  const names = await unitNamer(ctx, scope.trx, [
+  const names = await unitNamer(ctx, [
     ...(body.members ?? []).map((m) => m.unitId),
     ...(body.leadUnitIds ?? []),
   ]);
@@ -1025,7 +1026,7 @@ export async function checkIn(
   user: SessionUser,
 ): Promise<string> {
   const l = await loadPostCase(ctx, scope.trx, postId);
-  const errors = await checkUnits(scope.trx, [{ path: "unitId", id: body.unitId }]);
+  const errors = await checkUnits(ctx, [{ path: "unitId", id: body.unitId }]);
   const group = body.groupKey !== undefined ? l.groups.find((g) => g.group_key === body.groupKey) : undefined;
   if (body.groupKey !== undefined && !group) {
     errors.push({ path: "groupKey", message: `现场指挥部没有工作组“${body.groupKey}”` });
@@ -1216,7 +1217,6 @@ interface Assignee {
 /** Resolves a group key or unit id to an assignee; field errors name what does not exist. */
 async function resolveAssignee(
   ctx: AppContext,
-  db: Db,
   l: Loaded,
   input: { groupKey?: string | undefined; unitId?: string | undefined },
   errors: FieldError[],
@@ -1235,7 +1235,7 @@ async function resolveAssignee(
     return { groupId: group.id, unitId: null, label: group.name };
   }
   if (input.unitId !== undefined) {
-    const unit = (await findUnits(db, [input.unitId]))[0];
+    const unit = await ctx.units.get(input.unitId);
     if (!unit) {
       errors.push({
         path: "unitId",
@@ -1275,7 +1275,7 @@ export async function createTask(
   if (body.groupKey !== undefined && body.unitId !== undefined) {
     errors.push({ path: "unitId", message: "任务只能分派给一个工作组或一个单位，不能同时指定" });
   }
-  const assignee = errors.length === 0 ? await resolveAssignee(ctx, scope.trx, l, body, errors) : undefined;
+  const assignee = errors.length === 0 ? await resolveAssignee(ctx, l, body, errors) : undefined;
   const dueAt = checkDue(body.dueAt, scope.now, errors);
   if (errors.length > 0 || !assignee) {
     fail(errors);
@@ -1312,7 +1312,7 @@ export async function tasksFromChecklist(
   }
   const explicit =
     body.groupKey !== undefined || body.unitId !== undefined
-      ? await resolveAssignee(ctx, scope.trx, l, body, errors)
+      ? await resolveAssignee(ctx, l, body, errors)
       : undefined;
   const dueAt = checkDue(body.dueAt, scope.now, errors);
   const items = checklistFor(profile, l.incident.category_id);
@@ -1331,7 +1331,7 @@ export async function tasksFromChecklist(
   if (!assignee) {
     // Default: the lead department (主责部门) carries the measures until the post hands them out.
     const lead = parse<string[]>(l.incident.lead_departments)[0];
-    const name = await unitNamer(ctx, scope.trx, [lead]);
+    const name = await unitNamer(ctx, [lead]);
     assignee = lead
       ? { groupId: null, unitId: lead, label: name(lead) }
       : { groupId: null, unitId: null, label: "现场指挥部" };
@@ -1436,7 +1436,7 @@ export async function updateTaskCommand(
   }
   const reassign =
     body.groupKey !== undefined || body.unitId !== undefined
-      ? await resolveAssignee(ctx, scope.trx, l, body, errors)
+      ? await resolveAssignee(ctx, l, body, errors)
       : undefined;
   const dueAt = body.dueAt === undefined ? undefined : checkDue(body.dueAt, scope.now, errors);
   if (errors.length > 0) {
@@ -1519,15 +1519,17 @@ export async function endResponse(
   const plan = planOf(ctx);
   const l = await loadCase(ctx, scope.trx, incidentId);
   const rule = endRule(profile, l.incident.level, l.level);
-  const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
   if (!rule) {
     throw conflict(`预案没有规定${gradeName(profile, l.incident.level)}事件由谁宣布应急结束（000 §4.9）`);
   }
   const awaitingApproval = l.response?.state === "end_requested" && rule.approvedBy !== undefined;
   const parties = awaitingApproval ? (rule.approvedBy ?? []) : rule.by;
-  authorizeParties(
+  const name = await authorizeOnCase(
+    ctx,
+    l,
     user,
-    { plan, parties, case: l.case, source: rule.source, unitName: name },
+    parties,
+    rule.source,
     awaitingApproval ? "批准结束应急响应" : rule.approvedBy ? "请示结束应急响应" : "宣布应急结束",
   );
   const response = assertActive(l);
@@ -1648,7 +1650,7 @@ export async function endResponse(
   );
 
   const units = await participatingOf(ctx, scope.trx, l);
-  const unitNames = await unitNamer(ctx, scope.trx, units);
+  const unitNames = await unitNamer(ctx, units);
   timeline.add(
     l.incident.id,
     "response.ended",
@@ -1764,18 +1766,7 @@ export async function saveAssessment(
   user: SessionUser,
 ): Promise<void> {
   const l = await loadCase(ctx, scope.trx, incidentId);
-  const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
-  authorizeParties(
-    user,
-    {
-      plan: planOf(ctx),
-      parties: assessmentEditors(ctx, l),
-      case: l.case,
-      source: "000 §4.9",
-      unitName: name,
-    },
-    "编写总结评估报告",
-  );
+  await authorizeOnCase(ctx, l, user, assessmentEditors(ctx, l), "000 §4.9", "编写总结评估报告");
   if (!l.response) {
     throw conflict(`事件 ${l.incident.number} 尚未启动应急响应`);
   }
@@ -1803,18 +1794,7 @@ export async function submitAssessment(
   user: SessionUser,
 ): Promise<number> {
   const l = await loadCase(ctx, scope.trx, incidentId);
-  const name = await unitNamer(ctx, scope.trx, unitIdsOfCase(ctx, l));
-  authorizeParties(
-    user,
-    {
-      plan: planOf(ctx),
-      parties: assessmentEditors(ctx, l),
-      case: l.case,
-      source: "000 §4.9",
-      unitName: name,
-    },
-    "报送总结评估报告",
-  );
+  await authorizeOnCase(ctx, l, user, assessmentEditors(ctx, l), "000 §4.9", "报送总结评估报告");
   if (l.response?.state !== "ended") {
     throw conflict("应急响应结束后才能报送总结评估报告（000 §4.9）");
   }

@@ -3,12 +3,10 @@ import type { Role } from "../../../../shared/roles.js";
 import { allowedActions } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
-import type { Db } from "../../db/index.js";
 import { badRequest, conflict, type FieldError, notFound } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { hashPassword } from "../auth/password.js";
 import { deleteSessionsOfUser } from "../auth/repository.js";
-import { findUnit } from "../org/repository.js";
 import { findUserById, findUserByUsername, type UserRow } from "./repository.js";
 import type { CreateUserBody, UpdateUserBody, UserView } from "./schema.js";
 
@@ -34,11 +32,10 @@ export function presentUser(row: UserRow, viewer: SessionUser): UserView {
 /** Checks what a schema cannot: the unit exists, leader categories exist in the active plan. */
 async function checkReferences(
   ctx: AppContext,
-  db: Db,
   input: { unitId?: string | undefined; categories?: string[] | undefined },
 ): Promise<void> {
   const errors: FieldError[] = [];
-  if (input.unitId !== undefined && !(await findUnit(db, input.unitId))) {
+  if (input.unitId !== undefined && !(await ctx.units.get(input.unitId))) {
     errors.push({ path: "unitId", message: `组织单元 ${input.unitId} 不存在` });
   }
   const known = new Set(ctx.plan.categoryNames);
@@ -64,7 +61,7 @@ export interface NewUser {
 
 /** Creates an account; used by the admin API, the CLI and demo seeding. */
 export async function createUser(ctx: AppContext, scope: CommandScope, input: NewUser | CreateUserBody) {
-  await checkReferences(ctx, scope.trx, input);
+  await checkReferences(ctx, input);
   if (await findUserByUsername(scope.trx, input.username)) {
     throw conflict(`用户名 ${input.username} 已存在`);
   }
@@ -97,7 +94,7 @@ export async function updateUser(ctx: AppContext, scope: CommandScope, id: strin
   if (!before) {
     throw notFound(`用户 ${id}`);
   }
-  await checkReferences(ctx, scope.trx, patch);
+  await checkReferences(ctx, patch);
   const set = {
     ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
     ...(patch.unitId !== undefined ? { unit_id: patch.unitId } : {}),
