@@ -1,6 +1,7 @@
 // Issue 4 §Performance. (1) Intake: 50 concurrent clients POST /api/incidents through the full path
 // (session, validation, profile rules, numbering, duplicate check, deadlines, timeline, audit, SSE) on
-// SQLite, against the ceiling of a bare Fastify route inserting one row, in the same run.
+// SQLite: saturated (closed loop, the most it answers, against the ceiling of a bare Fastify route
+// inserting one row in the same run) and at the target 1,000/s offered (open loop, for its latency).
 // (2) Deadline engine: 100,000 pending deadlines; the sweep that marks the due ones overdue and
 // escalates them, timed in-process with the process's memory.
 import { spawnSync } from "node:child_process";
@@ -15,10 +16,13 @@ import { insertDeadlines } from "../server/src/modules/incidents/repository.js";
 import type { IncidentDeadlineTable, IncidentTable } from "../server/src/modules/incidents/tables.js";
 import { openRuntime } from "../server/src/server.js";
 import { startChild, stopChild } from "./support/child.js";
+import { fixedRate } from "./support/fixedRate.js";
 import { report, versus } from "./support/report.js";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
+/** The issue's intake target: sustained registrations per second. */
+const TARGET_RATE = 1_000;
 const PASSWORD = "bench-password-1";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fenghuo-bench-intake-"));
 const env = { FENGHUO_DATA_DIR: dir, FENGHUO_DEMO_PASSWORD: PASSWORD };
@@ -85,7 +89,10 @@ const bareResult = await load(`${bare.url}/bare`, "PUT", {}, () => JSON.stringif
 await stopChild(bare.child);
 
 /** A fresh server, signed in as the duty officer, loaded with one mix of registrations. */
-async function intake(mix: (subtypes: string[]) => (i: number) => string) {
+async function intake<R>(
+  mix: (subtypes: string[]) => (i: number) => string,
+  drive: (url: string, headers: Record<string, string>, body: (i: number) => string) => Promise<R>,
+): Promise<R> {
   const full = await startChild("bench/support/fullServer.ts", env);
   const login = await fetch(`${full.url}/api/auth/login`, {
     method: "POST",
@@ -99,16 +106,41 @@ async function intake(mix: (subtypes: string[]) => (i: number) => string) {
     categories: { subtypes: { id: string }[] }[];
   };
   const subtypes = meta.categories.flatMap((c) => c.subtypes.map((s) => s.id));
-  const result = await load(`${full.url}/api/incidents`, "POST", headers, mix(subtypes));
+  const result = await drive(`${full.url}/api/incidents`, headers, mix(subtypes));
   await stopChild(full.child);
+  return result;
+}
+
+/** Closed loop: 50 clients each send the next registration when their answer arrives (saturation). */
+async function saturate(url: string, headers: Record<string, string>, body: (i: number) => string) {
+  const result = await load(url, "POST", headers, body);
   if (result.non2xx > 0) {
     throw new Error(`intake: ${result.non2xx} non-2xx responses`);
   }
   return result;
 }
 
-const fullResult = await intake((subtypes) => bodies(subtypes, STREETS));
-const clustered = await intake(() => bodies(CLUSTERED, STREETS.slice(0, 40)));
+/** Open loop: the target rate offered over 50 connections, latency counted from each due time. */
+async function atTargetRate(url: string, headers: Record<string, string>, body: (i: number) => string) {
+  const result = await fixedRate({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+    rate: TARGET_RATE,
+    connections: CONNECTIONS,
+    warmupS: 3,
+    durationS: DURATION_S,
+  });
+  if (result.non2xx > 0) {
+    throw new Error(`intake at ${TARGET_RATE}/s: ${result.non2xx} non-2xx responses`);
+  }
+  return result;
+}
+
+const fullResult = await intake((subtypes) => bodies(subtypes, STREETS), saturate);
+const clustered = await intake(() => bodies(CLUSTERED, STREETS.slice(0, 40)), saturate);
+const atTarget = await intake((subtypes) => bodies(subtypes, STREETS), atTargetRate);
 
 if (bareResult.non2xx > 0) {
   throw new Error(`bare: ${bareResult.non2xx} non-2xx responses`);
@@ -125,6 +157,10 @@ versus(
   "req/s",
 );
 report({ name: "incident_intake_clustered.p99", value: clustered.latency.p99, unit: "ms" });
+report({ name: "incident_intake_at_1000.achieved", value: atTarget.achieved, unit: "req/s" });
+report({ name: "incident_intake_at_1000.p50", value: atTarget.p50, unit: "ms" });
+report({ name: "incident_intake_at_1000.p99", value: atTarget.p99, unit: "ms" });
+report({ name: "incident_intake_at_1000.max", value: atTarget.max, unit: "ms" });
 
 // ------------------------------------------------------------------------------------------------
 // 2. deadline sweep over 100,000 pending deadlines
