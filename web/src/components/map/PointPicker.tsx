@@ -1,9 +1,8 @@
 import { Button, Flex, Typography } from "antd";
 import L from "leaflet";
-import "leaflet/dist/leaflet.css";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { loadDistrict } from "../../pages/warnings/WarningMap.js";
+import { districtMap } from "./district.js";
 
 export interface LatLng {
   lat: number;
@@ -34,37 +33,12 @@ export function PointPicker({
     if (!container.current || map.current) {
       return;
     }
-    const m = L.map(container.current, {
-      zoomAnimation: false,
-      fadeAnimation: false,
-      doubleClickZoom: false,
-    });
+    const m = districtMap(container.current, {});
     map.current = m;
-    let cancelled = false;
-    void loadDistrict().then((d) => {
-      if (cancelled) {
-        return;
-      }
-      if (d.tileUrl) {
-        L.tileLayer(d.tileUrl, { attribution: d.tileAttribution ?? "" }).addTo(m);
-      }
-      L.geoJSON(d.outline, {
-        style: { color: "#475569", weight: 2, fillColor: "#e2e8f0", fillOpacity: d.tileUrl ? 0.1 : 0.6 },
-        interactive: false,
-      }).addTo(m);
-      m.fitBounds(
-        [
-          [d.bbox[1], d.bbox[0]],
-          [d.bbox[3], d.bbox[2]],
-        ],
-        { animate: false },
-      );
-    });
     m.on("click", (e: L.LeafletMouseEvent) => {
       change.current?.({ lat: Number(e.latlng.lat.toFixed(6)), lng: Number(e.latlng.lng.toFixed(6)) });
     });
     return () => {
-      cancelled = true;
       m.remove();
       map.current = null;
     };

@@ -1,16 +1,10 @@
 import { Button, Flex, Typography } from "antd";
 import L from "leaflet";
-import "leaflet/dist/leaflet.css";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { districtMap } from "../../components/map/district.js";
 import { drawSketch } from "../../components/map/sketch.js";
-import { type DistrictGeo, responseApi, type Workspace } from "./api.js";
-
-let districtPromise: Promise<DistrictGeo> | undefined;
-function loadDistrict(): Promise<DistrictGeo> {
-  districtPromise ??= responseApi.district();
-  return districtPromise;
-}
+import type { Workspace } from "./api.js";
 
 const CORDON_COLOURS: Record<string, string> = {
   core: "#b91c1c",
@@ -47,30 +41,10 @@ export function ResponseMap({
     if (!container.current || map.current) {
       return;
     }
-    const m = L.map(container.current, { zoomControl: true, doubleClickZoom: false });
+    const m = districtMap(container.current, { zoomControl: true }, () => setReady(true));
     map.current = m;
     layer.current = L.layerGroup().addTo(m);
     sketch.current = L.layerGroup().addTo(m);
-    let cancelled = false;
-    loadDistrict()
-      .then((d) => {
-        if (cancelled) {
-          return;
-        }
-        if (d.tileUrl) {
-          L.tileLayer(d.tileUrl, { attribution: d.tileAttribution ?? "" }).addTo(m);
-        }
-        L.geoJSON(d.outline, {
-          style: { color: "#475569", weight: 2, fillColor: "#e2e8f0", fillOpacity: d.tileUrl ? 0.1 : 0.6 },
-          interactive: false,
-        }).addTo(m);
-        m.fitBounds([
-          [d.bbox[1], d.bbox[0]],
-          [d.bbox[3], d.bbox[2]],
-        ]);
-        setReady(true);
-      })
-      .catch(() => setReady(true));
     m.on("click", (e: L.LeafletMouseEvent) => {
       if (state.current.drawing) {
         setPoints([
@@ -80,7 +54,6 @@ export function ResponseMap({
       }
     });
     return () => {
-      cancelled = true;
       m.remove();
       map.current = null;
     };

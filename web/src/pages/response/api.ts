@@ -1,6 +1,5 @@
 /** Types and calls of the response API (server/src/modules/response) as the workspace uses them. */
 
-import type { GeoJsonObject } from "geojson";
 import { api } from "../../api/client.js";
 import type { Page } from "../../api/types.js";
 
@@ -221,13 +220,6 @@ export interface OpenIncident {
   receivedAt: string;
 }
 
-export interface DistrictGeo {
-  bbox: [number, number, number, number];
-  tileUrl: string | null;
-  tileAttribution: string | null;
-  outline: GeoJsonObject;
-}
-
 const base = (id: string) => `/api/incidents/${id}`;
 
 export const responseApi = {
@@ -264,7 +256,6 @@ export const responseApi = {
   saveAssessment: (id: string, body: Record<string, string>) =>
     api.put<Workspace>(`${base(id)}/assessment`, body),
   submitAssessment: (id: string) => api.post<Workspace>(`${base(id)}/assessment/submit`, {}),
-  district: () => api.get<DistrictGeo>("/api/public/geo/district"),
   docxUrl: (id: string) => `${base(id)}/assessment.docx`,
   pdfUrl: (id: string) => `${base(id)}/assessment.pdf`,
 };

@@ -17,10 +17,11 @@ import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiError, errorMessage } from "../../api/client.js";
+import { type DistrictGeo, loadDistrict } from "../../components/map/district.js";
 import { PublicShelterList } from "../public/PublicShelters.js";
-import { type AreaFeature, type DistrictGeo, type PublicWarning, warningsApi } from "./api.js";
+import { type AreaFeature, type PublicWarning, warningsApi } from "./api.js";
 import { ColourBadge, when } from "./common.js";
-import { loadDistrict, WarningMap } from "./WarningMap.js";
+import { WarningMap } from "./WarningMap.js";
 import "./warnings.css";
 
 function WarningCard({ w, open }: { w: PublicWarning; open?: boolean }) {

@@ -1,18 +1,11 @@
 import { Button, Flex, InputNumber, Space, Typography } from "antd";
 import L from "leaflet";
-import "leaflet/dist/leaflet.css";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { COLOUR_HEX, MAX_POLYGON_VERTICES } from "../../../../shared/warnings.js";
+import { districtMap } from "../../components/map/district.js";
 import { drawSketch } from "../../components/map/sketch.js";
-import { type AreaFeature, type Colour, type DistrictGeo, warningsApi } from "./api.js";
-
-let districtPromise: Promise<DistrictGeo> | undefined;
-/** The district outline is the offline basemap; loaded once per page. */
-export function loadDistrict(): Promise<DistrictGeo> {
-  districtPromise ??= warningsApi.district();
-  return districtPromise;
-}
+import type { AreaFeature, Colour } from "./api.js";
 
 type Mode = "view" | "polygon" | "circle";
 
@@ -50,39 +43,12 @@ export function WarningMap({
     if (!container.current || map.current) {
       return;
     }
-    const m = L.map(container.current, {
-      zoomControl: true,
-      attributionControl: true,
-      doubleClickZoom: false,
-      // No animations: navigating away mid-zoom must not leave Leaflet animating a removed map.
-      zoomAnimation: false,
-      fadeAnimation: false,
-      markerZoomAnimation: false,
-    });
+    const m = districtMap(container.current, { zoomControl: true, attributionControl: true }, () =>
+      setReady(true),
+    );
     map.current = m;
     shapes.current = L.layerGroup().addTo(m);
     sketch.current = L.layerGroup().addTo(m);
-    let cancelled = false;
-    void loadDistrict().then((d) => {
-      if (cancelled) {
-        return;
-      }
-      if (d.tileUrl) {
-        L.tileLayer(d.tileUrl, { attribution: d.tileAttribution ?? "" }).addTo(m);
-      }
-      L.geoJSON(d.outline, {
-        style: { color: "#475569", weight: 2, fillColor: "#e2e8f0", fillOpacity: d.tileUrl ? 0.1 : 0.6 },
-        interactive: false,
-      }).addTo(m);
-      m.fitBounds(
-        [
-          [d.bbox[1], d.bbox[0]],
-          [d.bbox[3], d.bbox[2]],
-        ],
-        { animate: false },
-      );
-      setReady(true);
-    });
     m.on("click", (e: L.LeafletMouseEvent) => {
       const s = state.current;
       const lonLat: [number, number] = [Number(e.latlng.lng.toFixed(5)), Number(e.latlng.lat.toFixed(5))];
@@ -101,7 +67,6 @@ export function WarningMap({
       }
     });
     return () => {
-      cancelled = true;
       m.remove();
       map.current = null;
     };

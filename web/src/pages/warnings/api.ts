@@ -1,6 +1,5 @@
 /** Types and calls of the warnings API (server/src/modules/warnings) as the web app uses them. */
 
-import type { Feature } from "geojson";
 import { api } from "../../api/client.js";
 import type { Page } from "../../api/types.js";
 
@@ -176,15 +175,6 @@ export interface PublicWarning {
   capIdentifier: string | null;
 }
 
-export interface DistrictGeo {
-  code: string;
-  name: string;
-  bbox: [number, number, number, number];
-  tileUrl: string | null;
-  tileAttribution: string | null;
-  outline: Feature;
-}
-
 export interface Delivery {
   channel: string;
   recipient: string;
@@ -207,7 +197,6 @@ export const warningsApi = {
     api.patch<Warning>(`/api/warnings/${id}/tasks/${taskId}`, body),
   deliveries: (id: string, channel?: string) =>
     api.get<Page<Delivery>>(`/api/warnings/${id}/deliveries`, { channel, limit: 100 }),
-  district: () => api.get<DistrictGeo>("/api/public/geo/district"),
   publicList: (state: "current" | "history") =>
     api.get<{ items: PublicWarning[] }>("/api/public/warnings", { state }),
   publicStreets: () => api.get<{ items: { code: string; name: string }[] }>("/api/public/streets"),
