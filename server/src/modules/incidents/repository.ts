@@ -199,6 +199,11 @@ export interface DeadlineFilter {
 }
 
 export function listDeadlines(db: Db, f: DeadlineFilter) {
+  return deadlinesQuery(db, f).execute();
+}
+
+/** The query of listDeadlines, unexecuted (its plan is tested). */
+export function deadlinesQuery(db: Db, f: DeadlineFilter) {
   return db
     .selectFrom("incident_deadlines as d")
     .innerJoin("incidents as i", "i.id", "d.incident_id")
@@ -214,8 +219,7 @@ export function listDeadlines(db: Db, f: DeadlineFilter) {
     })
     .orderBy("d.due_at")
     .orderBy("d.id")
-    .limit(f.limit + 1)
-    .execute();
+    .limit(f.limit + 1);
 }
 
 /** Cancels pending rows only (overdue and met rows are history). Returns the ids cancelled. */
@@ -257,6 +261,11 @@ export async function markDeadlineMet(
  * which skips a lookup through the text primary key per row (half the time when 100,000 fall due).
  */
 export function claimDueDeadlines(trx: Db, dialect: Dialect, nowIso: string, limit: number) {
+  return claimQuery(trx, dialect, nowIso, limit).execute();
+}
+
+/** The query of claimDueDeadlines, unexecuted (its plan is tested). */
+export function claimQuery(trx: Db, dialect: Dialect, nowIso: string, limit: number) {
   const due = trx
     .selectFrom("incident_deadlines")
     .where("state", "=", "pending")
@@ -272,8 +281,7 @@ export function claimDueDeadlines(trx: Db, dialect: Dialect, nowIso: string, lim
       ? claim.where("id", "in", due.select("id").forUpdate().skipLocked())
       : claim.where(sql<number>`rowid`, "in", due.select(sql<number>`rowid`.as("rowid")))
   )
-    .returning(["id", "incident_id", "kind", "name", "due_at"])
-    .execute();
+    .returning(["id", "incident_id", "kind", "name", "due_at"]);
 }
 
 // ---------------------------------------------------------------------------------------------
