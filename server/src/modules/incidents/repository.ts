@@ -280,8 +280,7 @@ export function claimQuery(trx: Db, dialect: Dialect, nowIso: string, limit: num
     dialect === "postgres"
       ? claim.where("id", "in", due.select("id").forUpdate().skipLocked())
       : claim.where(sql<number>`rowid`, "in", due.select(sql<number>`rowid`.as("rowid")))
-  )
-    .returning(["id", "incident_id", "kind", "name", "due_at"]);
+  ).returning(["id", "incident_id", "kind", "name", "due_at"]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1214,13 +1214,17 @@ interface Assignee {
   label: string;
 }
 
-/** Resolves a group key or unit id to an assignee; field errors name what does not exist. */
+/** A group key or unit id as an assignee, undefined when neither is given; field errors name what does not exist, or both given. */
 async function resolveAssignee(
   ctx: AppContext,
   l: Loaded,
   input: { groupKey?: string | undefined; unitId?: string | undefined },
   errors: FieldError[],
 ): Promise<Assignee | undefined> {
+  if (input.groupKey !== undefined && input.unitId !== undefined) {
+    errors.push({ path: "unitId", message: "任务只能分派给一个工作组或一个单位，不能同时指定" });
+    return undefined;
+  }
   if (input.groupKey !== undefined) {
     const group = l.groups.find((g) => g.group_key === input.groupKey);
     if (!group) {
@@ -1245,7 +1249,6 @@ async function resolveAssignee(
     }
     return { groupId: null, unitId: unit.id, label: unit.short_name ?? unit.name };
   }
-  void ctx;
   return undefined;
 }
 
@@ -1272,10 +1275,7 @@ export async function createTask(
   if (body.groupKey === undefined && body.unitId === undefined) {
     errors.push({ path: "groupKey", message: "任务须分派给一个工作组（groupKey）或一个单位（unitId）" });
   }
-  if (body.groupKey !== undefined && body.unitId !== undefined) {
-    errors.push({ path: "unitId", message: "任务只能分派给一个工作组或一个单位，不能同时指定" });
-  }
-  const assignee = errors.length === 0 ? await resolveAssignee(ctx, l, body, errors) : undefined;
+  const assignee = await resolveAssignee(ctx, l, body, errors);
   const dueAt = checkDue(body.dueAt, scope.now, errors);
   if (errors.length > 0 || !assignee) {
     fail(errors);
@@ -1307,13 +1307,7 @@ export async function tasksFromChecklist(
   const profile = ctx.plan.profile;
   const l = await loadCase(ctx, scope.trx, incidentId);
   const errors: FieldError[] = [];
-  if (body.groupKey !== undefined && body.unitId !== undefined) {
-    errors.push({ path: "unitId", message: "只能指定一个工作组或一个单位" });
-  }
-  const explicit =
-    body.groupKey !== undefined || body.unitId !== undefined
-      ? await resolveAssignee(ctx, l, body, errors)
-      : undefined;
+  const explicit = await resolveAssignee(ctx, l, body, errors);
   const dueAt = checkDue(body.dueAt, scope.now, errors);
   const items = checklistFor(profile, l.incident.category_id);
   if (items.length === 0) {
@@ -1431,13 +1425,7 @@ export async function updateTaskCommand(
   }
   const l = await loadCase(ctx, scope.trx, task.incident_id);
   const errors: FieldError[] = [];
-  if (body.groupKey !== undefined && body.unitId !== undefined) {
-    errors.push({ path: "unitId", message: "任务只能分派给一个工作组或一个单位，不能同时指定" });
-  }
-  const reassign =
-    body.groupKey !== undefined || body.unitId !== undefined
-      ? await resolveAssignee(ctx, l, body, errors)
-      : undefined;
+  const reassign = await resolveAssignee(ctx, l, body, errors);
   const dueAt = body.dueAt === undefined ? undefined : checkDue(body.dueAt, scope.now, errors);
   if (errors.length > 0) {
     fail(errors);
