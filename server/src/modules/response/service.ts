@@ -1214,7 +1214,10 @@ interface Assignee {
   label: string;
 }
 
-/** A group key or unit id as an assignee, undefined when neither is given; field errors name what does not exist, or both given. */
+/**
+ * A group key or unit id as an assignee, undefined when neither is given; field errors name what does
+ * not exist, or that both were given.
+ */
 async function resolveAssignee(
   ctx: AppContext,
   l: Loaded,
