@@ -31,10 +31,11 @@ describe("deadline indexes (SQLite plans)", () => {
     expect(detail).toContain("incident_deadlines_pending");
   });
 
-  it("the overdue list reads the partial index of overdue deadlines", async () => {
-    const query = deadlinesQuery(db, { state: "overdue", limit: 100 }).compile();
-    const detail = await plan(query);
-    expect(detail).toContain("incident_deadlines_overdue");
-    expect(detail).not.toContain("USE TEMP B-TREE FOR ORDER BY");
+  it("the overdue list, first page and next, reads the partial index of overdue deadlines in order", async () => {
+    for (const after of [undefined, ["2026-11-27T00:00:00.000Z", "0190"] as [string, string]]) {
+      const detail = await plan(deadlinesQuery(db, { state: "overdue", after, limit: 100 }).compile());
+      expect(detail).toContain("incident_deadlines_overdue");
+      expect(detail).not.toContain("USE TEMP B-TREE FOR ORDER BY");
+    }
   });
 });

@@ -84,9 +84,7 @@ export function listIncidents(db: Db, f: IncidentFilter): Promise<IncidentTable[
     .$if(f.to !== undefined, (q) => q.where("received_at", "<", f.to ?? ""))
     .$if(f.before !== undefined, (q) => {
       const [at, id] = f.before ?? ["", ""];
-      return q.where((eb) =>
-        eb.or([eb("received_at", "<", at), eb.and([eb("received_at", "=", at), eb("id", "<", id)])]),
-      );
+      return q.where((eb) => eb(eb.refTuple("received_at", "id"), "<", eb.tuple(at, id)));
     })
     .orderBy("received_at", "desc")
     .orderBy("id", "desc")
@@ -213,9 +211,7 @@ export function deadlinesQuery(db: Db, f: DeadlineFilter) {
     .$if(f.incidentId !== undefined, (q) => q.where("d.incident_id", "=", f.incidentId ?? ""))
     .$if(f.after !== undefined, (q) => {
       const [at, id] = f.after ?? ["", ""];
-      return q.where((eb) =>
-        eb.or([eb("d.due_at", ">", at), eb.and([eb("d.due_at", "=", at), eb("d.id", ">", id)])]),
-      );
+      return q.where((eb) => eb(eb.refTuple("d.due_at", "d.id"), ">", eb.tuple(at, id)));
     })
     .orderBy("d.due_at")
     .orderBy("d.id")

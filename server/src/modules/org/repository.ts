@@ -49,9 +49,7 @@ export function listUnits(db: Db, f: UnitFilter): Promise<UnitWithCount[]> {
     )
     .$if(f.after !== undefined, (q) => {
       const [key, id] = f.after ?? ["", ""];
-      return q.where((eb) =>
-        eb.or([eb("u.sort_key", ">", key), eb.and([eb("u.sort_key", "=", key), eb("u.id", ">", id)])]),
-      );
+      return q.where((eb) => eb(eb.refTuple("u.sort_key", "u.id"), ">", eb.tuple(key, id)));
     })
     .orderBy("u.sort_key")
     .orderBy("u.id")

@@ -406,9 +406,7 @@ export function listStock(db: Db, f: StockFilter): Promise<StockRow[]> {
   }
   if (f.after) {
     const [code, id] = f.after;
-    q = q.where((eb) =>
-      eb.or([eb("w.code", ">", code), eb.and([eb("w.code", "=", code), eb("s.id", ">", id)])]),
-    );
+    q = q.where((eb) => eb(eb.refTuple("w.code", "s.id"), ">", eb.tuple(code, id)));
   }
   return q
     .orderBy("w.code")
@@ -500,7 +498,7 @@ export function listMovements(db: Db, f: MovementFilter): Promise<MovementRow[]>
   }
   if (f.before) {
     const [at, id] = f.before;
-    q = q.where((eb) => eb.or([eb("m.at", "<", at), eb.and([eb("m.at", "=", at), eb("m.id", "<", id)])]));
+    q = q.where((eb) => eb(eb.refTuple("m.at", "m.id"), "<", eb.tuple(at, id)));
   }
   return q
     .orderBy("m.at", "desc")
@@ -640,9 +638,7 @@ export function listDispatches(db: Db, f: DispatchFilter): Promise<DispatchRow[]
   }
   if (f.before) {
     const [at, id] = f.before;
-    q = q.where((eb) =>
-      eb.or([eb("d.created_at", "<", at), eb.and([eb("d.created_at", "=", at), eb("d.id", "<", id)])]),
-    );
+    q = q.where((eb) => eb(eb.refTuple("d.created_at", "d.id"), "<", eb.tuple(at, id)));
   }
   return q
     .orderBy("d.created_at", "desc")

@@ -94,9 +94,7 @@ export function listResponses(db: Db, f: ResponseListFilter) {
     .$if(f.state !== undefined, (q) => q.where("r.state", "=", f.state ?? ""))
     .$if(f.before !== undefined, (q) => {
       const [at, id] = f.before ?? ["", ""];
-      return q.where((eb) =>
-        eb.or([eb("r.activated_at", "<", at), eb.and([eb("r.activated_at", "=", at), eb("r.id", "<", id)])]),
-      );
+      return q.where((eb) => eb(eb.refTuple("r.activated_at", "r.id"), "<", eb.tuple(at, id)));
     })
     .orderBy("r.activated_at", "desc")
     .orderBy("r.id", "desc")

@@ -65,9 +65,7 @@ export function listWarnings(db: Db, f: WarningListFilter): Promise<WarningRow[]
     .$if(f.statuses !== undefined, (q) => q.where("status", "in", f.statuses ?? [""]))
     .$if(f.before !== undefined, (q) => {
       const [at, id] = f.before ?? ["", ""];
-      return q.where((eb) =>
-        eb.or([eb("updated_at", "<", at), eb.and([eb("updated_at", "=", at), eb("id", "<", id)])]),
-      );
+      return q.where((eb) => eb(eb.refTuple("updated_at", "id"), "<", eb.tuple(at, id)));
     })
     .orderBy("updated_at", "desc")
     .orderBy("id", "desc")
