@@ -1,12 +1,14 @@
 /**
  * Every Chaoyang reporting deadline (000 §4.1; notes §7.1) under a controlled clock: met, late (迟报
- * with minutes), overdue and escalated (in-app + outbox webhook), over real HTTP and a real database.
+ * with minutes), overdue and escalated (in-app, and through the outbox by SMS and webhook to local
+ * fake endpoints), over real HTTP and a real database.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiClient, startTestServer, type TestServer } from "../../../../tests/support/server.js";
 import { ManualClock } from "../../clock.js";
+import { smsAdapter } from "../notify/sms.js";
 import { configureIncidents } from "./settings.js";
 import { deadline, gasLeak, getIncident, type IncidentDto, reportFields } from "./support.js";
 
@@ -248,25 +250,9 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
   });
 
   it("sends each escalation once through the outbox to the configured webhook", async () => {
-    const received: {
-      key: string | undefined;
-      body: { payload: { incidentNumber: string; kind: string } };
-    }[] = [];
-    const sink = http.createServer((req, res) => {
-      let body = "";
-      req.on("data", (c: Buffer) => {
-        body += c.toString();
-      });
-      req.on("end", () => {
-        received.push({ key: req.headers["idempotency-key"] as string | undefined, body: JSON.parse(body) });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
+    const { url, received, close } = await collector<{ payload: { incidentNumber: string; kind: string } }>();
     try {
-      configureIncidents(server.ctx, {
-        escalationWebhookUrl: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/escalate`,
-      });
+      configureIncidents(server.ctx, { escalationWebhookUrl: `${url}/escalate` });
       await sweep(); // drain anything already due before this test
       received.length = 0;
       const inc = await register(
@@ -281,7 +267,70 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
       expect(new Set(mine.map((r) => r.key)).size).toBe(2);
     } finally {
       configureIncidents(server.ctx, { escalationWebhookUrl: undefined });
-      sink.close();
+      close();
+    }
+  });
+
+  it("texts the duty officers and the office director who have a mobile number, once per sweep", async () => {
+    const gateway = await collector<{ to: string; text: string }>();
+    const admin = await login("admin");
+    const phones = new Map([
+      ["duty", "13800000001"],
+      ["office", "13800000002"],
+      ["office_staff", "13800000003"],
+    ]);
+    const users = (await admin.get<{ items: { id: string; username: string }[] }>("/api/users?limit=200"))
+      .body;
+    for (const [username, phone] of phones) {
+      const user = users.items.find((u) => u.username === username);
+      expect((await admin.patch(`/api/users/${user?.id}`, { phone })).status).toBe(200);
+    }
+    server.ctx.channels.set("sms", smsAdapter({ endpoint: `${gateway.url}/sms`, ratePerSecond: 10_000 }));
+    try {
+      await sweep(); // drain anything already due before this test
+      gateway.received.length = 0;
+      const inc = await register(
+        gasLeak(clock.now(), { title: "劲松某小区燃气泄漏", divisionCode: "110105018" }),
+      );
+      clock.advanceMinutes(11);
+      await sweep(); // marks the initial report and the publicity notice overdue, queues the texts
+      await sweep(); // the outbox sweep sends them
+      await sweep();
+      // The office director and the duty officer, each once, naming the incident; office staff are
+      // not escalated to.
+      expect(gateway.received.map((r) => r.body.to).sort()).toEqual(["13800000001", "13800000002"]);
+      for (const { body, key } of gateway.received) {
+        expect(body.text).toContain(inc.number);
+        expect(body.text).toContain("已超过时限");
+        expect(key).toBeDefined();
+      }
+    } finally {
+      server.ctx.channels.delete("sms");
+      gateway.close();
     }
   });
 });
+
+/** A local HTTP endpoint that answers 204 and keeps every JSON body it is sent, with its idempotency key. */
+async function collector<T>() {
+  const received: { key: string | undefined; body: T }[] = [];
+  const sink = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on("end", () => {
+      received.push({
+        key: req.headers["idempotency-key"] as string | undefined,
+        body: JSON.parse(body) as T,
+      });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}`,
+    received,
+    close: () => sink.close(),
+  };
+}

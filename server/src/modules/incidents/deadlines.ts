@@ -1,15 +1,16 @@
 /**
  * The deadline sweep (issue 4 §3): deadlines are rows, not timers. Each run claims pending rows that
  * are due at the injected clock's now, marks them overdue and escalates them — in-app notices to the
- * duty officers and the office director, and (when configured) a webhook message through the
- * transactional outbox — in the same transaction as the mark and its audit row. It runs at start-up
- * too, so a server that was down when a deadline passed still marks and escalates it.
+ * duty officers and the office director and, through the transactional outbox, an SMS to those of
+ * them with a mobile number (when an SMS gateway is configured) and a webhook message per deadline
+ * (when a URL is configured) — in the same transaction as the mark and its audit row. It runs at
+ * start-up too, so a server that was down when a deadline passed still marks and escalates it.
  */
 
 import { beijingClock } from "../../../../shared/beijingTime.js";
 import type { AppContext } from "../../context.js";
 import { runCommand } from "../../http/command.js";
-import { notifyUsers, usersWithRoles } from "../notify/notifications.js";
+import { notifyUsers, phonesOf, usersWithRoles } from "../notify/notifications.js";
 import { enqueue } from "../notify/outbox.js";
 import { claimDueDeadlines, incidentLabels } from "./repository.js";
 import { Timeline } from "./service.js";
@@ -76,6 +77,31 @@ export async function sweepIncidentDeadlines(ctx: AppContext): Promise<number> {
           sourceType: "incident_deadlines",
           sourceId: nowIso,
         });
+      }
+
+      // One SMS per person per batch, however many deadlines it holds: a phone is not a list. Only with
+      // a gateway: a message queued for one configured later would arrive long after it mattered.
+      if (ctx.channels.has("sms")) {
+        const [only] = byIncident.size === 1 ? [...byIncident] : [];
+        const incident = only ? incidents.get(only[0]) : undefined;
+        const text = only
+          ? `【烽火】报送超时：${incident?.number ?? only[0]} ${incident?.title ?? ""}，${only[1].map((r) => r.name).join("、")}已超过时限，请尽快补报。`
+          : `【烽火】报送超时：${byIncident.size} 起事件的 ${claimed.length} 项时限已超过，请在值班台查看并补报。`;
+        await enqueue(
+          scope.trx,
+          scope.now,
+          (await phonesOf(scope.trx, recipients)).map((p) => ({
+            channel: "sms",
+            recipient: p.phone,
+            // The first row of a batch is claimed once: with the person, it names this message.
+            dedupeKey: `incident-deadlines:${claimed[0]?.id}:sms:${p.id}`,
+            subject: "报送超时",
+            body: text,
+            payload: { deadlines: claimed.length, incidents: byIncident.size, overdueAt: nowIso },
+            sourceType: "incident_deadlines",
+            sourceId: nowIso,
+          })),
+        );
       }
 
       if (url) {

@@ -26,6 +26,20 @@ export async function usersWithRoles(db: Db, roles: Role[], unitIds?: string[]):
     .map((r) => r.id);
 }
 
+/** The mobile numbers on record of some users (those without one are left out). */
+export async function phonesOf(db: Db, userIds: string[]): Promise<{ id: string; phone: string }[]> {
+  if (userIds.length === 0) {
+    return [];
+  }
+  const rows = await db
+    .selectFrom("users")
+    .select(["id", "phone"])
+    .where("id", "in", userIds)
+    .where("phone", "is not", null)
+    .execute();
+  return rows.flatMap((r) => (r.phone ? [{ id: r.id, phone: r.phone }] : []));
+}
+
 /** In-app notifications, written in the caller's transaction and pushed live after commit. */
 export async function notifyUsers(
   scope: CommandScope,
