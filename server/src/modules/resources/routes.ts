@@ -386,42 +386,28 @@ function registerImportExport(
     };
   };
 
-  r.get(
-    `${base}/export.xlsx`,
-    {
-      schema: {
-        tags,
-        summary: `导出${label}（Excel）`,
-        querystring: Type.Record(Type.String(), Type.Unknown()),
+  const formats = [
+    { ext: "xlsx", name: "Excel", type: XLSX_TYPE, write: toXlsx },
+    { ext: "csv", name: "CSV", type: "text/csv; charset=utf-8", write: toCsv },
+  ];
+  for (const format of formats) {
+    r.get(
+      `${base}/export.${format.ext}`,
+      {
+        schema: {
+          tags,
+          summary: `导出${label}（${format.name}）`,
+          querystring: Type.Record(Type.String(), Type.Unknown()),
+        },
       },
-    },
-    async (req, reply) => {
-      authorize(principalOf(req).user, "export", "resource", { ownerUnitId: null });
-      const table = await exportTable(req.query as Query);
-      return sendFile(reply, await toXlsx(table, await unitNameMap(ctx.db)), XLSX_TYPE, `${label}.xlsx`);
-    },
-  );
-
-  r.get(
-    `${base}/export.csv`,
-    {
-      schema: {
-        tags,
-        summary: `导出${label}（CSV）`,
-        querystring: Type.Record(Type.String(), Type.Unknown()),
+      async (req, reply) => {
+        authorize(principalOf(req).user, "export", "resource", { ownerUnitId: null });
+        const table = await exportTable(req.query as Query);
+        const body = await format.write(table, await unitNameMap(ctx.db));
+        return sendFile(reply, body, format.type, `${label}.${format.ext}`);
       },
-    },
-    async (req, reply) => {
-      authorize(principalOf(req).user, "export", "resource", { ownerUnitId: null });
-      const table = await exportTable(req.query as Query);
-      return sendFile(
-        reply,
-        toCsv(table, await unitNameMap(ctx.db)),
-        "text/csv; charset=utf-8",
-        `${label}.csv`,
-      );
-    },
-  );
+    );
+  }
 
   r.get(`${base}/template.xlsx`, { schema: { tags, summary: `${label}导入模板` } }, async (req, reply) => {
     principalOf(req);
