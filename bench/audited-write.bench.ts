@@ -6,6 +6,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { startChild, stopChild } from "./support/child.js";
 import { report, versus } from "./support/report.js";
+import { signIn } from "./support/signIn.js";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 20;
@@ -30,14 +31,8 @@ const bareResult = await load(`${bare.url}/bare`, {});
 await stopChild(bare.child);
 
 const full = await startChild("bench/support/fullServer.ts", env);
-const login = await fetch(`${full.url}/api/auth/login`, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ username: "duty", password: PASSWORD }),
-});
-const { csrfToken } = (await login.json()) as { csrfToken: string };
-const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-const fullResult = await load(`${full.url}/api/me/preferences`, { cookie, "x-csrf-token": csrfToken });
+const { headers } = await signIn(full.url, "duty", PASSWORD);
+const fullResult = await load(`${full.url}/api/me/preferences`, headers);
 await stopChild(full.child);
 fs.rmSync(dir, { recursive: true, force: true });
 

@@ -18,6 +18,7 @@ import { openRuntime } from "../server/src/server.js";
 import { startChild, stopChild } from "./support/child.js";
 import { fixedRate } from "./support/fixedRate.js";
 import { report, versus } from "./support/report.js";
+import { signIn } from "./support/signIn.js";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = 50;
@@ -94,14 +95,7 @@ async function intake<R>(
   drive: (url: string, headers: Record<string, string>, body: (i: number) => string) => Promise<R>,
 ): Promise<R> {
   const full = await startChild("bench/support/fullServer.ts", env);
-  const login = await fetch(`${full.url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "duty", password: PASSWORD }),
-  });
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const headers = { cookie, "x-csrf-token": csrfToken };
+  const { headers } = await signIn(full.url, "duty", PASSWORD);
   const meta = (await (await fetch(`${full.url}/api/incidents/meta`, { headers })).json()) as {
     categories: { subtypes: { id: string }[] }[];
   };

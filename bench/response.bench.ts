@@ -9,6 +9,7 @@ import { sweepOverdueTasks } from "../server/src/modules/response/sweeps.js";
 import { openRuntime, startServer } from "../server/src/server.js";
 import { createTestDatabase } from "../tests/support/db.js";
 import { report, versus } from "./support/report.js";
+import { signIn } from "./support/signIn.js";
 
 const PASSWORD = "bench-password-1";
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -27,15 +28,7 @@ const runtime = await openRuntime(config, db.pgSchema ? { pgSchema: db.pgSchema 
 const { app, url } = await startServer(runtime, { demo: true, sweepIntervalMs: 0 });
 const ctx = runtime.ctx;
 
-async function login(username: string) {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "", csrfToken };
-}
+const login = (username: string) => signIn(url, username, PASSWORD);
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

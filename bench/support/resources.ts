@@ -8,6 +8,7 @@ import { REGISTRIES } from "../../server/src/modules/resources/registries.js";
 import { type GeoPoint, insertGeo, insertRecords } from "../../server/src/modules/resources/repository.js";
 import { openRuntime, startServer } from "../../server/src/server.js";
 import { createTestDatabase } from "../../tests/support/db.js";
+import { signIn } from "./signIn.js";
 
 export const PASSWORD = "bench-password-1";
 
@@ -24,16 +25,7 @@ export async function benchServer() {
   process.env.FENGHUO_DEMO_PASSWORD = PASSWORD;
   const runtime = await openRuntime(config, db.pgSchema ? { pgSchema: db.pgSchema } : {});
   const { app, url } = await startServer(runtime, { demo: true, sweepIntervalMs: 0 });
-  const login = async (username: string) => {
-    const res = await fetch(`${url}/api/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username, password: PASSWORD }),
-    });
-    const { csrfToken } = (await res.json()) as { csrfToken: string };
-    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    return { cookie, csrfToken };
-  };
+  const login = (username: string) => signIn(url, username, PASSWORD);
   return {
     url,
     ctx: runtime.ctx,
