@@ -36,6 +36,23 @@ export async function recordChange(
   scope.publish({ type: "warning.changed", entityType: "warning", entityId: warningId, data });
 }
 
+/** A workflow step that moves a warning to `status`; `detail` joins the audit row's after-image. */
+export function recordTransition(
+  scope: CommandScope,
+  row: { id: string; status: string },
+  action: string,
+  status: string,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  return recordChange(
+    scope,
+    row.id,
+    action,
+    { before: { status: row.status }, after: { status, ...detail } },
+    { status },
+  );
+}
+
 export interface WarningArea {
   divisionCodes: string[];
   features: AreaShape[];

@@ -28,6 +28,7 @@ import {
   pendingAdjustOf,
   type RelaySource,
   recordChange,
+  recordTransition,
   type WarningArea,
 } from "./model.js";
 import {
@@ -415,23 +416,13 @@ export async function publishWarning(
     await addHistory(scope, next, "request_release", actor, {});
     await notifyOffice(ctx, scope, next, `请求向社会发布：${row.title}`);
   }
-  await recordChange(
-    scope,
-    row.id,
-    relayed ? "warning.relay" : "warning.publish",
-    {
-      before: { status: row.status },
-      after: {
-        status: "published",
-        version: 1,
-        identifier: message.identifier,
-        channels,
-        publicState,
-        ...sent,
-      },
-    },
-    { status: "published" },
-  );
+  await recordTransition(scope, row, relayed ? "warning.relay" : "warning.publish", "published", {
+    version: 1,
+    identifier: message.identifier,
+    channels,
+    publicState,
+    ...sent,
+  });
 }
 
 async function notifyOffice(ctx: AppContext, scope: CommandScope, row: WarningRow, title: string) {
@@ -674,16 +665,10 @@ export async function liftWarning(
     internal: true,
     public: next.public_state === "released",
   });
-  await recordChange(
-    scope,
-    row.id,
-    "warning.lift",
-    {
-      before: { status: row.status },
-      after: { status: "lifted", reason: liftReason, identifier: message.identifier },
-    },
-    { status: "lifted" },
-  );
+  await recordTransition(scope, row, "warning.lift", "lifted", {
+    reason: liftReason,
+    identifier: message.identifier,
+  });
   return "lifted";
 }
 
@@ -709,13 +694,7 @@ export async function expireWarning(scope: CommandScope, row: WarningRow): Promi
       sourceId: row.id,
     },
   );
-  await recordChange(
-    scope,
-    row.id,
-    "warning.expire",
-    { before: { status: row.status }, after: { status: "expired" } },
-    { status: "expired" },
-  );
+  await recordTransition(scope, row, "warning.expire", "expired");
 }
 
 /** Whether the acting user may also publish to society (decides `public` at publication). */

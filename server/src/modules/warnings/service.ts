@@ -15,7 +15,7 @@ import { districtOutline } from "../geo/district.js";
 import { notifyUsers } from "../notify/notifications.js";
 import { findSubtype } from "../plans/rules.js";
 import type { Actor, RelaySource, WarningArea } from "./model.js";
-import { areaOf, contentOf, factsOf, parseJson, recordChange } from "./model.js";
+import { areaOf, contentOf, factsOf, parseJson, recordChange, recordTransition } from "./model.js";
 import {
   getWarning,
   insertHistory,
@@ -325,13 +325,7 @@ export async function proposeWarning(
   assertComplete(ctx, row);
   const next = await applyChange(scope, row, { status: "proposed", rejected_reason: null });
   await addHistory(scope, next, "propose", actor, note ? { note } : {});
-  await recordChange(
-    scope,
-    row.id,
-    "warning.propose",
-    { before: { status: row.status }, after: { status: "proposed" } },
-    { status: "proposed" },
-  );
+  await recordTransition(scope, row, "warning.propose", "proposed");
 }
 
 /**
@@ -376,13 +370,7 @@ export async function approveWarning(
     rejected_reason: null,
   });
   await addHistory(scope, next, signOff ? "sign_off" : "approve", actor, note ? { note } : {});
-  await recordChange(
-    scope,
-    row.id,
-    "warning.approve",
-    { before: { status: row.status }, after: { status: "approved", approvedBy: actor.name } },
-    { status: "approved" },
-  );
+  await recordTransition(scope, row, "warning.approve", "approved", { approvedBy: actor.name });
   await notifyDrafter(scope, next, `预警已批准：${row.title}`, `${actor.name} 已批准，可以发布。`);
 }
 
@@ -418,13 +406,7 @@ export async function rejectWarning(
   }
   const next = await applyChange(scope, row, { status: "draft", rejected_reason: reason });
   await addHistory(scope, next, "reject", actor, { reason });
-  await recordChange(
-    scope,
-    row.id,
-    "warning.reject",
-    { before: { status: row.status }, after: { status: "draft", reason } },
-    { status: "draft" },
-  );
+  await recordTransition(scope, row, "warning.reject", "draft", { reason });
   await notifyDrafter(scope, next, `预警被退回：${row.title}`, `${actor.name}：${reason}`);
 }
 
