@@ -1,7 +1,7 @@
 // Issue 6 §3 performance: nearest 10 among 100,000 resources through the spatial index (SQLite
 // R*Tree / PostgreSQL GiST over point(lng, lat)) against a linear scan of the same rows, same run.
 // Prints p50/p99 in ms; DATABASE_URL set = PostgreSQL.
-import { nearest, nearestLinear } from "../server/src/modules/resources/service.js";
+import { nearest, nearestLinear } from "../server/src/modules/resources/index.js";
 import { report, versus } from "./support/report.js";
 import { BOX, benchServer, loadPoints, percentile, rng, timeMany } from "./support/resources.js";
 

@@ -4,8 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../server/src/config.js";
 import { runCommand } from "../server/src/http/command.js";
-import { insertTasks } from "../server/src/modules/response/repository.js";
-import { sweepOverdueTasks } from "../server/src/modules/response/sweeps.js";
+import { insertTasks, sweepOverdueTasks } from "../server/src/modules/response/index.js";
 import { openRuntime, startServer } from "../server/src/server.js";
 import { createTestDatabase } from "../tests/support/db.js";
 import { report, versus } from "./support/report.js";

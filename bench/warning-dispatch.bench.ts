@@ -5,8 +5,12 @@ import os from "node:os";
 import path from "node:path";
 import { ManualClock } from "../server/src/clock.js";
 import { loadConfig } from "../server/src/config.js";
-import { dispatchDue, enqueue, type OutboundMessage } from "../server/src/modules/notify/outbox.js";
-import { smsAdapter } from "../server/src/modules/notify/sms.js";
+import {
+  dispatchDue,
+  enqueue,
+  type OutboundMessage,
+  smsAdapter,
+} from "../server/src/modules/notify/index.js";
 import { openRuntime } from "../server/src/server.js";
 import { startChild, stopChild } from "./support/child.js";
 import { report } from "./support/report.js";

@@ -20,15 +20,14 @@ import { sql } from "kysely";
 import pg from "pg";
 import { type DatabaseHandle, openDatabase } from "../server/src/db/index.js";
 import { migrateToLatest } from "../server/src/db/migrate.js";
-import { compileShapes } from "../server/src/modules/geo/area.js";
-import { districtOutline } from "../server/src/modules/geo/district.js";
-import { enqueue, type OutboundMessage } from "../server/src/modules/notify/outbox.js";
+import { compileShapes, districtOutline } from "../server/src/modules/geo/index.js";
+import { enqueue, type OutboundMessage } from "../server/src/modules/notify/index.js";
 import {
+  gridCell,
   JOB_BATCH,
   targetSubscriberKeys,
   targetSubscribers,
-} from "../server/src/modules/warnings/dissemination.js";
-import { gridCell } from "../server/src/modules/warnings/repository.js";
+} from "../server/src/modules/warnings/index.js";
 import { report, versus } from "./support/report.js";
 
 const N = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000_000);

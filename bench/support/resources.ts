@@ -4,8 +4,12 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { loadConfig } from "../../server/src/config.js";
-import { REGISTRIES } from "../../server/src/modules/resources/registries.js";
-import { type GeoPoint, insertGeo, insertRecords } from "../../server/src/modules/resources/repository.js";
+import {
+  type GeoPoint,
+  insertGeo,
+  insertRecords,
+  REGISTRIES,
+} from "../../server/src/modules/resources/index.js";
 import { openRuntime, startServer } from "../../server/src/server.js";
 import { createTestDatabase } from "../../tests/support/db.js";
 import { signIn } from "./signIn.js";

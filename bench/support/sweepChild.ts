@@ -2,7 +2,7 @@
 // (FENGHUO_DATA_DIR) and times the sweeps as the clock moves, with this process's memory (the server's).
 import { ManualClock } from "../../server/src/clock.js";
 import { loadConfig } from "../../server/src/config.js";
-import { sweepIncidentDeadlines } from "../../server/src/modules/incidents/deadlines.js";
+import { sweepIncidentDeadlines } from "../../server/src/modules/incidents/index.js";
 import { openRuntime } from "../../server/src/server.js";
 import { report } from "./report.js";
 

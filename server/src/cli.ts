@@ -3,9 +3,9 @@ import { ROLES, type Role } from "../../shared/roles.js";
 import { loadConfig } from "./config.js";
 import { ensureOrg } from "./demo/seed.js";
 import { runCommand } from "./http/command.js";
-import { verifyAuditChain } from "./modules/audit/repository.js";
-import { runPlanLint } from "./modules/plans/lint.js";
-import { createUser } from "./modules/users/service.js";
+import { verifyAuditChain } from "./modules/audit/index.js";
+import { runPlanLint } from "./modules/plans/index.js";
+import { createUser } from "./modules/users/index.js";
 import { openRuntime, startServer } from "./server.js";
 
 const USAGE = `用法: fenghuo <命令>

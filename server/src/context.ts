@@ -3,9 +3,9 @@ import type { Config } from "./config.js";
 import type { GroupCommitter } from "./db/groupCommit.js";
 import type { Db, Dialect } from "./db/index.js";
 import type { EventHub } from "./events/hub.js";
-import type { ChannelAdapter } from "./modules/notify/outbox.js";
-import type { UnitDirectory } from "./modules/org/directory.js";
-import type { LoadedPlan } from "./modules/plans/active.js";
+import type { ChannelAdapter } from "./modules/notify/index.js";
+import type { UnitDirectory } from "./modules/org/index.js";
+import type { LoadedPlan } from "./modules/plans/index.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 
 /** What every module needs, built once at start-up and passed down (no globals). */

@@ -12,11 +12,10 @@ import { type DatabaseHandle, openDatabase } from "./db/index.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { demoLoaded, ensureOrg, seedDemo } from "./demo/seed.js";
 import { EventHub } from "./events/hub.js";
-import { newSecret } from "./modules/auth/tokens.js";
-import { channelsFromEnv } from "./modules/notify/channelsFromEnv.js";
-import { webhookAdapter } from "./modules/notify/webhook.js";
-import { UnitDirectory } from "./modules/org/directory.js";
-import { loadActivePlan } from "./modules/plans/active.js";
+import { newSecret } from "./modules/auth/index.js";
+import { channelsFromEnv, webhookAdapter } from "./modules/notify/index.js";
+import { UnitDirectory } from "./modules/org/index.js";
+import { loadActivePlan } from "./modules/plans/index.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 
 const require = createRequire(import.meta.url);

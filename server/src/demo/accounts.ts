@@ -1,5 +1,5 @@
 import type { Role } from "../../../shared/roles.js";
-import type { OrgFile } from "../modules/org/orgFile.js";
+import type { OrgFile } from "../modules/org/index.js";
 
 export interface DemoAccount {
   username: string;

@@ -1,12 +1,11 @@
 import type { AppContext } from "../context.js";
 import { runCommand } from "../http/command.js";
-import { seedIncidentsDemo } from "../modules/incidents/demo.js";
-import { countUnits } from "../modules/org/repository.js";
-import { seedOrgUnits } from "../modules/org/seed.js";
-import { seedResourcesDemo } from "../modules/resources/seed.js";
-import { seedResponseDemo } from "../modules/response/demo.js";
-import { createUser } from "../modules/users/service.js";
-import { seedWarningsDemo } from "../modules/warnings/demo.js";
+import { seedIncidentsDemo } from "../modules/incidents/index.js";
+import { countUnits, seedOrgUnits } from "../modules/org/index.js";
+import { seedResourcesDemo } from "../modules/resources/index.js";
+import { seedResponseDemo } from "../modules/response/index.js";
+import { createUser } from "../modules/users/index.js";
+import { seedWarningsDemo } from "../modules/warnings/index.js";
 import { demoAccounts } from "./accounts.js";
 
 const SYSTEM = { id: "system:seed" };

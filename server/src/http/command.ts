@@ -5,7 +5,7 @@ import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
 import { unauthorized } from "../errors.js";
 import { type DomainEvent, EventHub } from "../events/hub.js";
-import { type AuditEntry, appendAudit } from "../modules/audit/repository.js";
+import { type AuditEntry, appendAudit } from "../modules/audit/index.js";
 
 /** What a command sees: the open transaction, one "now" for the whole command, audit and events. */
 export interface CommandScope {

@@ -5,7 +5,7 @@ import { authorize } from "../../authz/policy.js";
 import type { AppContext } from "../../context.js";
 import { principalOf } from "../../http/command.js";
 import { decodeCursor, isNumber, PageQuery, page } from "../../http/pagination.js";
-import "./policy.js";
+import { auditPolicy } from "./policy.js";
 import { listAudit, verifyAuditChain } from "./repository.js";
 
 const AuditView = Type.Object({
@@ -53,7 +53,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
       },
     },
     async (req) => {
-      authorize(principalOf(req).user, "read", "audit", undefined);
+      authorize(auditPolicy, principalOf(req).user, "read", {});
       const q = req.query;
       const limit = q.limit ?? 50;
       const rows = await listAudit(ctx.db, {
@@ -103,7 +103,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
       },
     },
     async (req) => {
-      authorize(principalOf(req).user, "read", "audit", undefined);
+      authorize(auditPolicy, principalOf(req).user, "read", {});
       const result = await verifyAuditChain(ctx.db);
       return result.ok
         ? { ok: true, rows: result.rows }

@@ -1,7 +1,7 @@
 import type { Db } from "../../db/index.js";
 import { type Placeholders, prepared } from "../../db/prepared.js";
 import type { ApiTokenTable, SessionTable } from "../../db/schema.js";
-import { userQuery } from "../users/repository.js";
+import { userQuery } from "../users/index.js";
 
 export function insertSession(db: Db, row: SessionTable) {
   return db.insertInto("sessions").values(row).execute();

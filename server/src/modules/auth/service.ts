@@ -3,7 +3,7 @@ import type { Principal } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import { rateLimited, unauthorized } from "../../errors.js";
 import { runCommand } from "../../http/command.js";
-import { findUserById, findUserByUsername, toSessionUser } from "../users/repository.js";
+import { findUserById, findUserByUsername, toSessionUser } from "../users/index.js";
 import { hashPassword, verifyPassword } from "./password.js";
 import {
   deleteSession,

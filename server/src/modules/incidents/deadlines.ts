@@ -9,10 +9,17 @@
 
 import { beijingClock } from "../../../../shared/beijingTime.js";
 import type { AppContext } from "../../context.js";
-import { runCommand } from "../../http/command.js";
-import { notifyUsers, phonesOf, usersWithRoles } from "../notify/notifications.js";
-import { enqueue } from "../notify/outbox.js";
-import { claimDueDeadlines, incidentLabels } from "./repository.js";
+import { type CommandScope, runCommand } from "../../http/command.js";
+import { enqueue, notifyUsers } from "../notify/index.js";
+import { phonesOf, usersWithRoles } from "../users/index.js";
+import {
+  cancelDeadlines,
+  claimDueDeadlines,
+  deadlinesOf,
+  findIncident,
+  incidentLabels,
+  updateIncident,
+} from "./repository.js";
 import { Timeline } from "./service.js";
 import { incidentSettings } from "./settings.js";
 
@@ -167,4 +174,37 @@ export async function sweepIncidentDeadlines(ctx: AppContext): Promise<number> {
       return total;
     }
   }
+}
+
+/**
+ * Handling of an incident has ended (its response ended, 000 §4.9): continuing reports stop (000
+ * §4.1 续报…直到应急处置结束). Records the end once and cancels the pending continuing deadlines;
+ * returns the ids cancelled. Other modules call this instead of touching the deadline rows.
+ */
+export async function endReporting(scope: CommandScope, incidentId: string): Promise<string[]> {
+  const now = scope.now.toISOString();
+  const incident = await findIncident(scope.trx, incidentId);
+  if (!incident) {
+    return [];
+  }
+  await updateIncident(scope.trx, incidentId, {
+    handling_ended_at: incident.handling_ended_at ?? now,
+    updated_at: now,
+  });
+  const continuing = (await deadlinesOf(scope.trx, [incidentId])).filter(
+    (d) => d.kind === "continuing" && d.state === "pending",
+  );
+  const cancelled = await cancelDeadlines(
+    scope.trx,
+    continuing.map((d) => d.id),
+  );
+  for (const d of continuing.filter((x) => cancelled.includes(x.id))) {
+    scope.publish({
+      type: "deadline.state",
+      entityType: "incident",
+      entityId: incidentId,
+      data: { deadlineId: d.id, kind: d.kind, name: d.name, state: "cancelled", dueAt: d.due_at },
+    });
+  }
+  return cancelled;
 }

@@ -7,8 +7,8 @@ import type { Principal } from "../../authz/principal.js";
 import type { Clock } from "../../clock.js";
 import type { AppContext } from "../../context.js";
 import { runCommand } from "../../http/command.js";
-import { findSubtype } from "../plans/rules.js";
-import { findUserByUsername, toSessionUser } from "../users/repository.js";
+import { findSubtype } from "../plans/index.js";
+import { findUserByUsername, toSessionUser } from "../users/index.js";
 import type { RegisterBody } from "./schema.js";
 import {
   fileReport,

@@ -1,6 +1,6 @@
 import type { Role } from "../../../../shared/roles.js";
-import { anyone, definePolicy, hasRole, predicate } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
+import { anyone, definePolicy, hasRole, predicate } from "../../authz/registry.js";
 
 /**
  * An incident as the policy sees it. The unit lists come from the active plan profile through the

@@ -1,11 +1,11 @@
 /** Turns rows into the API's views (with the caller's allowed actions, STYLE: authority as a table). */
 import { REPORT_KIND_LABELS, type ReportKind } from "../../../../shared/incidents.js";
 import type { IncidentFlag, Metric } from "../../../../shared/plan/schema.js";
-import { allowedActions } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
+import { allowedActions } from "../../authz/registry.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
-import { findSubtype, suggestLevel } from "../plans/rules.js";
+import { findSubtype, suggestLevel } from "../plans/index.js";
 import { deadlinesOf, eventsOf, incidentsMergedInto, instructionsOf, reportsOf } from "./repository.js";
 import { levelChoices, levelName, type Recipient } from "./rules.js";
 import type { DeadlineView, IncidentDetail, IncidentSummary, InstructionView, ReportView } from "./schema.js";

@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { authorize } from "../../authz/policy.js";
+import { authorize } from "../../authz/registry.js";
 import type { AppContext } from "../../context.js";
 import { badRequest, conflict, notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
-import { gradingInputs } from "../plans/rules.js";
+import { gradingInputs } from "../plans/index.js";
 import { sweepIncidentDeadlines } from "./deadlines.js";
 import { reportDocx } from "./docx.js";
 import "./policy.js";

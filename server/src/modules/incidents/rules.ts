@@ -8,7 +8,7 @@ import { pinyin } from "pinyin-pro";
 import { MAX_FUTURE_SKEW_MINUTES, type ReportKind } from "../../../../shared/incidents.js";
 import type { IncidentFlag, Party, PlanProfile } from "../../../../shared/plan/schema.js";
 import type { FieldError } from "../../errors.js";
-import type { OrgFile } from "../org/orgFile.js";
+import type { OrgFile } from "../org/index.js";
 import {
   type DueReport,
   findSubtype,
@@ -16,9 +16,9 @@ import {
   isUndetermined,
   levelRank,
   type PartyContext,
-  partyUnits,
+  partyUnitsLegacy,
   reportingDeadlines,
-} from "../plans/rules.js";
+} from "../plans/index.js";
 
 const MINUTE = 60_000;
 
@@ -179,7 +179,7 @@ export function resolveRecipients(
   ctx: PartyContext,
 ): Recipient[] {
   return parties.map((p) => {
-    const units = partyUnits(profile, org, p, ctx);
+    const units = partyUnitsLegacy(profile, org, p, ctx);
     const names = units.map(
       (id) => org.units.find((u) => u.id === id)?.short ?? org.units.find((u) => u.id === id)?.name ?? id,
     );

@@ -13,7 +13,7 @@ import type { Db } from "../../db/index.js";
 import { badRequest, conflict, type FieldError, notFound } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { newId } from "../../ids.js";
-import { notifyUsers, usersWithRoles } from "../notify/notifications.js";
+import { notifyUsers } from "../notify/index.js";
 import {
   cooperatingDepartments,
   findSubtype,
@@ -22,7 +22,8 @@ import {
   type PartyContext,
   suggestLevel,
   whenHolds,
-} from "../plans/rules.js";
+} from "../plans/index.js";
+import { usersWithRoles } from "../users/index.js";
 import type { IncidentResource } from "./policy.js";
 import type { IncidentParts } from "./present.js";
 import {

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { Role } from "../../../../shared/roles.js";
-import type { Db } from "../../db/index.js";
 import type { CommandScope } from "../../http/command.js";
 
 export interface InAppNotice {
@@ -9,35 +7,6 @@ export interface InAppNotice {
   link?: string;
   sourceType?: string;
   sourceId?: string;
-}
-
-/** Active users holding any of `roles` (optionally only in `unitIds`): the people a rule names. */
-export async function usersWithRoles(db: Db, roles: Role[], unitIds?: string[]): Promise<string[]> {
-  const rows = await db
-    .selectFrom("users")
-    .select(["id", "roles"])
-    .where("disabled", "=", 0)
-    .$if(unitIds !== undefined, (q) =>
-      q.where("unit_id", "in", unitIds && unitIds.length > 0 ? unitIds : [""]),
-    )
-    .execute();
-  return rows
-    .filter((r) => (JSON.parse(r.roles) as string[]).some((x) => roles.includes(x as Role)))
-    .map((r) => r.id);
-}
-
-/** The mobile numbers on record of some users (those without one are left out). */
-export async function phonesOf(db: Db, userIds: string[]): Promise<{ id: string; phone: string }[]> {
-  if (userIds.length === 0) {
-    return [];
-  }
-  const rows = await db
-    .selectFrom("users")
-    .select(["id", "phone"])
-    .where("id", "in", userIds)
-    .where("phone", "is not", null)
-    .execute();
-  return rows.flatMap((r) => (r.phone ? [{ id: r.id, phone: r.phone }] : []));
 }
 
 /** In-app notifications, written in the caller's transaction and pushed live after commit. */

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../../../tests/support/server.js";
 import { ManualClock } from "../../clock.js";
 import { runCommand } from "../../http/command.js";
-import { notifyUsers, usersWithRoles } from "./notifications.js";
+import { usersWithRoles } from "../users/index.js";
+import { notifyUsers } from "./notifications.js";
 import { enqueue } from "./outbox.js";
 
 const clock = new ManualClock("2026-11-27T03:00:00Z");

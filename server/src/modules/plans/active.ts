@@ -1,5 +1,5 @@
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
-import type { OrgFile } from "../org/orgFile.js";
+import type { OrgFile } from "../org/index.js";
 import { loadProfile } from "./loader.js";
 
 /** The plan profile the server runs with, plus lookups derived from it once at start-up. */

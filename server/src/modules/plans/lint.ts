@@ -17,7 +17,7 @@ import {
   WARNING_ORIGINS,
   type WarningAction,
 } from "../../../../shared/plan/schema.js";
-import { type OrgFile, parseYaml, schemaProblems, validateOrgFile } from "../org/orgFile.js";
+import { type OrgFile, parseYaml, schemaProblems, validateOrgFile } from "../org/index.js";
 
 export interface Problem {
   /** Dotted path into the profile, e.g. "taxonomy.categories[0].subtypes[3].lead[0]". */

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
 import { REPO_ROOT } from "../../config.js";
-import { type OrgFile, parseYaml } from "../org/orgFile.js";
+import { type OrgFile, parseYaml } from "../org/index.js";
 import { lintProfileData, type Problem } from "./lint.js";
 
 /** Thrown by loadProfile; carries every error-level problem found. */

@@ -16,7 +16,7 @@ import {
   levelMatchesPhrase,
   measuresFor,
   overdueReports,
-  partyUnits,
+  partyUnitsLegacy,
   reportingDeadlines,
   responseLevelFor,
   specialResponseCase,
@@ -566,14 +566,14 @@ describe("organisation, catalogue and plan management", () => {
 
   it("partyUnits resolves scopes against the incident", () => {
     const ctx = { subtypeId: "gas", ownUnitId: "dept-chengguan", streetCode: "110105001" };
-    expect(partyUnits(profile, org, { scope: "responsible_unit" }, ctx)).toEqual([
+    expect(partyUnitsLegacy(profile, org, { scope: "responsible_unit" }, ctx)).toEqual([
       "hq-public-facilities",
       "dept-chengguan",
     ]);
-    expect(partyUnits(profile, org, { scope: "street_in_area" }, ctx)).toEqual(["110105001"]);
-    expect(partyUnits(profile, org, { unit: "office" }, ctx)).toEqual(["office"]);
+    expect(partyUnitsLegacy(profile, org, { scope: "street_in_area" }, ctx)).toEqual(["110105001"]);
+    expect(partyUnitsLegacy(profile, org, { unit: "office" }, ctx)).toEqual(["office"]);
     expect(
-      partyUnits(profile, org, { role: "district_leader", scope: "in_charge_of_category" }, ctx),
+      partyUnitsLegacy(profile, org, { role: "district_leader", scope: "in_charge_of_category" }, ctx),
     ).toEqual([]);
   });
 });

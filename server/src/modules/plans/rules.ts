@@ -25,7 +25,8 @@ import type {
 } from "../../../../shared/plan/schema.js";
 import { INCIDENT_FLAGS, METRICS } from "../../../../shared/plan/schema.js";
 import type { Clock } from "../../clock.js";
-import type { OrgFile } from "../org/orgFile.js";
+import type { OrgFile } from "../org/index.js";
+import { partyUnits } from "./parties.js";
 
 /** Thrown when a caller names something the profile does not define (a bug in the caller). */
 export class PlanRuleError extends Error {
@@ -639,73 +640,18 @@ export interface PartyContext {
 }
 
 /**
- * The org units a party points at in a context (empty when it is a role with scope `any`, or when
- * the context lacks what the scope needs). Used by policies to test "is this user's unit allowed".
+ * The org units a party points at in a context — the old signature, kept while the modules move to
+ * `partyUnits` of parties.ts (the one resolver), which this calls.
  */
-export function partyUnits(profile: PlanProfile, org: OrgFile, party: Party, ctx: PartyContext): string[] {
-  let units: string[] = [];
-  const subtype = ctx.subtypeId === undefined ? undefined : findSubtype(profile, ctx.subtypeId)?.subtype;
-  const office = org.units.find((u) => u.type === "office")?.id;
-  const committee = org.units.find((u) => u.type === "committee")?.id;
-  const hqUnits = subtype?.hq === undefined ? [] : [subtype.hq];
-  switch (party.scope) {
-    case undefined:
-    case "any":
-    case "in_charge_of_category":
-      units = [];
-      break;
-    case "own_unit":
-      units = ctx.ownUnitId === undefined ? [] : [ctx.ownUnitId];
-      break;
-    case "lead_department":
-      units = subtype?.lead ?? [];
-      break;
-    case "cooperating_department":
-      units = subtype?.cooperating ?? [];
-      break;
-    case "hq":
-    case "hq_office":
-      units = hqUnits;
-      break;
-    case "responsible_unit":
-      units = [...hqUnits, ...(subtype?.lead ?? [])];
-      break;
-    case "related_department": {
-      const hosts = hqUnits.flatMap((id) => org.units.find((u) => u.id === id)?.officeIn ?? []);
-      units = [...(subtype?.lead ?? []), ...(subtype?.cooperating ?? []), ...hosts];
-      break;
-    }
-    case "emergency_office":
-      units = office === undefined ? [] : [office];
-      break;
-    case "committee":
-      units = committee === undefined ? [] : [committee];
-      break;
-    case "street_in_area":
-      units = ctx.streetCode === undefined ? [] : [ctx.streetCode];
-      break;
-    case "key_area_in_area":
-      units = ctx.keyAreaId === undefined ? [] : [ctx.keyAreaId];
-      break;
-    case "incident_unit":
-      units = ctx.incidentUnitId === undefined ? [] : [ctx.incidentUnitId];
-      break;
-    case "activating_unit":
-      units = ctx.activatingUnitId === undefined ? [] : [ctx.activatingUnitId];
-      break;
-    case "participating_units":
-      units = [...(ctx.participatingUnitIds ?? [])];
-      break;
-    case "affected_areas":
-      units = [...(ctx.affectedAreaCodes ?? [])];
-      break;
-  }
-  if (party.unit !== undefined) {
-    units = party.scope === undefined ? [party.unit] : units.filter((u) => u === party.unit);
-  }
-  if (party.unitType !== undefined) {
-    const type = party.unitType;
-    units = units.filter((id) => org.units.find((u) => u.id === id)?.type === type);
-  }
-  return [...new Set(units)];
+export function partyUnitsLegacy(
+  profile: PlanProfile,
+  org: OrgFile,
+  party: Party,
+  ctx: PartyContext,
+): string[] {
+  const { streetCode, ...rest } = ctx;
+  return partyUnits({ profile, org }, party, {
+    ...rest,
+    ...(streetCode ? { streetCodes: [streetCode] } : {}),
+  });
 }

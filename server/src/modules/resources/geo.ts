@@ -1,5 +1,5 @@
-import { districtOutline as outlineByCode } from "../geo/district.js";
-import type { OrgFile } from "../org/orgFile.js";
+import { districtOutline as outlineByCode } from "../geo/index.js";
+import type { OrgFile } from "../org/index.js";
 import type { DistrictOutline } from "./rules.js";
 
 /**

@@ -5,11 +5,10 @@
  */
 import type { Party } from "../../../../shared/plan/schema.js";
 import type { Role } from "../../../../shared/roles.js";
-import { anyone, definePolicy, hasRole, predicate } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
+import { anyone, definePolicy, hasRole, predicate } from "../../authz/registry.js";
 import { forbidden } from "../../errors.js";
-import type { LoadedPlan } from "../plans/active.js";
-import type { PartyContext } from "../plans/rules.js";
+import type { LoadedPlan, PartyContext } from "../plans/index.js";
 import { partyLabel, userIsParty } from "./rules.js";
 
 export interface OwnedResource {

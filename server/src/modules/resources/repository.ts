@@ -744,3 +744,35 @@ export function allWarehouses(db: Db) {
 export function allSupplies(db: Db) {
   return db.selectFrom("res_supplies").select(["id", "code", "name"]).execute();
 }
+
+/** The dispatches of an incident, oldest first (the response workspace lists them). */
+export function dispatchesOfIncident(db: Db, incidentId: string) {
+  return db
+    .selectFrom("res_dispatches")
+    .select([
+      "id",
+      "resource_type",
+      "resource_id",
+      "resource_name",
+      "quantity",
+      "owning_unit_id",
+      "state",
+      "lat",
+      "lng",
+      "destination",
+      "dispatched_at",
+      "arrived_at",
+    ])
+    .where("incident_id", "=", incidentId)
+    .orderBy("created_at")
+    .execute();
+}
+
+/** A dispatch's incident, to check a check-in names a dispatch of the same incident. */
+export function dispatchIncident(db: Db, id: string) {
+  return db
+    .selectFrom("res_dispatches")
+    .select(["id", "incident_id"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { IMPORT_MAX_BYTES } from "../../../../shared/resources.js";
-import { authorize } from "../../authz/policy.js";
+import { authorize } from "../../authz/registry.js";
 import type { AppContext } from "../../context.js";
 import { AppError, badRequest, conflict, forbidden, notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";

@@ -9,8 +9,8 @@ import type { DispatchRule, Party, PlanProfile } from "../../../../shared/plan/s
 import type { DispatchState } from "../../../../shared/resources.js";
 import { ROLE_LABELS } from "../../../../shared/roles.js";
 import type { SessionUser } from "../../authz/principal.js";
-import type { OrgFile } from "../org/orgFile.js";
-import { type PartyContext, partyUnits } from "../plans/rules.js";
+import type { OrgFile } from "../org/index.js";
+import { type PartyContext, partyUnitsLegacy } from "../plans/index.js";
 
 // ---------------------------------------------------------------------------------------------
 // geometry
@@ -114,7 +114,7 @@ export function insideDistrict(outline: DistrictOutline, point: LatLng, toleranc
 
 /**
  * Whether the user is the party a plan rule names. A role must be held; a scope or unit narrows to
- * the units it resolves to in this context (plans/rules.ts partyUnits). Scopes that name no unit
+ * the units it resolves to in this context (plans/rules.ts partyUnitsLegacy). Scopes that name no unit
  * (`any`) leave only the role; `in_charge_of_category` also needs the category in the user's
  * portfolio when the matter has one. The emergency-office scope includes its duty room (SCOPE_DOCS).
  */
@@ -137,7 +137,7 @@ export function userIsParty(
   if (party.scope === "in_charge_of_category") {
     return ctx.category === undefined || user.categories.includes(ctx.category);
   }
-  const units = partyUnits(profile, org, party, ctx);
+  const units = partyUnitsLegacy(profile, org, party, ctx);
   if (units.includes(user.unitId)) {
     return true;
   }

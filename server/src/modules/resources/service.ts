@@ -6,16 +6,16 @@
 import { randomUUID } from "node:crypto";
 import type { DispatchRule } from "../../../../shared/plan/schema.js";
 import type { GeoKind, MOVEMENT_KIND_LABELS } from "../../../../shared/resources.js";
-import { allowedActions } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
+import { allowedActions } from "../../authz/registry.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import { badRequest, conflict, type FieldError, forbidden, notFound } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
-import { listAudit } from "../audit/repository.js";
-import { notifyUsers } from "../notify/notifications.js";
-import { dispatchApproval, PlanRuleError } from "../plans/rules.js";
-import { toSessionUser, userQuery } from "../users/repository.js";
+import { listAudit } from "../audit/index.js";
+import { notifyUsers } from "../notify/index.js";
+import { dispatchApproval, PlanRuleError } from "../plans/index.js";
+import { toSessionUser, userQuery } from "../users/index.js";
 import { districtOutline } from "./geo.js";
 import {
   actsForUnit,

@@ -8,9 +8,9 @@ import type { Principal } from "../../authz/principal.js";
 import type { Clock } from "../../clock.js";
 import type { AppContext } from "../../context.js";
 import { type CommandScope, runCommand } from "../../http/command.js";
-import { fileReport, registerIncident, validateRegistration } from "../incidents/service.js";
-import { findSubtype } from "../plans/rules.js";
-import { findUserByUsername, toSessionUser } from "../users/repository.js";
+import { fileReport, registerIncident, validateRegistration } from "../incidents/index.js";
+import { findSubtype } from "../plans/index.js";
+import { findUserByUsername, toSessionUser } from "../users/index.js";
 import { tasksOf } from "./repository.js";
 import {
   activateResponse,

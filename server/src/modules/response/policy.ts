@@ -5,8 +5,8 @@
  * seed section. Work on the scene (groups, check-ins, cordons, tasks) is a static table here.
  */
 import type { Party } from "../../../../shared/plan/schema.js";
-import { anyone, definePolicy, hasRole, predicate } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
+import { anyone, definePolicy, hasRole, predicate } from "../../authz/registry.js";
 import { forbidden } from "../../errors.js";
 import { fillsAny, type PlanData, partyLabels, type ResponseCase } from "./rules.js";
 

@@ -5,23 +5,22 @@
  * plan profile, so the UI shows buttons from server truth.
  */
 import { FIGURE_LABELS, SOURCE_CHANNEL_LABELS, type SourceChannel } from "../../../../shared/incidents.js";
-import { can } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
+import { can } from "../../authz/registry.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
-import { deadlinesOf, eventsOf, reportsOf } from "../incidents/repository.js";
-import { loadIncident } from "../incidents/service.js";
-import { partyUnits } from "../plans/rules.js";
+import { deadlinesOf, eventsOf, loadIncident, reportsOf } from "../incidents/index.js";
+import { partyUnitsLegacy } from "../plans/index.js";
+import { dispatchesOfIncident } from "../resources/index.js";
+import { publishedWarningsOfSubtype } from "../warnings/index.js";
 import {
   assessmentsOf,
   checkinsOf,
   cordonsOf,
   decisionsOf,
-  dispatchesOfIncident,
   handoversOf,
   levelChangesOf,
   tasksOf,
-  warningsForSubtype,
 } from "./repository.js";
 import {
   activators,
@@ -282,8 +281,8 @@ export async function buildWorkspace(
       deadlinesOf(db, [i.id]),
       eventsOf(db, [i.id]),
       reportsOf(db, [i.id]),
-      dispatchesOfIncident(db, ctx.dialect, i.id),
-      warningsForSubtype(db, ctx.dialect, i.subtype_id),
+      dispatchesOfIncident(db, i.id),
+      publishedWarningsOfSubtype(db, i.subtype_id),
     ]);
   const name = await unitNamer(ctx, [i.street_code, i.division_code, l.response?.activating_unit_id]);
   const categoryName = profile.taxonomy.categories.find((c) => c.id === i.category_id)?.name ?? i.category_id;
@@ -432,7 +431,7 @@ export async function buildWorkspace(
       decisionProposers: [
         ...new Set(
           decisionProposers(profile).flatMap((p) =>
-            partyUnits(profile, ctx.plan.org, p, partyContextOf(l.case)),
+            partyUnitsLegacy(profile, ctx.plan.org, p, partyContextOf(l.case)),
           ),
         ),
       ].map((u) => ({ id: u, name: name(u) })),

@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { Type } from "typebox";
-import { authorize } from "../../authz/policy.js";
+import { authorize } from "../../authz/registry.js";
 import type { AppContext } from "../../context.js";
 import { notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
-import { loadIncident } from "../incidents/service.js";
+import { loadIncident } from "../incidents/index.js";
 import { assessmentBlocks, assessmentDocx, assessmentPdf } from "./assessment.js";
 import "./policy.js";
 import { buildWorkspace, presentDecision, presentTask, situationData } from "./present.js";

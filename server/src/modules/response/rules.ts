@@ -2,7 +2,7 @@
  * Pure rules of emergency response and on-site command (issue 7; 000 §4.2–§4.9, 002 §5). Functions
  * of (profile, org, data[, now]); no SQL, no HTTP, no clock of their own. Plan rules come from
  * modules/plans/rules.ts (responseLevelFor, workingGroups, measuresFor, endDeclarers,
- * assessmentDeadlines, partyUnits); what the shared rules do not cover is written here over
+ * assessmentDeadlines, partyUnitsLegacy); what the shared rules do not cover is written here over
  * `ctx.plan.profile`, with a comment saying why.
  */
 
@@ -11,7 +11,7 @@ import type { IncidentFlag, Party, PlanProfile, ResponseLevel } from "../../../.
 import { ROLE_LABELS, type Role } from "../../../../shared/roles.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { FieldError } from "../../errors.js";
-import type { OrgFile } from "../org/orgFile.js";
+import type { OrgFile } from "../org/index.js";
 import {
   assessmentDeadlines,
   endDeclarers,
@@ -19,11 +19,11 @@ import {
   levelRank,
   measuresFor,
   type PartyContext,
-  partyUnits,
+  partyUnitsLegacy,
   responseLevelFor,
   specialResponseCase,
   workingGroups,
-} from "../plans/rules.js";
+} from "../plans/index.js";
 
 const MINUTE = 60_000;
 
@@ -94,7 +94,7 @@ function holdsRole(user: SessionUser, role: Role, c: ResponseCase): boolean {
 
 /**
  * Whether the user is the party a plan rule names for this case. A role must be held; a scope or
- * unit narrows to the units partyUnits resolves for the case (the user's unit, or one it acts for).
+ * unit narrows to the units partyUnitsLegacy resolves for the case (the user's unit, or one it acts for).
  * A party with no role is filled by any member of the unit except the system administrator, whose
  * role is administration, not emergency authority.
  */
@@ -118,7 +118,7 @@ export function userFillsParty(plan: PlanData, user: SessionUser, party: Party, 
     }
     return party.unit === undefined || actsFor(plan.org, user.unitId, party.unit);
   }
-  const units = partyUnits(plan.profile, plan.org, party, partyContextOf(c));
+  const units = partyUnitsLegacy(plan.profile, plan.org, party, partyContextOf(c));
   return units.some((u) => actsFor(plan.org, user.unitId, u));
 }
 
@@ -145,7 +145,7 @@ export function partyLabel(
   if (party.scope === "in_charge_of_category") {
     return base;
   }
-  const units = partyUnits(plan.profile, plan.org, party, partyContextOf(c));
+  const units = partyUnitsLegacy(plan.profile, plan.org, party, partyContextOf(c));
   if (units.length === 0) {
     return base;
   }
@@ -171,7 +171,7 @@ export function actingUnit(plan: PlanData, user: SessionUser, parties: readonly 
     if (p.unit !== undefined && p.scope === undefined) {
       return p.unit;
     }
-    const units = partyUnits(plan.profile, plan.org, p, partyContextOf(c));
+    const units = partyUnitsLegacy(plan.profile, plan.org, p, partyContextOf(c));
     const found = units.find((u) => actsFor(plan.org, user.unitId, u));
     if (found) {
       return found;
@@ -386,7 +386,7 @@ export function groupsFor(plan: PlanData, c: ResponseCase): GroupPlan[] {
     key: g.id,
     name: g.name,
     lead: g.lead.map((p) => {
-      const units = partyUnits(plan.profile, plan.org, p, partyContextOf(c));
+      const units = partyUnitsLegacy(plan.profile, plan.org, p, partyContextOf(c));
       return { label: p.label ?? units.join("、"), units };
     }),
     duties: [...g.duties],

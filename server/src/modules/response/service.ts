@@ -8,24 +8,22 @@ import { randomUUID } from "node:crypto";
 import { beijingChinese } from "../../../../shared/beijingTime.js";
 import type { IncidentFlag, Party, ResponseLevel } from "../../../../shared/plan/schema.js";
 import type { Role } from "../../../../shared/roles.js";
-import { authorize } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
+import { authorize } from "../../authz/registry.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import { badRequest, conflict, type FieldError, notFound } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
-import { cancelDeadlines, deadlinesOf, updateIncident } from "../incidents/repository.js";
-import { loadIncident, Timeline } from "../incidents/service.js";
-import type { IncidentTable } from "../incidents/tables.js";
-import { notifyUsers } from "../notify/notifications.js";
-import { enqueue } from "../notify/outbox.js";
-import { findSubtype } from "../plans/rules.js";
-import { toSessionUser } from "../users/repository.js";
+import type { IncidentTable } from "../incidents/index.js";
+import { endReporting, loadIncident, Timeline } from "../incidents/index.js";
+import { enqueue, notifyUsers } from "../notify/index.js";
+import { findSubtype } from "../plans/index.js";
+import { dispatchIncident } from "../resources/index.js";
+import { toSessionUser, usersByIds, usersInUnits, usersWithRolesOrUnits } from "../users/index.js";
 import { authorizeParties, type CommandResource } from "./policy.js";
 import {
   assessmentsOf,
   checkinsOf,
-  findDispatch,
   findPost,
   findPostOfIncident,
   findResponse,
@@ -43,15 +41,11 @@ import {
   insertTasks,
   nextTaskSeq,
   submitAssessments,
-  tableExists,
   tasksOf,
   updateGroup,
   updatePost,
   updateResponse,
   updateTask,
-  usersByIds,
-  usersInUnits,
-  usersWithRolesOrUnits,
 } from "./repository.js";
 import {
   actingUnit,
@@ -1031,8 +1025,8 @@ export async function checkIn(
   if (body.groupKey !== undefined && !group) {
     errors.push({ path: "groupKey", message: `现场指挥部没有工作组“${body.groupKey}”` });
   }
-  if (body.dispatchId !== undefined && (await tableExists(scope.trx, ctx.dialect, "res_dispatches"))) {
-    const dispatch = await findDispatch(scope.trx, body.dispatchId);
+  if (body.dispatchId !== undefined) {
+    const dispatch = await dispatchIncident(scope.trx, body.dispatchId);
     if (!dispatch) {
       errors.push({ path: "dispatchId", message: `调度单 ${body.dispatchId} 不存在` });
     } else if (dispatch.incident_id !== l.incident.id) {
@@ -1593,27 +1587,8 @@ export async function endResponse(
     // 000 §4.9: 现场应急指挥机构予以撤销.
     await updatePost(scope.trx, l.post.id, { state: "closed", closed_at: now, updated_at: now });
   }
-  // Handling has ended: continuing reports stop (000 §4.1 续报…直到应急处置结束). The incidents module
-  // owns these rows; its exported repository functions are used as they are.
-  await updateIncident(scope.trx, l.incident.id, {
-    handling_ended_at: l.incident.handling_ended_at ?? now,
-    updated_at: now,
-  });
-  const continuing = (await deadlinesOf(scope.trx, [l.incident.id])).filter(
-    (d) => d.kind === "continuing" && d.state === "pending",
-  );
-  const cancelled = await cancelDeadlines(
-    scope.trx,
-    continuing.map((d) => d.id),
-  );
-  for (const d of continuing.filter((x) => cancelled.includes(x.id))) {
-    scope.publish({
-      type: "deadline.state",
-      entityType: "incident",
-      entityId: l.incident.id,
-      data: { deadlineId: d.id, kind: d.kind, name: d.name, state: "cancelled", dueAt: d.due_at },
-    });
-  }
+  // Handling has ended: continuing reports stop (the incidents module owns its deadlines).
+  const cancelled = await endReporting(scope, l.incident.id);
 
   const assessments = assessmentsAfterEnd(profile, l.incident.level, l.level, scope.now);
   await insertAssessments(

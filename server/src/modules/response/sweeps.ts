@@ -6,16 +6,15 @@
  */
 import type { AppContext } from "../../context.js";
 import { runCommand } from "../../http/command.js";
-import { findIncident } from "../incidents/repository.js";
-import { Timeline } from "../incidents/service.js";
-import { notifyUsers, usersWithRoles } from "../notify/notifications.js";
+import { findIncident, Timeline } from "../incidents/index.js";
+import { notifyUsers } from "../notify/index.js";
+import { usersInUnits, usersWithRoles } from "../users/index.js";
 import {
   claimCappedAssessments,
   claimDueAssessments,
   claimOverdueTasks,
   findPostOfIncident,
   groupsOf,
-  usersInUnits,
 } from "./repository.js";
 import type { ResponseAssessmentTable, ResponseTaskTable } from "./tables.js";
 

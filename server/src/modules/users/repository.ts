@@ -56,3 +56,79 @@ export function listUsers(db: Db, f: UserListFilter): Promise<UserRow[]> {
     .limit(f.limit + 1)
     .execute();
 }
+
+/** Active users, by id, for role checks of command-post roles and handovers. */
+export function usersByIds(db: Db, ids: readonly string[]) {
+  if (ids.length === 0) {
+    return Promise.resolve([]);
+  }
+  return db
+    .selectFrom("users")
+    .innerJoin("org_units", "org_units.id", "users.unit_id")
+    .selectAll("users")
+    .select((eb) => eb.fn.coalesce("org_units.short_name", "org_units.name").as("unit_name"))
+    .where("users.id", "in", ids)
+    .where("users.disabled", "=", 0)
+    .execute();
+}
+
+/** Active users holding any of `roles` or sitting in any of `unitIds` (candidates for a party check). */
+export function usersWithRolesOrUnits(db: Db, roles: string[], unitIds: string[]) {
+  return db
+    .selectFrom("users")
+    .innerJoin("org_units", "org_units.id", "users.unit_id")
+    .selectAll("users")
+    .select((eb) => eb.fn.coalesce("org_units.short_name", "org_units.name").as("unit_name"))
+    .where("users.disabled", "=", 0)
+    .where((eb) =>
+      eb.or([
+        ...roles.map((r) => eb("users.roles", "like", `%"${r}"%`)),
+        ...(unitIds.length > 0 ? [eb("users.unit_id", "in", unitIds)] : []),
+        eb("users.id", "=", "__none__"),
+      ]),
+    )
+    .execute();
+}
+
+/** Active users in any of the units (everyone a unit-wide notice reaches). */
+export async function usersInUnits(db: Db, unitIds: string[]): Promise<string[]> {
+  if (unitIds.length === 0) {
+    return [];
+  }
+  const rows = await db
+    .selectFrom("users")
+    .select("id")
+    .where("unit_id", "in", unitIds)
+    .where("disabled", "=", 0)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Active users holding any of `roles` (optionally only in `unitIds`): the people a rule names. */
+export async function usersWithRoles(db: Db, roles: Role[], unitIds?: string[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom("users")
+    .select(["id", "roles"])
+    .where("disabled", "=", 0)
+    .$if(unitIds !== undefined, (q) =>
+      q.where("unit_id", "in", unitIds && unitIds.length > 0 ? unitIds : [""]),
+    )
+    .execute();
+  return rows
+    .filter((r) => (JSON.parse(r.roles) as string[]).some((x) => roles.includes(x as Role)))
+    .map((r) => r.id);
+}
+
+/** The mobile numbers on record of some users (those without one are left out). */
+export async function phonesOf(db: Db, userIds: string[]): Promise<{ id: string; phone: string }[]> {
+  if (userIds.length === 0) {
+    return [];
+  }
+  const rows = await db
+    .selectFrom("users")
+    .select(["id", "phone"])
+    .where("id", "in", userIds)
+    .where("phone", "is not", null)
+    .execute();
+  return rows.flatMap((r) => (r.phone ? [{ id: r.id, phone: r.phone }] : []));
+}

@@ -7,13 +7,19 @@ import type { AppContext } from "../../context.js";
 import { notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isString, PageQuery, page } from "../../http/pagination.js";
-import { findApiToken, insertApiToken, listApiTokens, revokeApiToken } from "../auth/repository.js";
-import { formatBearer } from "../auth/service.js";
-import { newSecret, sha256 } from "../auth/tokens.js";
+import {
+  findApiToken,
+  formatBearer,
+  insertApiToken,
+  listApiTokens,
+  newSecret,
+  revokeApiToken,
+  sha256,
+} from "../auth/index.js";
+import { tokenPolicy, userPolicy } from "./policy.js";
 import { findUserById, listUsers } from "./repository.js";
 import { CreateUserBody, PasswordBody, PreferencesBody, UpdateUserBody, UserView } from "./schema.js";
 import { createUser, presentUser, setPassword, updateUser } from "./service.js";
-import "./policy.js";
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
@@ -45,7 +51,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (req) => {
       const viewer = principalOf(req).user;
-      authorize(viewer, "list", "user", { id: "" });
+      authorize(userPolicy, viewer, "list", { id: "" });
       const q = req.query;
       const limit = q.limit ?? 50;
       const rows = await listUsers(ctx.db, {
@@ -59,7 +65,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
       return {
         items: result.items.map((r) => presentUser(r, viewer)),
         nextCursor: result.nextCursor,
-        allowedActions: can(viewer, "create", "user", { id: "" }) ? ["create"] : [],
+        allowedActions: can(userPolicy, viewer, "create", { id: "" }) ? ["create"] : [],
       };
     },
   );
@@ -70,7 +76,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (req) => {
       const viewer = principalOf(req).user;
       const { id } = req.params;
-      authorize(viewer, "read", "user", { id });
+      authorize(userPolicy, viewer, "read", { id });
       const row = await findUserById(ctx.db, id);
       if (!row) {
         throw notFound(`用户 ${id}`);
@@ -84,7 +90,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     { schema: { tags: ["users"], summary: "新建用户", body: CreateUserBody, response: { 201: UserView } } },
     async (req, reply) => {
       const viewer = principalOf(req).user;
-      authorize(viewer, "create", "user", { id: "" });
+      authorize(userPolicy, viewer, "create", { id: "" });
       const id = await runCommand(ctx, req, (scope) => createUser(ctx, scope, req.body));
       const row = await findUserById(ctx.db, id);
       if (!row) {
@@ -109,9 +115,9 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (req) => {
       const viewer = principalOf(req).user;
       const { id } = req.params;
-      authorize(viewer, "update", "user", { id });
+      authorize(userPolicy, viewer, "update", { id });
       if (req.body.disabled !== undefined) {
-        authorize(viewer, "disable", "user", { id });
+        authorize(userPolicy, viewer, "disable", { id });
       }
       await runCommand(ctx, req, (scope) => updateUser(ctx, scope, id, req.body));
       const row = await findUserById(ctx.db, id);
@@ -128,7 +134,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (req, reply) => {
       const viewer = principalOf(req).user;
       const { id } = req.params;
-      authorize(viewer, "resetPassword", "user", { id });
+      authorize(userPolicy, viewer, "resetPassword", { id });
       await runCommand(ctx, req, (scope) => setPassword(scope, id, req.body.password));
       reply.status(204);
     },
@@ -187,7 +193,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
           id: r.id,
           userId: r.user_id,
           userName: r.display_name,
-          allowedActions: r.revoked_at ? [] : allowedActions(user, "apiToken", { userId: r.user_id }),
+          allowedActions: r.revoked_at ? [] : allowedActions(tokenPolicy, user, { userId: r.user_id }),
           name: r.name,
           scopes: JSON.parse(r.scopes) as string[],
           createdAt: r.created_at,
@@ -254,7 +260,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
       if (!token) {
         throw notFound(`令牌 ${id}`);
       }
-      authorize(user, "revoke", "apiToken", { userId: token.user_id });
+      authorize(tokenPolicy, user, "revoke", { userId: token.user_id });
       await runCommand(ctx, req, async ({ trx, now, audit }) => {
         await revokeApiToken(trx, id, now.toISOString());
         await audit({ action: "token.revoke", entityType: "api_token", entityId: id });

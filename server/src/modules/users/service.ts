@@ -5,8 +5,8 @@ import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import { badRequest, conflict, type FieldError, notFound } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
-import { hashPassword } from "../auth/password.js";
-import { deleteSessionsOfUser } from "../auth/repository.js";
+import { deleteSessionsOfUser, hashPassword } from "../auth/index.js";
+import { userPolicy } from "./policy.js";
 import { findUserById, findUserByUsername, type UserRow } from "./repository.js";
 import type { CreateUserBody, UpdateUserBody, UserView } from "./schema.js";
 
@@ -25,7 +25,7 @@ export function presentUser(row: UserRow, viewer: SessionUser): UserView {
     locale: row.locale,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    allowedActions: allowedActions(viewer, "user", { id: row.id }),
+    allowedActions: allowedActions(userPolicy, viewer, { id: row.id }),
   };
 }
 

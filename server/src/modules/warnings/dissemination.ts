@@ -13,9 +13,8 @@ import type { AppContext } from "../../context.js";
 import type { Db, Dialect } from "../../db/index.js";
 import type { CommandScope } from "../../http/command.js";
 import { runCommand } from "../../http/command.js";
-import { compileShapes, shapeBbox } from "../geo/area.js";
-import { notifyUsers } from "../notify/notifications.js";
-import { enqueue, type OutboundMessage } from "../notify/outbox.js";
+import { compileShapes, shapeBbox } from "../geo/index.js";
+import { enqueue, notifyUsers, type OutboundMessage } from "../notify/index.js";
 import type { WarningArea } from "./model.js";
 import { areaOf, contentOf } from "./model.js";
 import {

@@ -3,7 +3,7 @@ import type { WarningColour, WarningOrigin } from "../../../../shared/plan/schem
 import type { PendingKind, WarningChannel, WarningStatus } from "../../../../shared/warnings.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { CommandScope } from "../../http/command.js";
-import type { AreaShape } from "../geo/area.js";
+import type { AreaShape } from "../geo/index.js";
 import type { WarningRow } from "./repository.js";
 import type { WarningFacts } from "./rules.js";
 import type { WarningContent } from "./schema.js";

@@ -4,10 +4,10 @@
  * carries the plan, so two servers with different plans in one process never mix rules.
  */
 import type { WarningColour } from "../../../../shared/plan/schema.js";
-import { definePolicy, predicate } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
+import { definePolicy, predicate } from "../../authz/registry.js";
 import { forbidden } from "../../errors.js";
-import type { LoadedPlan } from "../plans/active.js";
+import type { LoadedPlan } from "../plans/index.js";
 import { checkStep, stateProblem, type WarningFacts, type WarningStep } from "./rules.js";
 
 export interface WarningResource {

@@ -12,9 +12,8 @@ import type { WarningChannel } from "../../../../shared/warnings.js";
 import type { AppContext } from "../../context.js";
 import { conflict } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
-import { notifyUsers } from "../notify/notifications.js";
-import { enqueue } from "../notify/outbox.js";
-import { findSubtype, warningAuthority } from "../plans/rules.js";
+import { enqueue, notifyUsers } from "../notify/index.js";
+import { findSubtype, warningAuthority } from "../plans/index.js";
 import { buildCapXml, type CapSnapshot } from "./cap/export.js";
 import { disseminate } from "./dissemination.js";
 import {

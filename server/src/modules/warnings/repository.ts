@@ -465,3 +465,15 @@ export function dueExpiries(db: Db, nowIso: string, limit: number): Promise<Warn
     .limit(limit)
     .execute();
 }
+
+/** Published warnings of a subtype , newest first, for the workspace. */
+export function publishedWarningsOfSubtype(db: Db, subtypeId: string) {
+  return db
+    .selectFrom("warnings")
+    .select(["id", "title", "colour", "status", "published_at", "ended_at"])
+    .where("subtype_id", "=", subtypeId)
+    .where("published_at", "is not", null)
+    .orderBy("published_at", "desc")
+    .limit(20)
+    .execute();
+}

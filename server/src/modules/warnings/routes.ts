@@ -8,7 +8,7 @@ import type { AppContext } from "../../context.js";
 import { badRequest, forbidden, notFound } from "../../errors.js";
 import { type CommandScope, principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
-import { warningAuthority } from "../plans/rules.js";
+import { warningAuthority } from "../plans/index.js";
 import { runDisseminationJobs } from "./dissemination.js";
 import { actorOf, factsOf } from "./model.js";
 import { authorizeWarning, type WarningResource } from "./policy.js";

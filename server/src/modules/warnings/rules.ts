@@ -18,8 +18,8 @@ import type { Role } from "../../../../shared/roles.js";
 import type { PendingKind, WarningStatus } from "../../../../shared/warnings.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { FieldError } from "../../errors.js";
-import type { OrgFile } from "../org/orgFile.js";
-import { findSubtype, partyUnits, warningAuthority, warningResponse } from "../plans/rules.js";
+import type { OrgFile } from "../org/index.js";
+import { findSubtype, partyUnitsLegacy, warningAuthority, warningResponse } from "../plans/index.js";
 
 /** The facts about a warning that authority and state rules read. */
 export interface WarningFacts {
@@ -94,9 +94,11 @@ export function unitsOfParty(profile: PlanProfile, org: OrgFile, party: Party, w
     ownUnitId: w.issuingUnitId,
   };
   if (party.scope === "street_in_area") {
-    return [...new Set(streets.flatMap((s) => partyUnits(profile, org, party, { ...base, streetCode: s })))];
+    return [
+      ...new Set(streets.flatMap((s) => partyUnitsLegacy(profile, org, party, { ...base, streetCode: s }))),
+    ];
   }
-  return partyUnits(profile, org, party, base);
+  return partyUnitsLegacy(profile, org, party, base);
 }
 
 /** Does this user fill this party of the profile for this warning? */

@@ -10,10 +10,9 @@ import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import { badRequest, conflict, type FieldError } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
-import { parseShapes, validateShapes } from "../geo/area.js";
-import { districtOutline } from "../geo/district.js";
-import { notifyUsers } from "../notify/notifications.js";
-import { findSubtype } from "../plans/rules.js";
+import { districtOutline, parseShapes, validateShapes } from "../geo/index.js";
+import { notifyUsers } from "../notify/index.js";
+import { findSubtype } from "../plans/index.js";
 import type { Actor, RelaySource, WarningArea } from "./model.js";
 import { areaOf, contentOf, factsOf, parseJson, recordChange, recordTransition } from "./model.js";
 import {

@@ -8,7 +8,7 @@ import { booleanPointInPolygon, point } from "@turf/turf";
 import type { AppContext } from "../../context.js";
 import { badRequest, type FieldError } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
-import { districtOutline } from "../geo/district.js";
+import { districtOutline } from "../geo/index.js";
 import { findSubscriber, gridCell, insertSubscribers, unitsByIds, updateSubscriber } from "./repository.js";
 import type { SubscriptionBody } from "./schema.js";
 

@@ -5,7 +5,7 @@
 
 import { beijingIso } from "../../../../../shared/beijingTime.js";
 import type { PlanProfile, WarningColour } from "../../../../../shared/plan/schema.js";
-import type { AreaShape, CircleShape } from "../../geo/area.js";
+import type { AreaShape, CircleShape } from "../../geo/index.js";
 import { capCategory, capSeverity, capUrgencyCertainty, colourName } from "../rules.js";
 
 export const CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2";

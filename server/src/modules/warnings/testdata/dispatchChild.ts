@@ -6,8 +6,7 @@
 import { ManualClock } from "../../../clock.js";
 import { loadConfig } from "../../../config.js";
 import { openRuntime } from "../../../server.js";
-import { dispatchDue } from "../../notify/outbox.js";
-import { smsAdapter } from "../../notify/sms.js";
+import { dispatchDue, smsAdapter } from "../../notify/index.js";
 
 const runtime = await openRuntime(loadConfig(process.env), { clock: new ManualClock(process.argv[2]) });
 const channels = new Map([

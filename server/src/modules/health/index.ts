@@ -1,0 +1,2 @@
+/** The health module's door. */
+export { registerHealthRoutes } from "./routes.js";

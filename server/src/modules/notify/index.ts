@@ -1,0 +1,13 @@
+/** The notify module's door: the transactional outbox, channel adapters and in-app notices. */
+export { channelsFromEnv } from "./channelsFromEnv.js";
+export { type InAppNotice, notifyUsers } from "./notifications.js";
+export {
+  type ChannelAdapter,
+  deliverySummary,
+  dispatchDue,
+  enqueue,
+  type OutboundMessage,
+} from "./outbox.js";
+export { registerNotifyRoutes } from "./routes.js";
+export { smsAdapter } from "./sms.js";
+export { webhookAdapter } from "./webhook.js";

@@ -1,0 +1,12 @@
+/** The resources module's door: registries, stock, dispatch (000 §6.7), shelters and the map. */
+export { REGISTRIES } from "./registries.js";
+export {
+  dispatchesOfIncident,
+  dispatchIncident,
+  type GeoPoint,
+  insertGeo,
+  insertRecords,
+} from "./repository.js";
+export { registerResourceRoutes } from "./routes.js";
+export { seedResourcesDemo } from "./seed.js";
+export { nearest, nearestLinear } from "./service.js";

@@ -1,0 +1,5 @@
+/** The response module's door: response levels, decisions, the command post, tasks, end, assessment. */
+export { seedResponseDemo } from "./demo.js";
+export { insertTasks } from "./repository.js";
+export { registerResponseRoutes } from "./routes.js";
+export { sweepOverdueTasks } from "./sweeps.js";
