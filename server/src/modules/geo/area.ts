@@ -7,6 +7,7 @@ import { booleanPointInPolygon, booleanWithin, circle, kinks, point, polygon } f
 import type { Feature, Polygon, Position } from "geojson";
 import { MAX_AREA_SHAPES, MAX_CIRCLE_RADIUS_KM, MAX_POLYGON_VERTICES } from "../../../../shared/warnings.js";
 import type { FieldError } from "../../errors.js";
+import { distanceMeters } from "./distance.js";
 import type { DistrictOutline } from "./district.js";
 
 export interface PolygonShape {
@@ -170,15 +171,6 @@ export function validateShapes(
   );
 }
 
-/** Great-circle distance in km (haversine; the earth as a sphere of radius 6371 km). */
-export function distanceKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
 /** A point test for the shapes, prepared once for testing many points (targeting subscribers). */
 export function compileShapes(shapes: AreaShape[]): (lon: number, lat: number) => boolean {
   const tests = shapes.map((s) => {
@@ -188,7 +180,7 @@ export function compileShapes(shapes: AreaShape[]): (lon: number, lat: number) =
     }
     const c = s as CircleShape;
     const [cx = 0, cy = 0] = c.geometry.coordinates;
-    return (lon: number, lat: number) => distanceKm(cx, cy, lon, lat) <= c.properties.radiusKm;
+    return (lon: number, lat: number) => distanceKmOf(cx, cy, lon, lat) <= c.properties.radiusKm;
   });
   return (lon, lat) => tests.some((t) => t(lon, lat));
 }
@@ -202,4 +194,9 @@ export function shapeBbox(shape: AreaShape): [number, number, number, number] {
   const xs = ring.map((p) => p[0] ?? 0);
   const ys = ring.map((p) => p[1] ?? 0);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+/** Distance in km between two points given as lon/lat (the circle test of warning areas). */
+function distanceKmOf(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  return distanceMeters({ lat: lat1, lng: lon1 }, { lat: lat2, lng: lon2 }) / 1000;
 }

@@ -7,5 +7,6 @@ export {
   shapeBbox,
   validateShapes,
 } from "./area.js";
+export { distanceMeters, type LatLng } from "./distance.js";
 export { districtOutline } from "./district.js";
 export { registerGeoRoutes } from "./routes.js";

@@ -8,6 +8,7 @@ export {
   type UserRow,
   userQuery,
   usersByIds,
+  usersFilling,
   usersInUnits,
   usersWithRoles,
   usersWithRolesOrUnits,

@@ -1,7 +1,9 @@
+import type { Party } from "../../../../shared/plan/schema.js";
 import type { Role } from "../../../../shared/roles.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { Db } from "../../db/index.js";
 import type { UserTable } from "../../db/schema.js";
+import { fillsAny, type PartyCase, type PlanData, partyCandidates } from "../plans/index.js";
 
 export type UserRow = UserTable & { unit_name: string };
 
@@ -131,4 +133,23 @@ export async function phonesOf(db: Db, userIds: string[]): Promise<{ id: string;
     .where("phone", "is not", null)
     .execute();
   return rows.flatMap((r) => (r.phone ? [{ id: r.id, phone: r.phone }] : []));
+}
+
+/**
+ * The active users who fill any of the parties for a case — whom to notify that a step is theirs.
+ * One query for the candidates (holders of the roles named, members of the units named), then the
+ * one resolver decides.
+ */
+export async function usersFilling(
+  db: Db,
+  plan: PlanData,
+  parties: readonly Party[],
+  c: PartyCase,
+): Promise<SessionUser[]> {
+  const { roles, unitIds } = partyCandidates(plan, parties, c);
+  if (roles.length === 0 && unitIds.length === 0) {
+    return [];
+  }
+  const rows = await usersWithRolesOrUnits(db, roles, unitIds);
+  return rows.map(toSessionUser).filter((u) => fillsAny(plan, u, parties, c));
 }
