@@ -1,0 +1,263 @@
+/**
+ * The one party resolver, walked over every scope × every demo user × every module context, on both
+ * shipped profiles (issue 12: one expected answer each). Each row names the users who fill the party
+ * in that context; every other demo user must not. The contexts are the ones the modules build for
+ * the same event: a 燃气事故 (Chaoyang) / 群体性治安事件 (Luolong) in the demo street.
+ */
+
+import { describe, expect, it } from "vitest";
+import type { Party } from "../../../../shared/plan/schema.js";
+import { demoAccounts } from "../../demo/accounts.js";
+import { divisionsOf } from "../org/divisions.js";
+import { loadProfile } from "./loader.js";
+import {
+  actingUnit,
+  EMERGENCY_OFFICE,
+  fills,
+  isEmergencyOffice,
+  type PartyCase,
+  type PlanData,
+  partyCandidates,
+  partyLabel,
+} from "./parties.js";
+
+type Ctx = "warning" | "response" | "dispatch";
+const CONTEXTS: Ctx[] = ["warning", "response", "dispatch"];
+
+interface Setup {
+  plan: PlanData;
+  users: Map<string, { id: string; unitId: string; roles: string[]; categories: string[] }>;
+  street: string;
+  cases: Record<Ctx, PartyCase>;
+}
+
+function setup(profileName: string, subtypeId: string, hq: string | undefined): Setup {
+  const { profile, org } = loadProfile(profileName);
+  const firstStreet = divisionsOf(org.district.code).units.find(
+    (u) => u.type !== "community" && u.type !== "village",
+  );
+  const categories = profile.taxonomy.categories.map((c) => c.name);
+  const accounts = demoAccounts(org, firstStreet?.code, categories);
+  const users = new Map(
+    accounts.map((a) => [
+      a.username,
+      { id: a.username, unitId: a.unitId, roles: [...a.roles], categories: a.categories ?? [] },
+    ]),
+  );
+  const dept = users.get("chengguan")?.unitId ?? "";
+  const street = users.get("jianwai")?.unitId ?? "";
+  return {
+    plan: { profile, org },
+    users,
+    street,
+    cases: {
+      // warnings: the issuing unit, the streets of the area, the units the office authorised.
+      warning: { subtypeId, ownUnitId: dept, streetCodes: [street], authorisedUnitIds: hq ? [hq] : [] },
+      // response: the street, the activating unit, everyone who took part, the post's named people.
+      response: {
+        subtypeId,
+        streetCodes: [street],
+        activatingUnitId: hq ?? dept,
+        participatingUnitIds: [dept, street],
+        commandPostUserIds: ["chengguan_staff"],
+      },
+      // dispatch: the requesting unit (a street asking for another unit's team).
+      dispatch: { subtypeId, ownUnitId: street },
+    },
+  };
+}
+
+const ALL_UNIT_MEMBERS = [
+  "duty",
+  "office_staff",
+  "office",
+  "chengguan",
+  "chengguan_staff",
+  "hqoffice",
+  "leader",
+  "deputy",
+  "director",
+  "jianwai",
+];
+const DEPT = ["chengguan", "chengguan_staff", "hqoffice"];
+const OFFICE = ["duty", "office_staff", "office"];
+const COMMITTEE = ["leader", "deputy", "director"];
+const NONE: string[] = [];
+
+/** [party, who fills it in the warning, response and dispatch contexts]. */
+type Row = [string, Party, Record<Ctx, string[]>];
+const same = (users: string[]): Record<Ctx, string[]> => ({
+  warning: users,
+  response: users,
+  dispatch: users,
+});
+
+/** Chaoyang, 燃气事故: lead 区城管委, HQ 区城市公共设施事故应急指挥部 (office in 区城管委), 事故灾难. */
+const CHAOYANG: Row[] = [
+  ["any unit member", { scope: "any" }, same(ALL_UNIT_MEMBERS)],
+  [
+    "commander",
+    { role: "commander" },
+    { warning: ["commander"], response: ["commander", "chengguan_staff"], dispatch: ["commander"] },
+  ],
+  ["区应急办 (unit)", { unit: "office" }, same(OFFICE)],
+  ["区应急办 (scope)", EMERGENCY_OFFICE, same(OFFICE)],
+  ["区应急委 (unit)", { unit: "committee" }, same(COMMITTEE)],
+  ["区应急委 (scope)", { scope: "committee" }, same(COMMITTEE)],
+  ["own unit", { scope: "own_unit" }, { warning: DEPT, response: NONE, dispatch: ["jianwai"] }],
+  ["lead department", { scope: "lead_department" }, same(DEPT)],
+  ["cooperating department", { scope: "cooperating_department" }, same(NONE)],
+  ["special HQ", { scope: "hq" }, same(DEPT)],
+  ["HQ office", { scope: "hq_office" }, same(DEPT)],
+  ["HQ office or lead department", { scope: "responsible_unit" }, same(DEPT)],
+  ["related departments", { scope: "related_department" }, same(DEPT)],
+  ["分管区领导", { role: "district_leader", scope: "in_charge_of_category" }, same(["leader"])],
+  ["区应急委主管领导", { role: "committee_deputy_director", scope: "in_charge_of_category" }, same(NONE)],
+  [
+    "street of the event",
+    { scope: "street_in_area" },
+    { warning: ["jianwai"], response: ["jianwai"], dispatch: NONE },
+  ],
+  [
+    "street staff there",
+    { role: "street_staff", scope: "street_in_area" },
+    { warning: ["jianwai"], response: ["jianwai"], dispatch: NONE },
+  ],
+  ["key area", { scope: "key_area_in_area" }, same(NONE)],
+  ["incident unit", { scope: "incident_unit" }, same(NONE)],
+  ["activating unit", { scope: "activating_unit" }, { warning: NONE, response: DEPT, dispatch: NONE }],
+  [
+    "participating units",
+    { scope: "participating_units" },
+    { warning: NONE, response: [...DEPT, "jianwai"], dispatch: NONE },
+  ],
+  ["affected areas", { scope: "affected_areas" }, same(NONE)],
+  ["区应急委主任", { role: "committee_director" }, same(["director"])],
+  ["区应急办工作人员", { role: "office_staff", unit: "office" }, same(["office_staff"])],
+  ["主责部门负责人", { role: "dept_head", scope: "lead_department" }, same(["chengguan"])],
+  ["专项指挥部办公室负责人", { role: "hq_office_head", scope: "hq_office" }, same(["hqoffice"])],
+  [
+    "authorised HQ office",
+    { scope: "hq_office", authorisedBy: "office" },
+    { warning: DEPT, response: NONE, dispatch: NONE },
+  ],
+];
+
+/** Luolong, 群体性治安事件: lead 区政法委 (the demo department), no special HQ, 社会安全事件. */
+const LUOLONG: Row[] = [
+  ["any unit member", { scope: "any" }, same(ALL_UNIT_MEMBERS)],
+  [
+    "commander",
+    { role: "commander" },
+    { warning: ["commander"], response: ["commander", "chengguan_staff"], dispatch: ["commander"] },
+  ],
+  ["区应急办 (unit)", { unit: "office" }, same(OFFICE)],
+  ["区应急办 (scope)", EMERGENCY_OFFICE, same(OFFICE)],
+  ["区应急委 (unit)", { unit: "committee" }, same(COMMITTEE)],
+  ["own unit", { scope: "own_unit" }, { warning: DEPT, response: NONE, dispatch: ["jianwai"] }],
+  ["lead department", { scope: "lead_department" }, same(DEPT)],
+  ["cooperating department", { scope: "cooperating_department" }, same(NONE)],
+  ["special HQ (none: a temporary HQ)", { scope: "hq" }, same(NONE)],
+  ["HQ office (none)", { scope: "hq_office" }, same(NONE)],
+  ["lead department as responsible unit", { scope: "responsible_unit" }, same(DEPT)],
+  ["related departments", { scope: "related_department" }, same(DEPT)],
+  // The demo leader is in charge of 事故灾难, not 社会安全事件.
+  ["分管区领导", { role: "district_leader", scope: "in_charge_of_category" }, same(NONE)],
+  [
+    "street of the event",
+    { scope: "street_in_area" },
+    { warning: ["jianwai"], response: ["jianwai"], dispatch: NONE },
+  ],
+  ["incident unit", { scope: "incident_unit" }, same(NONE)],
+  ["activating unit", { scope: "activating_unit" }, { warning: NONE, response: DEPT, dispatch: NONE }],
+  [
+    "participating units",
+    { scope: "participating_units" },
+    { warning: NONE, response: [...DEPT, "jianwai"], dispatch: NONE },
+  ],
+  ["区应急委主任", { role: "committee_director", unit: "committee" }, same(["director"])],
+  ["区应急办主任", { role: "office_director", unit: "office" }, same(["office"])],
+  ["主责部门负责人", { role: "dept_head", scope: "lead_department" }, same(["chengguan"])],
+];
+
+const PROFILES: [string, string, string | undefined, Row[]][] = [
+  ["chaoyang-2022", "gas", "hq-public-facilities", CHAOYANG],
+  ["luolong", "mass_incident", undefined, LUOLONG],
+];
+
+describe.each(PROFILES)("parties on %s", (profileName, subtypeId, hq, rows) => {
+  const s = setup(profileName, subtypeId, hq);
+
+  it("has the twelve demo accounts", () => {
+    expect([...s.users.keys()].sort()).toEqual([...ALL_UNIT_MEMBERS, "admin", "commander"].sort());
+  });
+
+  describe.each(CONTEXTS)("in the %s context", (ctx) => {
+    it.each(rows)("%s", (_label, party, expected) => {
+      const filling = [...s.users.entries()]
+        .filter(([, u]) => fills(s.plan, { ...u, roles: u.roles as never }, party, s.cases[ctx]))
+        .map(([name]) => name)
+        .sort();
+      expect(filling).toEqual([...expected[ctx]].sort());
+    });
+  });
+});
+
+describe("the readings the issue found in disagreement", () => {
+  const s = setup("chaoyang-2022", "gas", "hq-public-facilities");
+  const user = (name: string) => {
+    const u = s.users.get(name);
+    if (!u) {
+      throw new Error(name);
+    }
+    return { ...u, roles: u.roles as never };
+  };
+
+  it("never lets the system administrator fill a party, not even 区应急办 whose unit he sits in", () => {
+    // 000 §6.7 下达应急物资调拨指令 by 区应急办: the admin signed it before.
+    const order: Party = { unit: "office", label: "区应急办" };
+    expect(fills(s.plan, user("admin"), order, s.cases.dispatch)).toBe(false);
+    expect(isEmergencyOffice(s.plan, user("admin"))).toBe(false);
+    const both = { ...user("admin"), roles: ["admin", "office_staff"] as never };
+    expect(fills(s.plan, both, order, s.cases.dispatch)).toBe(true);
+  });
+
+  it("lets the HQ-office head act for the HQ whose office his department hosts, in every context", () => {
+    const asHq: PartyCase = { subtypeId: "gas", ownUnitId: "hq-public-facilities" };
+    for (const c of [asHq, s.cases.warning, s.cases.response]) {
+      expect(fills(s.plan, user("hqoffice"), { scope: "hq_office" }, c)).toBe(true);
+    }
+    expect(fills(s.plan, user("hqoffice"), { scope: "own_unit" }, asHq)).toBe(true);
+    expect(actingUnit(s.plan, user("hqoffice"), [{ scope: "own_unit" }], asHq)).toBe("hq-public-facilities");
+  });
+
+  it("lets no district leader through a category-scoped step when the matter has no category", () => {
+    const leaderStep: Party = { role: "district_leader", scope: "in_charge_of_category" };
+    expect(fills(s.plan, user("leader"), leaderStep, { ownUnitId: s.street })).toBe(false);
+    expect(fills(s.plan, user("leader"), leaderStep, { subtypeId: "rainstorm" })).toBe(false);
+    expect(fills(s.plan, user("leader"), leaderStep, { subtypeId: "gas" })).toBe(true);
+  });
+
+  it("names the users to ask the directory for: roles named, units and those acting for them", () => {
+    const c = partyCandidates(
+      s.plan,
+      [{ unit: "office" }, { role: "committee_director" }, { scope: "hq_office" }],
+      {
+        subtypeId: "gas",
+      },
+    );
+    expect(c.roles).toEqual(["committee_director"]);
+    expect(c.unitIds.sort()).toEqual(["dept-chengguan", "duty-room", "hq-public-facilities", "office"]);
+  });
+
+  it("labels a party in Chinese, with the units it is for this matter", () => {
+    const name = (id: string) => (id === "dept-chengguan" ? "区城管委" : id);
+    expect(partyLabel(s.plan, { scope: "lead_department" }, s.cases.warning, name)).toBe(
+      "主责部门（本事件：区城管委）",
+    );
+    expect(partyLabel(s.plan, { role: "committee_director", unit: "committee" })).toBe("区应急委主任");
+    expect(partyLabel(s.plan, { role: "dept_head", scope: "lead_department", label: "主责部门负责人" })).toBe(
+      "主责部门负责人",
+    );
+  });
+});
