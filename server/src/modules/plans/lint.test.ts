@@ -32,6 +32,10 @@ describe("lintProfile", () => {
       [`[error] warnings.authority[1].approve.by[0].role: 取值必须是以下之一：${ROLES.join("、")}`],
     ],
     [
+      "broken-admin-party.yaml",
+      ["[error] warnings.authority[1].approve.by[0].role: 系统管理员不承担预案职责，不能作为预案参与方"],
+    ],
+    [
       "broken-dangling-org.yaml",
       [
         "[error] taxonomy.categories[0].subtypes[0].hq: 单位“dept-city”不是专项应急指挥部",

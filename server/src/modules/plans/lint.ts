@@ -196,6 +196,10 @@ export function checkProfile(profile: PlanProfile, org: OrgFile | undefined): Pr
       if (party.role === undefined && party.scope === undefined && party.unit === undefined) {
         error(p, "须至少指定 role、scope 或 unit 之一");
       }
+      if (party.role === "admin") {
+        // The system administrator administers the system; the plan gives him no authority (parties.ts).
+        error(`${p}.role`, "系统管理员不承担预案职责，不能作为预案参与方");
+      }
       if (party.unit !== undefined) {
         checkUnit(party.unit, `${p}.unit`);
       }
