@@ -20,9 +20,9 @@ const config = loadConfig({
   PORT: "0",
   HOST: "127.0.0.1",
   FENGHUO_DATA_DIR: db.dataDir,
+  FENGHUO_DEMO_PASSWORD: PASSWORD,
   ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
 });
-process.env.FENGHUO_DEMO_PASSWORD = PASSWORD;
 const runtime = await openRuntime(config, db.pgSchema ? { pgSchema: db.pgSchema } : {});
 const { app, url } = await startServer(runtime, { demo: true, sweepIntervalMs: 0 });
 const ctx = runtime.ctx;

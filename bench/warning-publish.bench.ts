@@ -16,9 +16,15 @@ import { report } from "./support/report.js";
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const PASSWORD = "bench-password-1";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fenghuo-bench-publish-"));
-process.env.FENGHUO_DEMO_PASSWORD = PASSWORD;
 const runtime = await openRuntime(
-  loadConfig({ ...process.env, FENGHUO_DATA_DIR: dir, DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1" }),
+  loadConfig({
+    ...process.env,
+    FENGHUO_DATA_DIR: dir,
+    FENGHUO_DEMO_PASSWORD: PASSWORD,
+    DATABASE_URL: "",
+    PORT: "0",
+    HOST: "127.0.0.1",
+  }),
 );
 const { app, url } = await startServer(runtime, { demo: true, sweepIntervalMs: 0 });
 const ctx = runtime.ctx;

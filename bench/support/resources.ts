@@ -26,7 +26,6 @@ export async function benchServer() {
     FENGHUO_DEMO_PASSWORD: PASSWORD,
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
   });
-  process.env.FENGHUO_DEMO_PASSWORD = PASSWORD;
   const runtime = await openRuntime(config, db.pgSchema ? { pgSchema: db.pgSchema } : {});
   const { app, url } = await startServer(runtime, { demo: true, sweepIntervalMs: 0 });
   const login = (username: string) => signIn(url, username, PASSWORD);

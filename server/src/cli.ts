@@ -15,7 +15,8 @@ const USAGE = `用法: fenghuo <命令>
                                  新建用户（密码取自环境变量 FENGHUO_PASSWORD）
   audit verify                   校验审计哈希链（完好退出 0，否则指出第一条问题记录）
   plan lint FILE                 校验预案配置文件
-环境变量: PORT, DATABASE_URL, FENGHUO_PLAN, FENGHUO_DATA_DIR, FENGHUO_DEMO_PASSWORD`;
+环境变量: PORT, DATABASE_URL, FENGHUO_PLAN, FENGHUO_DATA_DIR, FENGHUO_DEMO_PASSWORD … 见 README「Configuration」；
+未知的 FENGHUO_ 变量或无效的值会使启动失败`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
@@ -27,22 +28,27 @@ async function main(argv: string[]): Promise<number> {
         options: { demo: { type: "boolean", default: false }, port: { type: "string" } },
       });
       if (values.port) {
-        config.port = Number(values.port);
+        const port = Number(values.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          console.error(`--port 的值 "${values.port}" 无效，应为 0–65535 的整数`);
+          return 2;
+        }
+        config.server.port = port;
       }
       const runtime = await openRuntime(config);
       const { url, demo } = await startServer(runtime, { demo: values.demo ?? false, logger: !values.demo });
       console.log(`\n烽火 Fenghuo 已启动: ${url}`);
       console.log(
-        `数据库: ${runtime.ctx.dialect === "sqlite" ? `${config.dataDir}/fenghuo.db (SQLite)` : "PostgreSQL"}`,
+        `数据库: ${runtime.ctx.dialect === "sqlite" ? `${config.database.dataDir}/fenghuo.db (SQLite)` : "PostgreSQL"}`,
       );
       console.log(`预案: ${runtime.ctx.plan.profile.meta.name}`);
       if (demo) {
         console.log(
           `演示账号: admin duty office_staff office chengguan chengguan_staff hqoffice leader deputy director jianwai commander`,
         );
-        if (demo.created && demo.password && !process.env.FENGHUO_DEMO_PASSWORD) {
+        if (demo.created && demo.password && !config.demo.password) {
           console.log(`演示密码（仅显示这一次，另存于 ${demo.credentialsFile}）: ${demo.password}`);
-        } else if (process.env.FENGHUO_DEMO_PASSWORD) {
+        } else if (config.demo.password) {
           console.log("演示密码: 环境变量 FENGHUO_DEMO_PASSWORD 的值");
         } else {
           console.log(`演示密码见 ${demo.credentialsFile}`);
@@ -72,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
           categories: { type: "string" },
         },
       });
+      // The new user's password is this command's own input, not a server setting (kept out of argv).
       const password = process.env.FENGHUO_PASSWORD;
       const roles = (values.roles ?? "").split(",").filter(Boolean);
       const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));

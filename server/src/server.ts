@@ -10,10 +10,10 @@ import type { AppContext } from "./context.js";
 import { GroupCommitter } from "./db/groupCommit.js";
 import { type DatabaseHandle, openDatabase } from "./db/index.js";
 import { migrateToLatest } from "./db/migrate.js";
-import { demoLoaded, ensureOrg, seedDemo } from "./demo/seed.js";
+import { type DemoOptions, demoLoaded, ensureOrg, seedDemo } from "./demo/seed.js";
 import { EventHub } from "./events/hub.js";
 import { newSecret } from "./modules/auth/index.js";
-import { channelsFromEnv, webhookAdapter } from "./modules/notify/index.js";
+import { configuredChannels, webhookAdapter } from "./modules/notify/index.js";
 import { UnitDirectory } from "./modules/org/index.js";
 import { loadActivePlan } from "./modules/plans/index.js";
 import { Scheduler } from "./scheduler/scheduler.js";
@@ -34,16 +34,16 @@ export async function openRuntime(
 ): Promise<Runtime> {
   const plan = loadActivePlan(config.plan);
   const handle = openDatabase({
-    databaseUrl: config.databaseUrl,
-    sqliteFile: path.join(config.dataDir, "fenghuo.db"),
+    databaseUrl: config.database.url,
+    sqliteFile: path.join(config.database.dataDir, "fenghuo.db"),
     ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
   });
   await migrateToLatest(handle.db, handle.dialect);
   const events = new EventHub();
-  if (handle.dialect === "postgres" && config.databaseUrl) {
+  if (handle.dialect === "postgres" && config.database.url) {
     await events.listen(
       new pg.Client({
-        connectionString: config.databaseUrl,
+        connectionString: config.database.url,
         ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
       }),
     );
@@ -59,7 +59,7 @@ export async function openRuntime(
     scheduler: new Scheduler(),
     committer: handle.dialect === "sqlite" ? new GroupCommitter(handle.db) : undefined,
     units: new UnitDirectory(handle.db),
-    channels: new Map([["webhook", webhookAdapter()], ...channelsFromEnv(process.env)]),
+    channels: new Map([["webhook", webhookAdapter()], ...configuredChannels(config)]),
   };
   return {
     ctx,
@@ -79,19 +79,23 @@ export interface DemoResult {
   credentialsFile: string;
 }
 
-/** Demo data on first run; the generated password is printed once and kept beside the database. */
-export async function prepareDemo(ctx: AppContext, envPassword: string | undefined): Promise<DemoResult> {
+/**
+ * Demo data on first run, with the password of `config.demo.password` or a generated one (printed
+ * once and kept beside the database).
+ */
+export async function prepareDemo(ctx: AppContext, options: DemoOptions = {}): Promise<DemoResult> {
   if (ctx.config.production) {
     throw new Error("NODE_ENV=production 时禁止加载演示数据（--demo）");
   }
-  const credentialsFile = path.join(ctx.config.dataDir, "demo-credentials.txt");
+  const envPassword = ctx.config.demo.password;
+  const credentialsFile = path.join(ctx.config.database.dataDir, "demo-credentials.txt");
   if (await demoLoaded(ctx)) {
     return { created: false, accounts: [], password: envPassword, credentialsFile };
   }
   const password = envPassword || newSecret(9);
-  const accounts = await seedDemo(ctx, password);
+  const accounts = await seedDemo(ctx, password, options);
   if (!envPassword) {
-    fs.mkdirSync(ctx.config.dataDir, { recursive: true });
+    fs.mkdirSync(ctx.config.database.dataDir, { recursive: true });
     fs.writeFileSync(credentialsFile, `accounts: ${accounts.join(", ")}\npassword: ${password}\n`, {
       mode: 0o600,
     });
@@ -101,21 +105,29 @@ export async function prepareDemo(ctx: AppContext, envPassword: string | undefin
 
 export async function startServer(
   runtime: Runtime,
-  options: { demo: boolean; logger?: boolean; sweepIntervalMs?: number },
+  options: {
+    demo: boolean;
+    /** With `demo`: also the demo incidents and the response built on one (default true). */
+    demoIncidents?: boolean;
+    logger?: boolean;
+    sweepIntervalMs?: number;
+  },
 ): Promise<{ app: FastifyInstance; url: string; demo?: DemoResult }> {
   const { ctx } = runtime;
-  const demo = options.demo ? await prepareDemo(ctx, process.env.FENGHUO_DEMO_PASSWORD) : undefined;
+  const demo = options.demo
+    ? await prepareDemo(ctx, { incidents: options.demoIncidents ?? true })
+    : undefined;
   if (!demo) {
     await ensureOrg(ctx);
   }
   const app = await buildApp(ctx, { logger: options.logger ?? false });
-  await app.listen({ port: ctx.config.port, host: ctx.config.host });
+  await app.listen({ port: ctx.config.server.port, host: ctx.config.server.host });
   // Catch up on everything that fell due while the server was down, then keep sweeping.
   await ctx.scheduler.runOnce(ctx);
   if (options.sweepIntervalMs !== 0) {
     ctx.scheduler.start(ctx, options.sweepIntervalMs ?? 5_000);
   }
   const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : ctx.config.port;
+  const port = typeof address === "object" && address ? address.port : ctx.config.server.port;
   return { app, url: `http://localhost:${port}`, ...(demo ? { demo } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { type Clock, ManualClock } from "../../server/src/clock.js";
-import { loadConfig } from "../../server/src/config.js";
+import { type Config, loadConfig } from "../../server/src/config.js";
 import type { AppContext } from "../../server/src/context.js";
 import { openRuntime, startServer } from "../../server/src/server.js";
 import { createTestDatabase, type TestDatabase } from "./db.js";
@@ -19,33 +19,59 @@ export interface TestServer {
   login(username: string, password?: string): Promise<ApiClient>;
 }
 
+/** Settings a test changes, by section: `{ auth: { loginRateLimit: 3 } }`. */
+export type ConfigOverrides = {
+  [K in keyof Config]?: Config[K] extends unknown[]
+    ? Config[K]
+    : Config[K] extends object
+      ? Partial<Config[K]>
+      : Config[K];
+};
+
+/**
+ * The configuration of a test server: the defaults (not the runner's environment), the test
+ * database, a random port, the test password for the demo accounts, then `overrides`.
+ */
+export function testConfig(db: TestDatabase, overrides: ConfigOverrides = {}): Config {
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    NODE_ENV: "test",
+    FENGHUO_DATA_DIR: db.dataDir,
+    FENGHUO_DEMO_PASSWORD: TEST_PASSWORD,
+    ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+  });
+  const sections = config as Record<string, unknown>;
+  for (const [key, value] of Object.entries(overrides)) {
+    const base = sections[key];
+    sections[key] =
+      typeof value === "object" && !Array.isArray(value) && typeof base === "object"
+        ? { ...base, ...value }
+        : value;
+  }
+  return config;
+}
+
 export interface StartOptions {
   plan?: string;
   clock?: Clock;
   demo?: boolean;
-  env?: Record<string, string>;
+  config?: ConfigOverrides;
 }
 
 /** The real server on a random port over a fresh database, seeded with the demo accounts. */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const db = await createTestDatabase();
-  const config = loadConfig({
-    ...process.env,
-    ...options.env,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    NODE_ENV: "test",
-    FENGHUO_DATA_DIR: db.dataDir,
-    FENGHUO_PLAN: options.plan ?? "chaoyang-2022",
-    ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
-  });
+  const config = testConfig(db, { plan: options.plan ?? "chaoyang-2022", ...options.config });
   const clock = options.clock ?? new ManualClock(new Date());
   const runtime = await openRuntime(config, { clock, ...(db.pgSchema ? { pgSchema: db.pgSchema } : {}) });
-  const previous = process.env.FENGHUO_DEMO_PASSWORD;
-  process.env.FENGHUO_DEMO_PASSWORD = TEST_PASSWORD;
-  // Tests drive sweeps themselves (ctx.scheduler.runOnce) after moving the clock.
-  const { app, url } = await startServer(runtime, { demo: options.demo ?? true, sweepIntervalMs: 0 });
-  process.env.FENGHUO_DEMO_PASSWORD = previous;
+  // Tests drive sweeps themselves (ctx.scheduler.runOnce) after moving the clock; they count their
+  // own incidents, so the demo brings the accounts, resources and warnings but no incidents.
+  const { app, url } = await startServer(runtime, {
+    demo: options.demo ?? true,
+    demoIncidents: false,
+    sweepIntervalMs: 0,
+  });
   const server: TestServer = {
     url,
     password: TEST_PASSWORD,

@@ -30,11 +30,23 @@ export async function demoLoaded(ctx: AppContext): Promise<boolean> {
   return row !== undefined;
 }
 
+export interface DemoOptions {
+  /**
+   * The demo incidents and the response built on one (default true). Test servers leave them out:
+   * they start from the demo accounts and count their own incidents and notices.
+   */
+  incidents?: boolean;
+}
+
 /**
  * Demo data for a newcomer: one account per role. Later modules add their demo records here
  * (incidents, warnings, teams, shelters) so every page shows something real.
  */
-export async function seedDemo(ctx: AppContext, password: string): Promise<string[]> {
+export async function seedDemo(
+  ctx: AppContext,
+  password: string,
+  options: DemoOptions = {},
+): Promise<string[]> {
   await ensureOrg(ctx);
   const firstStreet = await ctx.db
     .selectFrom("org_units")
@@ -49,8 +61,10 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<strin
     }
   });
   await seedResourcesDemo(ctx);
-  await seedIncidentsDemo(ctx);
-  await seedResponseDemo(ctx);
+  if (options.incidents ?? true) {
+    await seedIncidentsDemo(ctx);
+    await seedResponseDemo(ctx);
+  }
   await seedWarningsDemo(ctx);
   return accounts.map((a) => a.username);
 }

@@ -12,7 +12,7 @@ let server: TestServer;
 const clock = new ManualClock("2026-11-27T02:00:00Z");
 
 beforeAll(async () => {
-  server = await startTestServer({ clock, env: { FENGHUO_LOGIN_RATE_LIMIT: "1000" } });
+  server = await startTestServer({ clock, config: { auth: { loginRateLimit: 1000 } } });
 });
 afterAll(() => server.close());
 
@@ -91,7 +91,7 @@ describe("login and sessions", () => {
   });
 
   it("rate-limits login attempts per client", async () => {
-    const limited = await startTestServer({ env: { FENGHUO_LOGIN_RATE_LIMIT: "3" } });
+    const limited = await startTestServer({ config: { auth: { loginRateLimit: 3 } } });
     try {
       const anon = ApiClient.anonymous(limited.url);
       const statuses: number[] = [];

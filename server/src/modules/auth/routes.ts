@@ -26,7 +26,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     {
       config: {
         public: true,
-        rateLimit: { max: ctx.config.loginRateLimit, timeWindow: "1 minute" },
+        rateLimit: { max: ctx.config.auth.loginRateLimit, timeWindow: "1 minute" },
       },
       schema: {
         tags: ["auth"],

@@ -52,9 +52,9 @@ export async function login(
   const ok = await verifyPassword(row.password_hash, password);
   if (!ok || row.disabled) {
     const failures = row.failed_logins + 1;
-    const lock = failures >= ctx.config.maxFailedLogins;
+    const lock = failures >= ctx.config.auth.maxFailedLogins;
     const lockedUntil = lock
-      ? new Date(now.getTime() + ctx.config.lockoutMinutes * MINUTE).toISOString()
+      ? new Date(now.getTime() + ctx.config.auth.lockoutMinutes * MINUTE).toISOString()
       : null;
     await runCommand(ctx, req, async ({ trx, audit }) => {
       await trx
@@ -70,7 +70,7 @@ export async function login(
       });
     });
     if (lock) {
-      throw rateLimited(`连续 ${failures} 次登录失败，账号已锁定 ${ctx.config.lockoutMinutes} 分钟`);
+      throw rateLimited(`连续 ${failures} 次登录失败，账号已锁定 ${ctx.config.auth.lockoutMinutes} 分钟`);
     }
     throw unauthorized(row.disabled ? "账号已停用，请联系管理员" : "用户名或密码错误");
   }
@@ -78,7 +78,7 @@ export async function login(
   const sessionToken = newSecret();
   const csrfToken = newSecret(24);
   const sessionId = randomUUID();
-  const expiresAt = new Date(now.getTime() + ctx.config.sessionIdleMinutes * MINUTE);
+  const expiresAt = new Date(now.getTime() + ctx.config.auth.sessionIdleMinutes * MINUTE);
   const principal: Principal = { user, via: "session", sessionId, csrfToken };
   await runCommand(ctx, { id: req.id, principal }, async ({ trx, audit }) => {
     await trx
@@ -125,7 +125,7 @@ export async function principalFromSession(ctx: AppContext, token: string): Prom
     return undefined;
   }
   if (now.getTime() - new Date(row.last_seen_at).getTime() > TOUCH_INTERVAL_MS) {
-    const expires = new Date(now.getTime() + ctx.config.sessionIdleMinutes * MINUTE);
+    const expires = new Date(now.getTime() + ctx.config.auth.sessionIdleMinutes * MINUTE);
     await touchSession(ctx.db, row.session_id, now.toISOString(), expires.toISOString());
   }
   return { user: toSessionUser(row), via: "session", sessionId: row.session_id, csrfToken: row.csrf_token };

@@ -4,17 +4,6 @@ import { Type } from "typebox";
 import type { AppContext } from "../../context.js";
 import { districtOutline, OUTLINE_TOLERANCE_KM } from "./district.js";
 
-/**
- * Basemap tiles are optional: the portal works offline on the district outline alone. Set
- * FENGHUO_TILE_URL (a Leaflet URL template, e.g. an intranet tile server) to draw tiles under it.
- */
-export function tileSettings(env: NodeJS.ProcessEnv = process.env) {
-  return {
-    tileUrl: env.FENGHUO_TILE_URL || null,
-    tileAttribution: env.FENGHUO_TILE_ATTRIBUTION || null,
-  };
-}
-
 const Outline = Type.Object({
   code: Type.String(),
   name: Type.String(),
@@ -49,7 +38,9 @@ export function registerGeoRoutes(app: FastifyInstance, ctx: AppContext): void {
         name: outline.name,
         bbox: outline.bbox,
         toleranceKm: OUTLINE_TOLERANCE_KM,
-        ...tileSettings(),
+        // Basemap tiles are optional: the portal works offline on the district outline alone.
+        tileUrl: ctx.config.map.tileUrl ?? null,
+        tileAttribution: ctx.config.map.tileAttribution ?? null,
         outline: outline.feature as unknown as Record<string, unknown>,
       };
     },

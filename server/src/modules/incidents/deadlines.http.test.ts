@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiClient, startTestServer, type TestServer } from "../../../../tests/support/server.js";
 import { ManualClock } from "../../clock.js";
 import { smsAdapter } from "../notify/sms.js";
-import { configureIncidents } from "./settings.js";
 import { deadline, gasLeak, getIncident, type IncidentDto, reportFields } from "./support.js";
 
 const clock = new ManualClock("2026-11-27T03:00:00Z");
@@ -252,7 +251,7 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
   it("sends each escalation once through the outbox to the configured webhook", async () => {
     const { url, received, close } = await collector<{ payload: { incidentNumber: string; kind: string } }>();
     try {
-      configureIncidents(server.ctx, { escalationWebhookUrl: `${url}/escalate` });
+      server.ctx.config.incidents.escalationWebhookUrl = `${url}/escalate`;
       await sweep(); // drain anything already due before this test
       received.length = 0;
       const inc = await register(
@@ -266,7 +265,7 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
       expect(mine.map((r) => r.body.payload.kind).sort()).toEqual(["initial", "notification"]);
       expect(new Set(mine.map((r) => r.key)).size).toBe(2);
     } finally {
-      configureIncidents(server.ctx, { escalationWebhookUrl: undefined });
+      server.ctx.config.incidents.escalationWebhookUrl = undefined;
       close();
     }
   });

@@ -15,7 +15,7 @@ afterAll(() => server.close());
 
 describe("demo incidents", () => {
   it("seeds four Chaoyang incidents in different states around now", async () => {
-    expect(await seedIncidentsDemo(server.ctx, { force: true })).toBe(4);
+    expect(await seedIncidentsDemo(server.ctx)).toBe(4);
     await server.ctx.scheduler.runOnce(server.ctx);
     const duty = await server.login("duty");
     const list = await duty.get<{ items: IncidentDto[] }>("/api/incidents");

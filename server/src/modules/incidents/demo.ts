@@ -45,15 +45,8 @@ function fields(overrides: Record<string, string>): Record<string, string> {
   };
 }
 
-/**
- * Seeds the demo incidents once (the demo is loaded on first run only). Skipped under the test
- * runner, whose servers start from the demo accounts and count their own incidents and notices;
- * `force` seeds anyway (the demo's own test).
- */
-export async function seedIncidentsDemo(ctx: AppContext, options: { force?: boolean } = {}): Promise<number> {
-  if (process.env.VITEST && !options.force) {
-    return 0;
-  }
+/** Seeds the demo incidents once (the demo is loaded on first run only). */
+export async function seedIncidentsDemo(ctx: AppContext): Promise<number> {
   if (!findSubtype(ctx.plan.profile, "gas") || ctx.plan.profile.meta.district.code !== "110105") {
     return 0; // the demo events are Chaoyang's
   }

@@ -4,9 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../tests/support/db.js";
-import { ApiClient, TEST_PASSWORD } from "../../../../tests/support/server.js";
+import { ApiClient, TEST_PASSWORD, testConfig } from "../../../../tests/support/server.js";
 import { ManualClock } from "../../clock.js";
-import { loadConfig } from "../../config.js";
 import { openRuntime, startServer } from "../../server.js";
 import { deadline, gasLeak, getIncident, type IncidentDto } from "./support.js";
 
@@ -19,21 +18,11 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 async function boot() {
-  const config = loadConfig({
-    ...process.env,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    NODE_ENV: "test",
-    FENGHUO_DATA_DIR: db.dataDir,
-    FENGHUO_PLAN: "chaoyang-2022",
-    FENGHUO_DEMO_PASSWORD: TEST_PASSWORD,
-    ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+  const runtime = await openRuntime(testConfig(db), {
+    clock,
+    ...(db.pgSchema ? { pgSchema: db.pgSchema } : {}),
   });
-  const runtime = await openRuntime(config, { clock, ...(db.pgSchema ? { pgSchema: db.pgSchema } : {}) });
-  const previous = process.env.FENGHUO_DEMO_PASSWORD;
-  process.env.FENGHUO_DEMO_PASSWORD = TEST_PASSWORD;
-  const started = await startServer(runtime, { demo: true, sweepIntervalMs: 0 });
-  process.env.FENGHUO_DEMO_PASSWORD = previous;
+  const started = await startServer(runtime, { demo: true, demoIncidents: false, sweepIntervalMs: 0 });
   return {
     url: started.url,
     stop: async () => {

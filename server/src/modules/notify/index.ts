@@ -1,5 +1,5 @@
 /** The notify module's door: the transactional outbox, channel adapters and in-app notices. */
-export { channelsFromEnv } from "./channelsFromEnv.js";
+export { configuredChannels } from "./channels.js";
 export { type InAppNotice, notifyUsers } from "./notifications.js";
 export {
   type ChannelAdapter,

@@ -1084,8 +1084,8 @@ function registerMap(r: R, ctx: AppContext) {
         centre: districtCentre(ctx.plan.org),
         outline,
         // An intranet tile server when there is one (e.g. http://tiles.local/{z}/{x}/{y}.png).
-        tileUrl: process.env.FENGHUO_TILE_URL || null,
-        tileAttribution: process.env.FENGHUO_TILE_ATTRIBUTION || null,
+        tileUrl: ctx.config.map.tileUrl ?? null,
+        tileAttribution: ctx.config.map.tileAttribution ?? null,
       };
     },
   );

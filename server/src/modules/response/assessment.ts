@@ -365,16 +365,12 @@ export async function assessmentDocx(blocks: Block[], title: string): Promise<Bu
 // PDF
 // ---------------------------------------------------------------------------------------------
 
-/** The CJK font embedded in the PDF (fonts-noto-cjk, installed by scripts/ensure-system.sh). */
-export const PDF_FONT_FILE =
-  process.env.FENGHUO_PDF_FONT ?? "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 export const PDF_FONT_NAME = "NotoSansCJKsc-Regular";
 
-export async function assessmentPdf(blocks: Block[], title: string): Promise<Buffer> {
-  if (!fs.existsSync(PDF_FONT_FILE)) {
-    throw new Error(
-      `PDF 中文字体不存在：${PDF_FONT_FILE}（请运行 scripts/ensure-system.sh 安装 fonts-noto-cjk）`,
-    );
+/** `fontFile`: the CJK font embedded in the PDF (config.pdf.font; fonts-noto-cjk by default). */
+export async function assessmentPdf(blocks: Block[], title: string, fontFile: string): Promise<Buffer> {
+  if (!fs.existsSync(fontFile)) {
+    throw new Error(`PDF 中文字体不存在：${fontFile}（请运行 scripts/ensure-system.sh 安装 fonts-noto-cjk）`);
   }
   // Loaded on the first PDF: pdfkit and its font parsers add ~30 MB to every process that imports them.
   const { default: PDFDocument } = await import("pdfkit");
@@ -384,7 +380,7 @@ export async function assessmentPdf(blocks: Block[], title: string): Promise<Buf
     info: { Title: title, Creator: "烽火 应急指挥平台" },
   });
   // Only the glyphs used are embedded (subset); parsing the ~20 MB collection dominates the cost.
-  doc.registerFont("cjk", PDF_FONT_FILE, PDF_FONT_NAME);
+  doc.registerFont("cjk", fontFile, PDF_FONT_NAME);
   doc.font("cjk");
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));

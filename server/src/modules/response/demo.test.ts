@@ -13,7 +13,7 @@ afterAll(() => server.close());
 
 describe("seedResponseDemo", () => {
   it("seeds a running Ⅰ级 response with its command post, decision, cordons and tasks", async () => {
-    expect(await seedResponseDemo(server.ctx, { force: true })).toBe(1);
+    expect(await seedResponseDemo(server.ctx)).toBe(1);
     await server.ctx.scheduler.runOnce(server.ctx);
     const office = await server.login("office");
     const list = await office.get<{ items: { incidentId: string; levelName: string; state: string }[] }>(

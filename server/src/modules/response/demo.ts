@@ -50,14 +50,8 @@ function fixedClock(at: Date): Clock {
   return { now: () => at };
 }
 
-/**
- * Seeds the demo response once, after the incidents demo (the demo is loaded on first run only).
- * Skipped under the test runner, whose servers count their own records; `force` seeds anyway.
- */
-export async function seedResponseDemo(ctx: AppContext, options: { force?: boolean } = {}): Promise<number> {
-  if (process.env.VITEST && !options.force) {
-    return 0;
-  }
+/** Seeds the demo response once, after the incidents demo (the demo is loaded on first run only). */
+export async function seedResponseDemo(ctx: AppContext): Promise<number> {
   if (!findSubtype(ctx.plan.profile, "gas") || ctx.plan.profile.meta.district.code !== "110105") {
     return 0; // the demo response is Chaoyang's
   }

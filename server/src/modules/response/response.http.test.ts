@@ -14,7 +14,6 @@ import {
   type TestServer,
 } from "../../../../tests/support/server.js";
 import { ManualClock } from "../../clock.js";
-import { configureResponse } from "./settings.js";
 import { docxTableRows, docxText, download, type PostView, type TaskView, workspace } from "./support.js";
 
 const MIN = 60_000;
@@ -391,9 +390,7 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
       });
     });
     await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
-    configureResponse(server.ctx, {
-      notifyWebhookUrl: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`,
-    });
+    server.ctx.config.response.notifyWebhookUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`;
     try {
       const before = await counts(incidentId);
       for (const wrong of [office, chengguan]) {
@@ -437,7 +434,7 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
       );
       expect(new Set(receiver).size).toBe(receiver.length);
     } finally {
-      configureResponse(server.ctx, { notifyWebhookUrl: undefined });
+      server.ctx.config.response.notifyWebhookUrl = undefined;
       sink.close();
     }
   });

@@ -502,7 +502,7 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: AppContext): v
     { schema: { tags: TAGS, summary: "下载总结评估报告（PDF，内嵌中文字体）", params: IdParams } },
     async (req, reply) => {
       const { incident, blocks, title } = await assessment(req.params.id, principalOf(req).user);
-      const buffer = await assessmentPdf(blocks, title);
+      const buffer = await assessmentPdf(blocks, title, ctx.config.pdf.font);
       attachment(
         reply,
         "application/pdf",

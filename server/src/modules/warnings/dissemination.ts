@@ -29,7 +29,6 @@ import {
   type WarningRow,
 } from "./repository.js";
 import { colourName, streetOf, type WarningResponse } from "./rules.js";
-import { warningSettings } from "./settings.js";
 import type { WarningMessageTable } from "./tables.js";
 
 const MSG_WORD: Record<string, string> = { Alert: "发布", Update: "调整", Cancel: "解除" };
@@ -137,7 +136,7 @@ export async function disseminate(
       }
     }
     if (channels.has("webhook")) {
-      for (const url of warningSettings().webhooks) {
+      for (const url of ctx.config.warnings.webhooks) {
         out.push({
           ...base,
           channel: "webhook",

@@ -19,7 +19,6 @@ import {
   streetsOfDistrict,
 } from "./repository.js";
 import { PublicWarning, SubscriptionBody } from "./schema.js";
-import { warningSettings } from "./settings.js";
 import { subscribe } from "./subscriptions.js";
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -104,7 +103,7 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
       schema: { tags: ["public"], summary: "当前公开预警的 Atom 订阅源（每条链接 CAP 1.2 消息）" },
     },
     async (req, reply) => {
-      const base = warningSettings().publicBaseUrl || `${req.protocol}://${req.host}`;
+      const base = ctx.config.warnings.publicBaseUrl ?? `${req.protocol}://${req.host}`;
       const rows = await publicWarnings(ctx.db, true, 100);
       const latest = await latestPublicMessages(
         ctx.db,

@@ -53,7 +53,6 @@ import {
   streetOf,
 } from "./rules.js";
 import { addHistory, applyChange, assertComplete, assertState, checkDraftInput } from "./service.js";
-import { warningSettings } from "./settings.js";
 import type { WarningMessageTable, WarningTaskTable } from "./tables.js";
 
 /** Names for a CAP snapshot: subtype, issuing unit, area divisions. */
@@ -208,7 +207,7 @@ async function doorToDoorTasks(ctx: AppContext, scope: CommandScope, row: Warnin
 
 /**
  * Filing (备案) and cross-area reports on publication: internal recipients get an in-app notice
- * (done at once); the city gets the CAP message through FENGHUO_WARNING_UPSTREAM_URL when
+ * (done at once); the city gets the CAP message through config.warnings.upstreamUrl when
  * configured, otherwise the task stays pending for the duty officer to report by phone or fax.
  */
 async function fileAndReport(
@@ -220,7 +219,7 @@ async function fileAndReport(
 ): Promise<void> {
   const facts = factsOf(row);
   const now = scope.now.toISOString();
-  const upstream = warningSettings().upstreamUrl;
+  const upstream = ctx.config.warnings.upstreamUrl;
   const tasks: WarningTaskTable[] = [];
   const notify = async (unitIds: string[], title: string) => {
     const users = await usersOfUnits(scope.trx, unitIds);

@@ -341,7 +341,7 @@ describe("warning lifecycle over HTTP (000 §3.3.1)", () => {
   });
 
   it("reports an orange warning that may affect other areas to the city and notifies those areas (第3项)", async () => {
-    process.env.FENGHUO_WARNING_UPSTREAM_URL = "http://127.0.0.1:9/city-intake";
+    server.ctx.config.warnings.upstreamUrl = "http://127.0.0.1:9/city-intake";
     try {
       const staff = await as("chengguan_staff");
       const w = await draft(staff, { colour: "orange", affectsOtherAreas: true, affectedAreas: ["通州区"] });
@@ -372,7 +372,7 @@ describe("warning lifecycle over HTTP (000 §3.3.1)", () => {
         "区相关专项应急指挥部（或临时指挥部）",
       ]);
     } finally {
-      delete process.env.FENGHUO_WARNING_UPSTREAM_URL;
+      server.ctx.config.warnings.upstreamUrl = undefined;
     }
   });
 
