@@ -1,15 +1,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.js";
+import { badRequest } from "./errors.js";
 import { registerStreamRoute } from "./events/routes.js";
 import { registerIdempotency } from "./http/idempotency.js";
 import { registerProblemHandler, sendNotFound } from "./http/problem.js";
+import { nulPath, validatorCompiler } from "./http/validation.js";
 import { registerAuditRoutes } from "./modules/audit/index.js";
 import { registerAuthHooks, registerAuthRoutes } from "./modules/auth/index.js";
 import { registerGeoRoutes } from "./modules/geo/index.js";
@@ -36,17 +39,59 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: options.logger ? { level: "info" } : false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // Only the configured proxies may say who the client is (X-Forwarded-For); otherwise anyone could
+    // rotate the header past the per-client login limit.
+    trustProxy: ctx.config.server.trustedProxies.length > 0 ? ctx.config.server.trustedProxies : false,
     // SSE streams are long-lived; close them with the server instead of waiting for clients.
     forceCloseConnections: true,
     genReqId: () => crypto.randomUUID(),
-    // Unknown fields must be rejected by name, not silently dropped (DESIGN §5), so no removeAdditional.
-    ajv: {
-      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: "array", useDefaults: true },
-    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+
+  // PostgreSQL cannot store NUL in text; refuse it at the edge, by field, on every route.
+  app.addHook("preValidation", async (req) => {
+    for (const [part, value] of [
+      ["params", req.params],
+      ["query", req.query],
+      ["body", req.body],
+    ] as const) {
+      const at = nulPath(value);
+      if (at !== undefined) {
+        const path = part === "body" ? at : `${part}.${at}`;
+        throw badRequest(`${path}: 不能包含空字符（NUL）`, [{ path, message: "不能包含空字符（NUL）" }]);
+      }
+    }
   });
 
   registerProblemHandler(app);
+  await app.register(helmet, {
+    // No inline script anywhere; styles may be inline (antd's CSS-in-JS and Leaflet's positioning
+    // write style elements and attributes at run time: a nonce cannot cover style attributes).
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:", ...tileOrigins(ctx.config.map.tileUrl)],
+        fontSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // HSTS only on HTTPS (behind a trusted TLS proxy): see the onSend hook below.
+    hsts: false,
+    referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook("onSend", async (req, reply) => {
+    if (req.protocol === "https") {
+      reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
+    }
+  });
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -105,4 +150,15 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     sendNotFound(req, reply);
   });
   return app;
+}
+
+/** Where configured map tiles come from, for the CSP (none for the offline basemap or same-origin tiles). */
+function tileOrigins(tileUrl: string | undefined): string[] {
+  if (!tileUrl || tileUrl.startsWith("/")) {
+    return [];
+  }
+  const url = new URL(tileUrl.replace(/\{s\}/g, "a").replace(/\{[a-z]+\}/gi, "0"));
+  return tileUrl.includes("{s}")
+    ? [`${url.protocol}//*.${url.host.split(".").slice(1).join(".")}`, url.origin]
+    : [url.origin];
 }

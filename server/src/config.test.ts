@@ -24,7 +24,7 @@ function problems(env: NodeJS.ProcessEnv): string[] {
 describe("loadConfig", () => {
   it("has a working default for every setting (README: Configuration)", () => {
     expect(loadConfig({})).toEqual({
-      server: { port: 8080, host: "0.0.0.0" },
+      server: { port: 8080, host: "0.0.0.0", trustedProxies: [] },
       database: { url: undefined, dataDir: path.join(REPO_ROOT, "data") },
       plan: "chaoyang-2022",
       production: false,
@@ -45,6 +45,12 @@ describe("loadConfig", () => {
     ["PORT", "9090", (c) => c.server.port, 9090],
     ["PORT", "0", (c) => c.server.port, 0],
     ["HOST", "127.0.0.1", (c) => c.server.host, "127.0.0.1"],
+    [
+      "FENGHUO_TRUSTED_PROXIES",
+      "127.0.0.1, 10.0.0.0/8",
+      (c) => c.server.trustedProxies,
+      ["127.0.0.1", "10.0.0.0/8"],
+    ],
     ["DATABASE_URL", "postgres://u@db:5432/fh", (c) => c.database.url, "postgres://u@db:5432/fh"],
     ["DATABASE_URL", "", (c) => c.database.url, undefined],
     ["NODE_ENV", "production", (c) => c.production, true],
@@ -127,6 +133,11 @@ describe("loadConfig", () => {
 
   const invalid: [string, string, string][] = [
     ["PORT", "abc", '环境变量 PORT="abc" 无效，应为 0–65535 的整数'],
+    [
+      "FENGHUO_TRUSTED_PROXIES",
+      "10.0.0.0/33",
+      '环境变量 FENGHUO_TRUSTED_PROXIES="10.0.0.0/33" 无效，应为 逗号分隔的代理 IP 地址或网段（如 127.0.0.1,10.0.0.0/8）',
+    ],
     ["PORT", "70000", '环境变量 PORT="70000" 无效，应为 0–65535 的整数'],
     ["NODE_ENV", "prod", '环境变量 NODE_ENV="prod" 无效，应为 development、production 或 test'],
     [

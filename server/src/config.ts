@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Static, type TSchema, Type } from "typebox";
@@ -12,6 +13,16 @@ function isUrl(value: string, protocols: string[]): boolean {
   } catch {
     return false;
   }
+}
+
+/** An IP address or a CIDR range (10.0.0.0/8, ::1/128). */
+function isAddressOrRange(value: string): boolean {
+  const [address, bits, ...rest] = value.split("/");
+  const version = isIP(address ?? "");
+  if (version === 0 || rest.length > 0) {
+    return false;
+  }
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
 }
 
 const optional = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Undefined()]);
@@ -31,6 +42,8 @@ export const ConfigSchema = Type.Object({
   server: Type.Object({
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
     host: Type.String({ minLength: 1 }),
+    /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; empty = none. */
+    trustedProxies: Type.Array(Type.Refine(Type.String(), isAddressOrRange)),
   }),
   database: Type.Object({
     /** PostgreSQL when set; otherwise the embedded SQLite file under dataDir. */
@@ -115,6 +128,12 @@ const NODE_ENVS = ["development", "production", "test"];
 const SETTINGS: Record<string, Setting> = {
   PORT: { at: "server.port", default: 8080, parse: number, expect: "0–65535 的整数" },
   HOST: { at: "server.host", default: "0.0.0.0", expect: "主机名或 IP 地址" },
+  FENGHUO_TRUSTED_PROXIES: {
+    at: "server.trustedProxies",
+    default: [],
+    parse: list,
+    expect: "逗号分隔的代理 IP 地址或网段（如 127.0.0.1,10.0.0.0/8）",
+  },
   DATABASE_URL: {
     at: "database.url",
     default: undefined,
