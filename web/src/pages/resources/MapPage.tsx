@@ -31,6 +31,7 @@ import {
 import { api, errorMessage } from "../../api/client.js";
 import { type Basemap, formatDistance, type GeoPoint } from "./api.js";
 import "./clusters.js";
+import { escapeHtml as esc } from "../../components/map/text.js";
 import { DispatchModal, type DispatchTarget } from "./DispatchModal.js";
 import L from "./leaflet.js";
 
@@ -53,8 +54,6 @@ const KIND_GLYPH: Record<GeoKind, string> = {
   expert: "专",
   agreement: "协",
 };
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function icon(p: GeoPoint, highlighted = false): L.DivIcon {
   const kind = p.kind as GeoKind;

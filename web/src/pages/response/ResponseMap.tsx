@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { districtMap } from "../../components/map/district.js";
 import { drawSketch } from "../../components/map/sketch.js";
+import { textContent } from "../../components/map/text.js";
 import type { Workspace } from "./api.js";
 
 const CORDON_COLOURS: Record<string, string> = {
@@ -71,7 +72,7 @@ export function ResponseMap({
     if (i.lat !== null && i.lng !== null) {
       const p = L.latLng(i.lat, i.lng);
       L.circleMarker(p, { radius: 9, color: "#b91c1c", weight: 3, fillColor: "#ef4444", fillOpacity: 0.9 })
-        .bindTooltip(`${t("response.map.incident")}：${i.title}`, { permanent: false })
+        .bindTooltip(textContent(`${t("response.map.incident")}：${i.title}`), { permanent: false })
         .addTo(group);
       bounds.push(p);
     }
@@ -82,7 +83,7 @@ export function ResponseMap({
         icon: L.divIcon({ className: "fh-map-post", html: "指", iconSize: [24, 24], iconAnchor: [-6, 30] }),
         title: post.name,
       })
-        .bindTooltip(`${t("response.map.post")}：${post.name}`)
+        .bindTooltip(textContent(`${t("response.map.post")}：${post.name}`))
         .addTo(group);
       bounds.push(p);
     }
@@ -97,14 +98,14 @@ export function ResponseMap({
         c.geometry.type === "Polygon"
           ? L.polygon(latlngs, { color: colour, weight: 3, dashArray: "6 4", fillOpacity: 0.08 })
           : L.polyline(latlngs, { color: colour, weight: 3, dashArray: "6 4" });
-      shape.bindTooltip(c.name).addTo(group);
+      shape.bindTooltip(textContent(c.name)).addTo(group);
       bounds.push(...latlngs);
     }
     for (const d of workspace.dispatches) {
       if (d.lat !== null && d.lng !== null) {
         const p = L.latLng(d.lat, d.lng);
         L.circleMarker(p, { radius: 6, color: "#1d4ed8", fillColor: "#3b82f6", fillOpacity: 0.9 })
-          .bindTooltip(`${d.resourceName} × ${d.quantity}`)
+          .bindTooltip(textContent(`${d.resourceName} × ${d.quantity}`))
           .addTo(group);
         bounds.push(p);
       }
