@@ -10,8 +10,9 @@ import {
   startTestServer,
   type TestServer,
 } from "../../../../tests/support/server.js";
+import { findIncident } from "../incidents/index.js";
 import { leadDepartments } from "../plans/rules.js";
-import { incidentSubtype, ledgerSum, stockQuantity } from "./repository.js";
+import { ledgerSum, stockQuantity } from "./repository.js";
 import { testIncidentId } from "./testing.js";
 
 interface Dispatch {
@@ -156,7 +157,11 @@ describe("Chaoyang (000 §6.7)", () => {
     ]);
     expect(d.body.pending).toEqual({ name: "区应急办审核", by: ["区应急办主任", "区应急办工作人员"] });
 
-    const notYet = await chengguan.post<Problem>(`/api/dispatches/${d.body.id}/dispatch`);
+    // Authority before state (issue 12: 403 before 409): the requester is not who dispatches another
+    // unit's supplies, so it hears 403; the office, which may, hears that it is too early.
+    const notYours = await chengguan.post<Problem>(`/api/dispatches/${d.body.id}/dispatch`);
+    expect(notYours.status).toBe(403);
+    const notYet = await (await as("office_staff")).post<Problem>(`/api/dispatches/${d.body.id}/dispatch`);
     expect(notYet.status).toBe(409);
 
     const selfApprove = await chengguan.post<Problem>(`/api/dispatches/${d.body.id}/approve`);
@@ -388,7 +393,7 @@ describe("Luolong (002)", () => {
 
   it("has another unit's stock asked for by the command post, decided by the committee and carried out by finance", async () => {
     // Only the command post or the incident's lead department may ask (002 §4.3 (1)).
-    const subtype = await incidentSubtype(server.ctx.db, server.ctx.dialect, incidentId);
+    const subtype = (await findIncident(server.ctx.db, incidentId))?.subtype_id;
     const leads = subtype ? leadDepartments(server.ctx.plan.profile, subtype) : [];
     if (!leads.includes("dept-water")) {
       const refused = await waterHead.post<Problem>("/api/dispatches", {
