@@ -38,9 +38,14 @@ const ownUnit = check<OwnedResource>(
   (u, r) => r.ownerUnitId !== null && actsForUnit(r.plan, u, r.ownerUnitId),
 );
 
-/** Imports write rows for the importer's unit (checked per row); anyone acting for a unit may start one. */
-const unitMember = check<OwnedResource>("各单位工作人员", (u) =>
-  u.roles.some((r) => UNIT_ACTING_ROLES.includes(r)),
+/**
+ * Imports write rows for the importer's units (each row is checked as a create, importParse.ts):
+ * anyone acting for a unit may start one; on a record, only for that record's unit.
+ */
+const unitImporter = check<OwnedResource>("各单位工作人员（导入本单位的记录）", (u, r) =>
+  r.ownerUnitId === null
+    ? u.roles.some((role) => UNIT_ACTING_ROLES.includes(role))
+    : actsForUnit(r.plan, u, r.ownerUnitId),
 );
 
 const anyone = check<unknown>("已登录用户", () => true);
@@ -53,7 +58,7 @@ export const recordPolicy = definePolicy<RecordAction, OwnedResource>("resource"
   create: { by: [office, ownUnit] },
   update: { by: [office, ownUnit] },
   delete: { by: [office, ownUnit] },
-  import: { by: [office, unitMember] },
+  import: { by: [office, unitImporter] },
   export: { by: [anyone] },
 });
 
