@@ -57,7 +57,11 @@ describe("the edge of the pipeline", () => {
 
   it("still names every field of a small invalid request", async () => {
     const street = await server.login("jianwai");
-    const res = await street.post<Problem>("/api/incidents", { title: "缺字段", subtypeId: { id: "gas" }, extra: 1 });
+    const res = await street.post<Problem>("/api/incidents", {
+      title: "缺字段",
+      subtypeId: { id: "gas" },
+      extra: 1,
+    });
     expect(res.status).toBe(400);
     const paths = (res.body.errors ?? []).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(["subtypeId", "occurredAt", "sourceChannel", "extra"]));

@@ -10,8 +10,9 @@ import {
   startTestServer,
   type TestServer,
 } from "../../../../tests/support/server.js";
+import { findIncident } from "../incidents/index.js";
 import { leadDepartments } from "../plans/rules.js";
-import { incidentSubtype, ledgerSum, stockQuantity } from "./repository.js";
+import { ledgerSum, stockQuantity } from "./repository.js";
 import { testIncidentId } from "./testing.js";
 
 interface Dispatch {
@@ -156,7 +157,11 @@ describe("Chaoyang (000 §6.7)", () => {
     ]);
     expect(d.body.pending).toEqual({ name: "区应急办审核", by: ["区应急办主任", "区应急办工作人员"] });
 
-    const notYet = await chengguan.post<Problem>(`/api/dispatches/${d.body.id}/dispatch`);
+    // Authority before state (issue 12: 403 before 409): the requester is not who dispatches another
+    // unit's supplies, so it hears 403; the office, which may, hears that it is too early.
+    const notYours = await chengguan.post<Problem>(`/api/dispatches/${d.body.id}/dispatch`);
+    expect(notYours.status).toBe(403);
+    const notYet = await (await as("office_staff")).post<Problem>(`/api/dispatches/${d.body.id}/dispatch`);
     expect(notYet.status).toBe(409);
 
     const selfApprove = await chengguan.post<Problem>(`/api/dispatches/${d.body.id}/approve`);
@@ -310,6 +315,81 @@ describe("Chaoyang (000 §6.7)", () => {
     ).toContain("调用申请被驳回：折叠床（区应急物资储备库）");
   });
 
+  it("never lets the system administrator sign a dispatch order (issue 12)", async () => {
+    // Before issue 12 the dispatch resolver let `admin` fill 「下达应急物资调拨指令」 (区应急办): the
+    // view offered approve and the order was recorded as signed by 系统管理员. The admin administers
+    // the system and fills no plan party.
+    const chengguan = await as("chengguan");
+    const d = await chengguan.post<Dispatch>("/api/dispatches", {
+      incidentId,
+      resourceType: "stock",
+      resourceId: await stockId("CK-QJ-001", "WZ-002"),
+      quantity: 1,
+    });
+    expect(d.status, JSON.stringify(d.body)).toBe(201);
+    await (await as("office_staff")).post(`/api/dispatches/${d.body.id}/approve`);
+    const approved = await (await as("director")).post<Dispatch>(`/api/dispatches/${d.body.id}/approve`);
+    expect(approved.body.pending?.name).toBe("下达应急物资调拨指令");
+    const admin = await as("admin");
+    const view = await admin.get<Dispatch>(`/api/dispatches/${d.body.id}`);
+    expect(view.body.allowedActions).not.toContain("approve");
+    const refused = await admin.post<Problem>(`/api/dispatches/${d.body.id}/approve`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.needed).toEqual(["区应急办"]);
+    const after = await admin.get<Dispatch>(`/api/dispatches/${d.body.id}`);
+    expect(after.body.state).toBe("requested");
+    expect(after.body.steps.at(-1)?.doneByName).toBeNull();
+  });
+
+  it("lets the HQ-office head act for the HQ whose office its department hosts (issue 12)", async () => {
+    // hq-public-facilities keeps its office in 区城管委 (plans/org/chaoyang.yaml, 000 §2.1.5), so
+    // `hqoffice` (区城管委) acts for that HQ. The old dispatch resolver refused it.
+    const office = await as("office_staff");
+    const team = await office.post<{ id: string }>("/api/teams", {
+      name: "区城市公共设施事故应急指挥部抢修队",
+      kind: "professional",
+      specialties: ["抢修"],
+      headcount: 12,
+      phone: "13910098888",
+      lat: 39.95,
+      lng: 116.5,
+      ownerUnitId: "hq-public-facilities",
+    });
+    expect(team.status, JSON.stringify(team.body)).toBe(201);
+    const hqoffice = await as("hqoffice");
+    const d = await hqoffice.post<Dispatch>("/api/dispatches", {
+      incidentId,
+      resourceType: "team",
+      resourceId: team.body.id,
+      requestingUnitId: "hq-public-facilities",
+    });
+    expect(d.status, JSON.stringify(d.body)).toBe(201);
+    expect(d.body).toMatchObject({ state: "approved", ruleCase: "own" });
+    expect(d.body.allowedActions).toContain("dispatch");
+    expect((await hqoffice.post(`/api/dispatches/${d.body.id}/dispatch`)).status).toBe(200);
+    // A street (another unit) still may not dispatch the HQ's team.
+    const street = await as("jianwai");
+    expect((await street.get<Dispatch>(`/api/dispatches/${d.body.id}`)).body.allowedActions).not.toContain(
+      "arrive",
+    );
+
+    // Asking for another unit's supplies in the HQ's name: the request step (own_unit = the HQ).
+    const other = await hqoffice.post<Dispatch>("/api/dispatches", {
+      incidentId,
+      resourceType: "stock",
+      resourceId: await stockId("CK-QJ-001", "WZ-002"),
+      quantity: 1,
+      requestingUnitId: "hq-public-facilities",
+    });
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
+    expect(other.body.ruleCase).toBe("other_unit");
+    expect(other.body.allowedActions).toContain("reject"); // the requester may withdraw
+  });
+
+  // The third issue-12 case (a district leader passing a category-scoped step with no category in
+  // the context) cannot be built on Chaoyang's profile, which has no 分管区领导 dispatch step: it is
+  // in rules.test.ts ("a category-scoped dispatch step") on a profile variant.
+
   it("previews the approval chain for a pair of units", async () => {
     const duty = await as("duty");
     const res = await duty.get<{ case: string; steps: { name: string; by: string[] }[]; source: string }>(
@@ -388,7 +468,7 @@ describe("Luolong (002)", () => {
 
   it("has another unit's stock asked for by the command post, decided by the committee and carried out by finance", async () => {
     // Only the command post or the incident's lead department may ask (002 §4.3 (1)).
-    const subtype = await incidentSubtype(server.ctx.db, server.ctx.dialect, incidentId);
+    const subtype = (await findIncident(server.ctx.db, incidentId))?.subtype_id;
     const leads = subtype ? leadDepartments(server.ctx.plan.profile, subtype) : [];
     if (!leads.includes("dept-water")) {
       const refused = await waterHead.post<Problem>("/api/dispatches", {

@@ -1,4 +1,7 @@
 /** The resources module's door: registries, stock, dispatch (000 §6.7), shelters and the map. */
+
+export { nearest, nearestLinear } from "./nearest.js";
+export { dispatchPartyCase } from "./policy.js";
 export { REGISTRIES } from "./registries.js";
 export {
   dispatchesOfIncident,
@@ -9,4 +12,3 @@ export {
 } from "./repository.js";
 export { registerResourceRoutes } from "./routes.js";
 export { seedResourcesDemo } from "./seed.js";
-export { nearest, nearestLinear } from "./service.js";

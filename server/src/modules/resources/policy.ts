@@ -1,94 +1,286 @@
 /**
- * Who may do what with resources. Static authority is a policy table; authority the plan profile
- * names (000 §6.7 dispatch steps, 000 §6.9 shelter activation) is resolved from the profile's
- * parties at request time, and a 403 names those parties.
+ * Who may do what with resources (typed policies, authz/policy.ts). Static authority is a table of
+ * named checks; authority the plan profile names (000 §6.7 dispatch steps, 000 §6.9 shelter
+ * activation) is a PartyRequirement resolved by the plans module's one resolver, so a 403 names the
+ * profile's parties and the allowed actions a response carries come from the same rules.
  */
-import type { Party } from "../../../../shared/plan/schema.js";
-import type { Role } from "../../../../shared/roles.js";
-import type { SessionUser } from "../../authz/principal.js";
-import { anyone, definePolicy, hasRole, predicate } from "../../authz/registry.js";
-import { forbidden } from "../../errors.js";
-import type { LoadedPlan, PartyContext } from "../plans/index.js";
-import { partyLabel, userIsParty } from "./rules.js";
+import type { DispatchRule, Party } from "../../../../shared/plan/schema.js";
+import { DISPATCH_STATE_LABELS } from "../../../../shared/resources.js";
+import { type Check, check, definePolicy, hasRole, type PartyRequirement } from "../../authz/policy.js";
+import {
+  actsForUnit,
+  EMERGENCY_OFFICE,
+  isEmergencyOffice,
+  type PartyCase,
+  type PlanData,
+  UNIT_ACTING_ROLES,
+} from "../plans/index.js";
+import { canDo, type DispatchAction, type DispatchStep, pendingApproval } from "./rules.js";
+
+// ---------------------------------------------------------------------------------------------
+// registry records, stock lines, shelters
+// ---------------------------------------------------------------------------------------------
 
 export interface OwnedResource {
+  plan: PlanData;
   /** The unit that owns the record (null for the supply catalogue, which is district-wide). */
   ownerUnitId: string | null;
 }
 
 /** 000 §6.2, §6.7: 区应急办 organises and coordinates all teams, reserves and their standards. */
-const office = hasRole<OwnedResource>("admin", "office_staff", "office_director");
-
-const UNIT_ROLES: Role[] = ["dept_head", "dept_staff", "hq_office_head", "street_staff"];
-
-/** 000 §6.7: each HQ office, department and unit keeps its own reserves and teams. */
-const ownUnit = predicate<OwnedResource>(
-  "资源所属单位的负责人或工作人员",
-  (u, r) =>
-    r.ownerUnitId !== null && r.ownerUnitId === u.unitId && u.roles.some((x) => UNIT_ROLES.includes(x)),
+const office = check<{ plan: PlanData }>(EMERGENCY_OFFICE.label ?? "区应急办", (u, r) =>
+  isEmergencyOffice(r.plan, u),
 );
 
-export const resourcePolicy = definePolicy<OwnedResource>("resource", {
-  list: [anyone],
-  read: [anyone],
-  create: [office, ownUnit],
-  update: [office, ownUnit],
-  delete: [office, ownUnit],
-  import: [office, hasRole("dept_head", "dept_staff", "hq_office_head", "street_staff")],
-  export: [anyone],
+/** 000 §6.7: each HQ office, department and unit keeps its own reserves and teams. */
+const ownUnit = check<OwnedResource>(
+  "资源所属单位的负责人或工作人员",
+  (u, r) => r.ownerUnitId !== null && actsForUnit(r.plan, u, r.ownerUnitId),
+);
+
+/**
+ * Imports write rows for the importer's units (each row is checked as a create, importParse.ts):
+ * anyone acting for a unit may start one; on a record, only for that record's unit.
+ */
+const unitImporter = check<OwnedResource>("各单位工作人员（导入本单位的记录）", (u, r) =>
+  r.ownerUnitId === null
+    ? u.roles.some((role) => UNIT_ACTING_ROLES.includes(role))
+    : actsForUnit(r.plan, u, r.ownerUnitId),
+);
+
+const anyone = check<unknown>("已登录用户", () => true);
+
+export type RecordAction = "list" | "read" | "create" | "update" | "delete" | "import" | "export";
+
+export const recordPolicy = definePolicy<RecordAction, OwnedResource>("resource", {
+  list: { by: [anyone] },
+  read: { by: [anyone] },
+  create: { by: [office, ownUnit] },
+  update: { by: [office, ownUnit] },
+  delete: { by: [office, ownUnit] },
+  import: { by: [office, unitImporter] },
+  export: { by: [anyone] },
 });
+
+export type StockAction = "read" | "create" | "update" | "delete" | "move";
 
 /** Stock lines belong to their warehouse's unit. */
-export const stockPolicy = definePolicy<OwnedResource>("stock", {
-  read: [anyone],
-  create: [office, ownUnit],
-  update: [office, ownUnit],
-  delete: [office, ownUnit],
-  move: [office, ownUnit],
+export const stockPolicy = definePolicy<StockAction, OwnedResource>("stock", {
+  read: { by: [anyone] },
+  create: { by: [office, ownUnit] },
+  update: { by: [office, ownUnit] },
+  delete: { by: [office, ownUnit] },
+  move: { by: [office, ownUnit] },
 });
 
-/** Occupancy is reported by whoever runs the shelter: its unit, the office, the duty room, the scene. */
-export const shelterPolicy = definePolicy<OwnedResource>("shelter", {
-  occupancy: [office, ownUnit, hasRole("duty_officer", "commander", "street_staff")],
+/** A transfer between two units' warehouses (checked on top of `move` of the source line). */
+export const crossUnitTransferPolicy = definePolicy<"transfer", { plan: PlanData }>("stock", {
+  transfer: { by: [office] },
 });
 
-export interface PartyCheck {
-  plan: LoadedPlan;
-  parties: readonly Party[];
-  ctx: PartyContext & { category?: string };
+export interface ShelterResource extends OwnedResource {
+  name: string;
+  status: string;
+  occupancy: number;
+  capacity: number;
 }
 
-/** Whether the user is any one of the parties (a `by` list is a list of alternatives). */
-export function isAnyParty(user: SessionUser, check: PartyCheck): boolean {
-  return check.parties.some((p) => userIsParty(check.plan.profile, check.plan.org, user, p, check.ctx));
+/** 000 §6.9: the profile names who activates; the shelter's unit (or street) is the case. */
+export function shelterPartyCase(ownerUnitId: string): PartyCase {
+  return { ownUnitId: ownerUnitId, streetCodes: [ownerUnitId] };
 }
 
-/** The labels a 403 names for a list of parties. */
-export function partyLabels(plan: LoadedPlan, parties: readonly Party[]): string[] {
-  return [...new Set(parties.map((p) => partyLabel(plan.org, p)))];
+const activation = (r: ShelterResource): PartyRequirement => ({
+  plan: r.plan,
+  parties: r.plan.profile.resources.shelterActivation?.by ?? [],
+  case: shelterPartyCase(r.ownerUnitId ?? ""),
+  source: r.plan.profile.resources.shelterActivation?.source,
+  what: "启用或关闭应急避难场所",
+  missing: "预案没有规定由谁启用应急避难场所",
+});
+
+export type ShelterAction = "open" | "close" | "occupancy";
+
+/** Occupancy is reported by whoever runs the shelter: its unit, the office and duty room, the scene. */
+export const shelterPolicy = definePolicy<ShelterAction, ShelterResource>("shelter", {
+  open: {
+    by: activation,
+    state: (r) => (r.status === "open" ? `「${r.name}」已在启用中` : undefined),
+  },
+  close: {
+    by: activation,
+    state: (r) =>
+      r.status !== "open"
+        ? `「${r.name}」未启用`
+        : r.occupancy > 0
+          ? `「${r.name}」仍安置 ${r.occupancy} 人，请先登记转移后再关闭`
+          : undefined,
+  },
+  occupancy: {
+    by: [office, ownUnit, hasRole("commander", "street_staff")],
+    state: (r) => (r.status !== "open" ? `「${r.name}」未启用，不能登记安置人数` : undefined),
+  },
+});
+
+export interface ImportJobResource {
+  plan: PlanData;
+  createdBy: string | null;
 }
 
-/** Throws 403 naming the parties of the plan rule unless the user is one of them. */
-export function authorizeParties(user: SessionUser, check: PartyCheck, what: string): void {
-  if (check.parties.length === 0) {
-    throw forbidden(`预案没有规定由谁${what}`, []);
+export const importJobPolicy = definePolicy<"read", ImportJobResource>("import", {
+  read: {
+    by: [check("导入任务发起人", (u, r) => r.createdBy === u.id), office as Check<ImportJobResource>],
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// dispatch (000 §6.7 through plans/rules.ts dispatchApproval)
+// ---------------------------------------------------------------------------------------------
+
+/** What the dispatch parties resolve against; the steps are the row's `steps` column, decoded. */
+export interface DispatchFacts {
+  incidentSubtype: string | null;
+  requestingUnitId: string;
+  owningUnitId: string;
+}
+
+/**
+ * The case a dispatch step's parties resolve in: the incident's subtype (so 分管该类事件的 leaders
+ * are only those whose portfolio holds its category) and the unit performing the step — the
+ * requesting unit for the request and its sign-offs, the owning unit for the physical dispatch.
+ */
+export function dispatchPartyCase(d: DispatchFacts, step: "sign-off" | "dispatch"): PartyCase {
+  return {
+    subtypeId: d.incidentSubtype,
+    ownUnitId: step === "dispatch" ? d.owningUnitId : d.requestingUnitId,
+  };
+}
+
+export interface DispatchResource extends DispatchFacts {
+  plan: PlanData;
+  state: string;
+  steps: readonly DispatchStep[];
+}
+
+const requester = (d: DispatchFacts): Party => ({ unit: d.requestingUnitId, label: "需求单位" });
+const owner = (d: DispatchFacts, label = "资源所属单位"): Party => ({ unit: d.owningUnitId, label });
+const commander: Party = { role: "commander", label: "现场指挥长" };
+
+function stateRule(action: DispatchAction, label: string) {
+  return (d: DispatchResource) =>
+    canDo(action, d.state)
+      ? undefined
+      : `调用记录当前状态为「${DISPATCH_STATE_LABELS[d.state as keyof typeof DISPATCH_STATE_LABELS] ?? d.state}」，不能${label}`;
+}
+
+/** The sign-off due next; with none due, every sign-off's parties (so a signer hears 409, not 403). */
+function signOff(d: DispatchResource): PartyRequirement {
+  const pending = d.state === "requested" ? pendingApproval(d.steps) : undefined;
+  const parties = pending
+    ? pending.step.by
+    : d.steps.filter((s) => s.action !== "request").flatMap((s) => s.by);
+  return {
+    plan: d.plan,
+    parties,
+    case: dispatchPartyCase(d, "sign-off"),
+    source: d.plan.profile.meta.name,
+    what: pending ? `「${pending.step.name}」` : "审批",
+    missing: "预案没有规定由谁审批",
+  };
+}
+
+function dispatcher(d: DispatchResource): PartyRequirement {
+  const step = d.steps.find((s) => s.action === "dispatch");
+  if (step) {
+    return {
+      plan: d.plan,
+      parties: step.by,
+      case: dispatchPartyCase(d, "dispatch"),
+      what: "调用出发",
+    };
   }
-  if (!isAnyParty(user, check)) {
-    const needed = partyLabels(check.plan, check.parties);
-    throw forbidden(`${what}需要：${needed.join("；或 ")}（${sourceNote(check)}）`, needed);
-  }
+  return {
+    plan: d.plan,
+    parties: [owner(d, "资源所属单位的负责人或工作人员"), EMERGENCY_OFFICE],
+    case: dispatchPartyCase(d, "dispatch"),
+    what: "调用出发",
+  };
 }
 
-function sourceNote(check: PartyCheck): string {
-  return `依据预案 ${check.plan.profile.meta.name}`;
+/** Check-in and return: the scene (commander), the office, the requesting and the owning unit. */
+const field = (d: DispatchResource, what: string): PartyRequirement => ({
+  plan: d.plan,
+  parties: [commander, EMERGENCY_OFFICE, requester(d), owner(d)],
+  case: dispatchPartyCase(d, "dispatch"),
+  what,
+});
+
+export const dispatchPolicy = definePolicy<DispatchAction, DispatchResource>("dispatch", {
+  approve: {
+    by: signOff,
+    state: (d) =>
+      stateRule("approve", "审批")(d) ?? (pendingApproval(d.steps) ? undefined : "没有待审批的步骤"),
+  },
+  reject: {
+    // The requester may withdraw; the office may stop any request that has not left yet.
+    by: (d) => {
+      const pending = d.state === "requested" ? pendingApproval(d.steps) : undefined;
+      return {
+        plan: d.plan,
+        parties: [...(pending?.step.by ?? []), EMERGENCY_OFFICE, requester(d)],
+        case: dispatchPartyCase(d, "sign-off"),
+        what: "驳回",
+      };
+    },
+    state: stateRule("reject", "驳回"),
+  },
+  dispatch: { by: dispatcher, state: stateRule("dispatch", "出发") },
+  arrive: { by: (d) => field(d, "登记到达"), state: stateRule("arrive", "登记到达") },
+  return: { by: (d) => field(d, "办理归还"), state: stateRule("return", "办理归还") },
+});
+
+/** A dispatch not yet made: who asks for it, and the rule the profile gives for the pair of units. */
+export interface DispatchRequestResource {
+  plan: PlanData;
+  requestingUnitId: string;
+  incidentSubtype: string | null;
+  /** The rule for the pair of units, once the resource (and so its owner) is known. */
+  rule?: DispatchRule | undefined;
 }
 
-/** Office roles act for the district as a whole (external requests, orders on behalf of units). */
-export const isOfficeUser = (user: SessionUser) =>
-  user.roles.some(
-    (r) => r === "admin" || r === "office_staff" || r === "office_director" || r === "duty_officer",
-  );
-
-/** Members of a unit who can act for it (not read-only leaders of other bodies). */
-export const actsForUnit = (user: SessionUser, unitId: string) =>
-  user.unitId === unitId && user.roles.some((r) => UNIT_ROLES.includes(r) || r === "commander");
+/**
+ * Asking is two questions: may the user speak for the requesting unit (its members, the office, the
+ * scene), and do they fill the rule's request step when it has one (Luolong 002 §4.3 (1): the
+ * command post or the lead department).
+ */
+export const dispatchRequestPolicy = definePolicy<"requestFor" | "request", DispatchRequestResource>(
+  "dispatch",
+  {
+    requestFor: {
+      by: (r) => ({
+        plan: r.plan,
+        parties: [
+          { unit: r.requestingUnitId, label: "需求单位的负责人或工作人员" },
+          EMERGENCY_OFFICE,
+          commander,
+        ],
+        case: {},
+        what: "提出调用需求",
+      }),
+    },
+    request: {
+      by: (r) => {
+        const step = r.rule?.steps.find((s) => s.action === "request");
+        return step
+          ? {
+              plan: r.plan,
+              parties: step.by,
+              case: { subtypeId: r.incidentSubtype, ownUnitId: r.requestingUnitId },
+              what: `「${step.name}」`,
+              source: r.plan.profile.meta.name,
+            }
+          : { plan: r.plan, parties: [], case: {}, alsoChecks: [anyone] };
+      },
+    },
+  },
+);

@@ -1,22 +1,24 @@
 import { describe, expect, it } from "vitest";
+import type { PlanProfile } from "../../../../shared/plan/schema.js";
+import { can } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
+import { distanceMeters } from "../geo/index.js";
 import { loadActivePlan } from "../plans/active.js";
+import { fillsAny, partyLabel } from "../plans/index.js";
 import { dispatchApproval } from "../plans/rules.js";
 import { districtOutline } from "./geo.js";
-import { convertCell, parseCsv, type ReferenceData } from "./importer.js";
+import { convertCell, parseCsv, type ReferenceData } from "./importParse.js";
+import { type DispatchResource, dispatchPartyCase, dispatchPolicy } from "./policy.js";
 import { REGISTRIES } from "./registries.js";
 import {
   bboxAround,
   canDo,
-  distanceMeters,
   expiryStatus,
   initialSteps,
   insideDistrict,
   nearestStep,
-  partyLabel,
   pendingApproval,
   stateAfterRequest,
-  userIsParty,
 } from "./rules.js";
 
 const chaoyang = loadActivePlan("chaoyang-2022");
@@ -126,16 +128,83 @@ describe("parties (who a plan rule names)", () => {
     if (!step) {
       throw new Error("step missing from profile");
     }
-    const ok = step.by.some((p) =>
-      userIsParty(chaoyang.profile, chaoyang.org, u, p, { ownUnitId: "dept-chengguan" }),
+    const c = dispatchPartyCase(
+      { incidentSubtype: null, requestingUnitId: "dept-chengguan", owningUnitId: "dept-water" },
+      "sign-off",
     );
-    expect(ok).toBe(expected);
+    expect(fillsAny(chaoyang, u, step.by, c)).toBe(expected);
+  });
+
+  it("never lets the system administrator sign (issue 12: admin signed 下达应急物资调拨指令)", () => {
+    const admin = user({ roles: ["admin"], unitId: "office" });
+    const c = dispatchPartyCase(
+      { incidentSubtype: null, requestingUnitId: "dept-chengguan", owningUnitId: "dept-water" },
+      "sign-off",
+    );
+    for (const step of rule.steps) {
+      expect(fillsAny(chaoyang, admin, step.by, c), step.name).toBe(false);
+    }
   });
 
   it("labels parties for 403s without repeating the body's name", () => {
-    expect(partyLabel(luolong.org, { role: "committee_director", unit: "committee" })).toBe("区应急委主任");
-    expect(partyLabel(luolong.org, { role: "dept_head", scope: "own_unit" })).toBe("本单位部门负责人");
-    expect(partyLabel(chaoyang.org, { unit: "office", label: "区应急办" })).toBe("区应急办");
+    expect(partyLabel(luolong, { role: "committee_director", unit: "committee" })).toBe("区应急委主任");
+    expect(partyLabel(luolong, { role: "dept_head", scope: "own_unit" })).toBe("本单位部门负责人");
+    expect(partyLabel(chaoyang, { unit: "office", label: "区应急办" })).toBe("区应急办");
+  });
+});
+
+describe("a category-scoped dispatch step (issue 12: any district leader passed it)", () => {
+  // Chaoyang's profile has no 分管区领导 step in supplyDispatch, so a variant puts one in: the
+  // approval of another unit's supplies by the leader in charge of the incident's category.
+  const profile: PlanProfile = {
+    ...chaoyang.profile,
+    resources: {
+      ...chaoyang.profile.resources,
+      supplyDispatch: chaoyang.profile.resources.supplyDispatch.map((r) =>
+        r.case === "other_unit"
+          ? {
+              ...r,
+              steps: r.steps.map((s) =>
+                s.action === "approve"
+                  ? {
+                      ...s,
+                      by: [{ role: "district_leader", scope: "in_charge_of_category", label: "分管区领导" }],
+                    }
+                  : s,
+              ),
+            }
+          : r,
+      ),
+    },
+  };
+  const plan = { profile, org: chaoyang.org };
+  const categories = profile.taxonomy.categories;
+  const [first, second] = categories;
+  const subtypeOf = (c: typeof first) => c?.subtypes[0]?.id ?? "";
+  const resource = (subtype: string | null): DispatchResource => {
+    const rule = dispatchApproval(profile, "dept-chengguan", "dept-water", chaoyang.org);
+    const steps = initialSteps(rule, { id: "x", name: "x" }, "2026-01-01T00:00:00Z").map((s) =>
+      s.action === "review" ? { ...s, doneAt: "2026-01-01T00:00:00Z", doneBy: "y" } : s,
+    );
+    return {
+      plan,
+      incidentSubtype: subtype,
+      requestingUnitId: "dept-chengguan",
+      owningUnitId: "dept-water",
+      state: "requested",
+      steps,
+    };
+  };
+  const leader = user({ roles: ["district_leader"], unitId: "committee", categories: [first?.name ?? ""] });
+
+  it("lets the leader in charge of the incident's category approve", () => {
+    expect(pendingApproval(resource(subtypeOf(first)).steps)?.step.name).toBe("区应急委领导批准");
+    expect(can(dispatchPolicy, leader, "approve", resource(subtypeOf(first)))).toBe(true);
+  });
+
+  it("refuses a leader whose portfolio lacks the category, and any leader when there is no category", () => {
+    expect(can(dispatchPolicy, leader, "approve", resource(subtypeOf(second)))).toBe(false);
+    expect(can(dispatchPolicy, leader, "approve", resource(null))).toBe(false);
   });
 });
 

@@ -1,36 +1,23 @@
 /**
  * Pure rules of the resources module (issue 6): geometry for nearest-K search and the district
- * check, who a plan party is, the dispatch state machine, and stock expiry. No SQL, no HTTP, no
+ * check, the dispatch state machine, and stock expiry. No SQL, no HTTP, no
  * wall-clock reads: times come in as arguments.
  */
 import { booleanPointInPolygon, pointToPolygonDistance } from "@turf/turf";
 import type { Feature, MultiPolygon, Polygon } from "geojson";
-import type { DispatchRule, Party, PlanProfile } from "../../../../shared/plan/schema.js";
+import type { DispatchRule, Party } from "../../../../shared/plan/schema.js";
 import type { DispatchState } from "../../../../shared/resources.js";
-import { ROLE_LABELS } from "../../../../shared/roles.js";
-import type { SessionUser } from "../../authz/principal.js";
-import type { OrgFile } from "../org/index.js";
-import { type PartyContext, partyUnitsLegacy } from "../plans/index.js";
+import { distanceMeters, type LatLng } from "../geo/index.js";
+
+export type { LatLng };
 
 // ---------------------------------------------------------------------------------------------
 // geometry
 // ---------------------------------------------------------------------------------------------
 
+/** The mean earth radius turf's distance uses (geo.distanceMeters), so the box and the distance agree. */
 const EARTH_RADIUS_M = 6_371_008.8;
 const rad = (deg: number) => (deg * Math.PI) / 180;
-
-export interface LatLng {
-  lat: number;
-  lng: number;
-}
-
-/** Great-circle distance in metres (haversine). */
-export function distanceMeters(a: LatLng, b: LatLng): number {
-  const dLat = rad(b.lat - a.lat);
-  const dLng = rad(b.lng - a.lng);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 export interface BBox {
   minLat: number;
@@ -107,82 +94,6 @@ export function insideDistrict(outline: DistrictOutline, point: LatLng, toleranc
   }
   return pointToPolygonDistance(p, outline, { units: "meters" }) <= toleranceM;
 }
-
-// ---------------------------------------------------------------------------------------------
-// parties (who a plan rule names)
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Whether the user is the party a plan rule names. A role must be held; a scope or unit narrows to
- * the units it resolves to in this context (plans/rules.ts partyUnitsLegacy). Scopes that name no unit
- * (`any`) leave only the role; `in_charge_of_category` also needs the category in the user's
- * portfolio when the matter has one. The emergency-office scope includes its duty room (SCOPE_DOCS).
- */
-export function userIsParty(
-  profile: PlanProfile,
-  org: OrgFile,
-  user: SessionUser,
-  party: Party,
-  ctx: PartyContext & { category?: string },
-): boolean {
-  if (party.role !== undefined && !user.roles.includes(party.role)) {
-    return false;
-  }
-  if (party.scope === undefined && party.unit === undefined) {
-    return party.role !== undefined;
-  }
-  if (party.scope === "any") {
-    return true;
-  }
-  if (party.scope === "in_charge_of_category") {
-    return ctx.category === undefined || user.categories.includes(ctx.category);
-  }
-  const units = partyUnitsLegacy(profile, org, party, ctx);
-  if (units.includes(user.unitId)) {
-    return true;
-  }
-  if (party.scope === "emergency_office" || party.unit === "office") {
-    const mine = org.units.find((u) => u.id === user.unitId);
-    return mine?.type === "duty_room" && mine.parent !== undefined && units.includes(mine.parent);
-  }
-  return false;
-}
-
-/** What a 403 says a party is: its label, else the role and unit or scope it names. */
-export function partyLabel(org: OrgFile, party: Party): string {
-  if (party.label) {
-    return party.label;
-  }
-  const unit = party.unit ? org.units.find((u) => u.id === party.unit) : undefined;
-  const unitName = unit ? (unit.short ?? unit.name) : undefined;
-  const role = party.role ? ROLE_LABELS[party.role] : undefined;
-  const parts = [
-    // "区应急委主任" already says which body; do not prefix it with "区应急委" again.
-    unitName && !(role?.includes(unitName) ?? false) ? unitName : undefined,
-    party.scope && party.scope !== "any" ? SCOPE_LABELS[party.scope] : undefined,
-    role,
-  ].filter((p): p is string => p !== undefined);
-  return parts.length > 0 ? parts.join("") : "（预案未指定）";
-}
-
-const SCOPE_LABELS: Record<string, string> = {
-  own_unit: "本单位",
-  lead_department: "主责部门",
-  cooperating_department: "协作部门",
-  hq: "专项应急指挥部",
-  hq_office: "专项应急指挥部办公室",
-  responsible_unit: "专项指挥部办公室或主责部门",
-  related_department: "相关部门",
-  emergency_office: "区应急办",
-  committee: "区应急委",
-  in_charge_of_category: "分管该类事件的",
-  street_in_area: "属地街道（乡）",
-  key_area_in_area: "属地重点地区管委会",
-  incident_unit: "事发单位",
-  activating_unit: "启动响应的单位",
-  participating_units: "参与处置单位",
-  affected_areas: "受影响地区",
-};
 
 // ---------------------------------------------------------------------------------------------
 // dispatch (000 §6.7 through plans/rules.ts dispatchApproval)

@@ -7,9 +7,11 @@
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import { runCommand } from "../../http/command.js";
+import { createRecord } from "./records.js";
 import { REGISTRIES, type RegistryName } from "./registries.js";
 import * as repo from "./repository.js";
-import { createRecord, createStockLine, openShelter, setOccupancy } from "./service.js";
+import { openShelter, setOccupancy } from "./shelters.js";
+import { createStockLine } from "./stock.js";
 
 const SYSTEM = { id: "system:seed" };
 
@@ -539,6 +541,14 @@ const SEED_DIRECTOR: SessionUser = {
   locale: "zh-CN",
 };
 
+/** 区应急办, which keeps the district's registries (000 §6.2): the demo records are entered as it. */
+const SEED_OFFICE: SessionUser = {
+  ...SEED_DIRECTOR,
+  unitId: "office",
+  unitName: "区应急办",
+  roles: ["office_staff"],
+};
+
 /** Loads the demo resources once (Chaoyang only: the records name Chaoyang units and places). */
 export async function seedResourcesDemo(ctx: AppContext): Promise<void> {
   if (ctx.plan.org.district.code !== "110105") {
@@ -551,7 +561,7 @@ export async function seedResourcesDemo(ctx: AppContext): Promise<void> {
     const ids = new Map<string, string>();
     const create = async (name: RegistryName, records: Rec[]) => {
       for (const r of records) {
-        ids.set(String(r.code), await createRecord(ctx, scope, REGISTRIES[name], r));
+        ids.set(String(r.code), await createRecord(ctx, scope, SEED_OFFICE, REGISTRIES[name], r));
       }
     };
     await create("teams", TEAMS);
@@ -562,7 +572,7 @@ export async function seedResourcesDemo(ctx: AppContext): Promise<void> {
     await create("shelters", SHELTERS);
     await create("equipment", EQUIPMENT);
     for (const [warehouse, supply, batch, expiresIn, reserveMode, quantity] of STOCK) {
-      await createStockLine(scope, {
+      await createStockLine(ctx, scope, SEED_OFFICE, {
         warehouseId: ids.get(warehouse) ?? "",
         supplyId: ids.get(supply) ?? "",
         batch,
@@ -572,10 +582,10 @@ export async function seedResourcesDemo(ctx: AppContext): Promise<void> {
         reason: "演示数据建账",
       });
     }
-    const park = await repo.findRecord(scope.trx, REGISTRIES.shelters, ids.get("BN-001") ?? "");
+    const park = ids.get("BN-001");
     if (park) {
       await openShelter(ctx, scope, SEED_DIRECTOR, park, { comment: "演示：已启用的避难场所" });
-      await setOccupancy(scope, { ...park, status: "open" }, 1260);
+      await setOccupancy(ctx, scope, SEED_OFFICE, park, 1260);
     }
   });
 }
