@@ -1,7 +1,16 @@
-/** All SQL of the incidents module (STYLE: no SQL outside repositories). Accepts the db or a transaction. */
+/**
+ * All SQL of the incidents module (STYLE: no SQL outside repositories). Accepts the db or a
+ * transaction. JSON columns are read and written through one codec each (db/json.ts), so the module's
+ * commands and presenters see typed values (`Incident`, `IncidentDeadline` …); the raw `…Table` rows
+ * are what the door still hands to other modules (`findIncident`, `deadlinesOf` …).
+ */
 import { sql } from "kysely";
+import { Type } from "typebox";
+import { INCIDENT_FLAGS } from "../../../../shared/plan/schema.js";
 import type { Db, Dialect } from "../../db/index.js";
+import { jsonColumn } from "../../db/json.js";
 import { type Placeholders, prepared, preparedInsert } from "../../db/prepared.js";
+import { notFound } from "../../errors.js";
 import type {
   IncidentDeadlineTable,
   IncidentEventTable,
@@ -9,6 +18,110 @@ import type {
   IncidentReportTable,
   IncidentTable,
 } from "./tables.js";
+
+// ---------------------------------------------------------------------------------------------
+// JSON columns
+// ---------------------------------------------------------------------------------------------
+
+const Strings = Type.Array(Type.String());
+const Recipients = Type.Array(Type.Object({ label: Type.String(), units: Strings }));
+const PossibleDuplicates = Type.Array(
+  Type.Object({
+    id: Type.String(),
+    number: Type.String(),
+    distanceM: Type.Union([Type.Number(), Type.Null()]),
+  }),
+);
+const Feedback = Type.Array(
+  Type.Object({
+    channel: Type.String(),
+    content: Type.String(),
+    at: Type.String(),
+    by: Type.Union([Type.String(), Type.Null()]),
+  }),
+);
+
+const codec = {
+  figures: jsonColumn("incidents.figures", Type.Record(Type.String(), Type.Number())),
+  flags: jsonColumn("incidents.flags", Type.Array(Type.Enum(INCIDENT_FLAGS))),
+  leadDepartments: jsonColumn("incidents.lead_departments", Strings),
+  cooperatingDepartments: jsonColumn("incidents.cooperating_departments", Strings),
+  possibleDuplicates: jsonColumn("incidents.possible_duplicates", PossibleDuplicates),
+  recipients: jsonColumn("incident_deadlines.recipients", Recipients),
+  eventData: jsonColumn("incident_events.data", Type.Record(Type.String(), Type.Unknown())),
+  reportFields: jsonColumn("incident_reports.fields", Type.Record(Type.String(), Type.String())),
+  addressees: jsonColumn("incident_reports.addressees", Strings),
+  metDeadlines: jsonColumn("incident_reports.met_deadlines", Strings),
+  relayTo: jsonColumn("incident_instructions.relay_to", Strings),
+  feedback: jsonColumn("incident_instructions.feedback", Feedback),
+};
+
+type Decoded<Row, Json extends keyof Row, Values extends { [K in Json]: unknown }> = Omit<Row, Json> & Values;
+
+/** An incident with its JSON columns decoded. */
+export type Incident = Decoded<
+  IncidentTable,
+  "figures" | "flags" | "lead_departments" | "cooperating_departments" | "possible_duplicates",
+  {
+    figures: ReturnType<typeof codec.figures.decode>;
+    flags: ReturnType<typeof codec.flags.decode>;
+    lead_departments: string[];
+    cooperating_departments: string[];
+    possible_duplicates: ReturnType<typeof codec.possibleDuplicates.decode>;
+  }
+>;
+export type IncidentDeadline = Decoded<
+  IncidentDeadlineTable,
+  "recipients",
+  { recipients: ReturnType<typeof codec.recipients.decode> }
+>;
+export type IncidentEvent = Decoded<IncidentEventTable, "data", { data: Record<string, unknown> }>;
+export type IncidentReport = Decoded<
+  IncidentReportTable,
+  "fields" | "addressees" | "met_deadlines",
+  { fields: Record<string, string>; addressees: string[]; met_deadlines: string[] }
+>;
+export type IncidentInstruction = Decoded<
+  IncidentInstructionTable,
+  "relay_to" | "feedback",
+  { relay_to: string[]; feedback: ReturnType<typeof codec.feedback.decode> }
+>;
+
+const decodeIncident = (r: IncidentTable): Incident => ({
+  ...r,
+  figures: codec.figures.decode(r.figures),
+  flags: codec.flags.decode(r.flags),
+  lead_departments: codec.leadDepartments.decode(r.lead_departments),
+  cooperating_departments: codec.cooperatingDepartments.decode(r.cooperating_departments),
+  possible_duplicates: codec.possibleDuplicates.decode(r.possible_duplicates),
+});
+const encodeIncident = (r: Incident): IncidentTable => ({
+  ...r,
+  figures: codec.figures.encode(r.figures),
+  flags: codec.flags.encode(r.flags),
+  lead_departments: codec.leadDepartments.encode(r.lead_departments),
+  cooperating_departments: codec.cooperatingDepartments.encode(r.cooperating_departments),
+  possible_duplicates: codec.possibleDuplicates.encode(r.possible_duplicates),
+});
+const decodeDeadline = <R extends IncidentDeadlineTable>(r: R): Omit<R, "recipients"> & IncidentDeadline => ({
+  ...r,
+  recipients: codec.recipients.decode(r.recipients),
+});
+const decodeEvent = (r: IncidentEventTable): IncidentEvent => ({
+  ...r,
+  data: codec.eventData.decode(r.data),
+});
+const decodeReport = (r: IncidentReportTable): IncidentReport => ({
+  ...r,
+  fields: codec.reportFields.decode(r.fields),
+  addressees: codec.addressees.decode(r.addressees),
+  met_deadlines: codec.metDeadlines.decode(r.met_deadlines),
+});
+const decodeInstruction = (r: IncidentInstructionTable): IncidentInstruction => ({
+  ...r,
+  relay_to: codec.relayTo.decode(r.relay_to),
+  feedback: codec.feedback.decode(r.feedback),
+});
 
 const upsertSequence = prepared<{ prefix: string; year: number }, { last: number }>((db, p) =>
   db
@@ -30,20 +143,55 @@ export async function nextSequence(trx: Db, prefix: string, year: number): Promi
   return Number(row?.last);
 }
 
-export const insertIncident = preparedInsert<IncidentTable>((db, rows) =>
+const insertIncidentRows = preparedInsert<IncidentTable>((db, rows) =>
   db.insertInto("incidents").values(rows),
 );
 
-export async function updateIncident(
-  trx: Db,
-  id: string,
-  set: Partial<Omit<IncidentTable, "id" | "number">>,
-): Promise<void> {
+export function insertIncident(trx: Db, incident: Incident): Promise<void> {
+  return insertIncidentRows(trx, [encodeIncident(incident)]);
+}
+
+/** Columns a command changes after registration (the JSON columns are set once, at registration). */
+export type IncidentChange = Partial<
+  Pick<
+    IncidentTable,
+    | "level"
+    | "level_confirmed"
+    | "level_reason"
+    | "verified_at"
+    | "status"
+    | "merged_into"
+    | "handling_ended_at"
+    | "updated_at"
+  >
+>;
+
+export async function updateIncident(trx: Db, id: string, set: IncidentChange): Promise<void> {
   await trx.updateTable("incidents").set(set).where("id", "=", id).execute();
 }
 
+/** The stored row, JSON columns as text: what the door gives other modules. */
 export function findIncident(db: Db, id: string): Promise<IncidentTable | undefined> {
   return db.selectFrom("incidents").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The stored row or a 404 (door: other modules read incidents through it). */
+export async function loadIncident(db: Db, id: string): Promise<IncidentTable> {
+  const row = await findIncident(db, id);
+  if (!row) {
+    throw notFound(`事件 ${id}`);
+  }
+  return row;
+}
+
+export async function readIncident(db: Db, id: string): Promise<Incident | undefined> {
+  const row = await findIncident(db, id);
+  return row ? decodeIncident(row) : undefined;
+}
+
+/** The incident or a 404. */
+export async function requireIncident(db: Db, id: string): Promise<Incident> {
+  return decodeIncident(await loadIncident(db, id));
 }
 
 /** Number and title of each incident, for notices that name them. */
@@ -68,8 +216,8 @@ export interface IncidentFilter {
 }
 
 /** Newest received first; limit+1 rows so the caller can tell whether there is a next page. */
-export function listIncidents(db: Db, f: IncidentFilter): Promise<IncidentTable[]> {
-  return db
+export async function listIncidents(db: Db, f: IncidentFilter): Promise<Incident[]> {
+  const rows = await db
     .selectFrom("incidents")
     .selectAll()
     .$if(f.status !== undefined, (q) => q.where("status", "=", f.status ?? ""))
@@ -90,6 +238,7 @@ export function listIncidents(db: Db, f: IncidentFilter): Promise<IncidentTable[
     .orderBy("id", "desc")
     .limit(f.limit + 1)
     .execute();
+  return rows.map(decodeIncident);
 }
 
 /** Where a new incident is, for narrowing the duplicate check in SQL (the rule re-checks exactly). */
@@ -171,10 +320,23 @@ export function incidentsMergedInto(db: Db, id: string) {
 // deadlines
 // ---------------------------------------------------------------------------------------------
 
+/** Inserts stored rows (door: the bench seeds deadlines through it). */
 export const insertDeadlines = preparedInsert<IncidentDeadlineTable>((db, rows) =>
   db.insertInto("incident_deadlines").values(rows),
 );
 
+export function addDeadlines(trx: Db, rows: readonly IncidentDeadline[]): Promise<void> {
+  return insertDeadlines(
+    trx,
+    rows.map((r) => ({ ...r, recipients: codec.recipients.encode(r.recipients) })),
+  );
+}
+
+export async function readDeadlines(db: Db, incidentIds: string[]): Promise<IncidentDeadline[]> {
+  return (await deadlinesOf(db, incidentIds)).map(decodeDeadline);
+}
+
+/** Stored rows, JSON as text (door). */
 export function deadlinesOf(db: Db, incidentIds: string[]): Promise<IncidentDeadlineTable[]> {
   if (incidentIds.length === 0) {
     return Promise.resolve([]);
@@ -196,8 +358,8 @@ export interface DeadlineFilter {
   limit: number;
 }
 
-export function listDeadlines(db: Db, f: DeadlineFilter) {
-  return deadlinesQuery(db, f).execute();
+export async function listDeadlines(db: Db, f: DeadlineFilter) {
+  return (await deadlinesQuery(db, f).execute()).map(decodeDeadline);
 }
 
 /** The query of listDeadlines, unexecuted (its plan is tested). */
@@ -283,9 +445,16 @@ export function claimQuery(trx: Db, dialect: Dialect, nowIso: string, limit: num
 // timeline
 // ---------------------------------------------------------------------------------------------
 
-export const insertEvents = preparedInsert<IncidentEventTable>((db, rows) =>
+const insertEventRows = preparedInsert<IncidentEventTable>((db, rows) =>
   db.insertInto("incident_events").values(rows),
 );
+
+export function insertEvents(trx: Db, rows: readonly IncidentEvent[]): Promise<void> {
+  return insertEventRows(
+    trx,
+    rows.map((r) => ({ ...r, data: codec.eventData.encode(r.data) })),
+  );
+}
 
 /** The highest `ord` of each incident's timeline. */
 export function lastEventOrd(db: Db, incidentIds: string[]) {
@@ -300,6 +469,11 @@ export function lastEventOrd(db: Db, incidentIds: string[]) {
     .execute();
 }
 
+export async function readEvents(db: Db, incidentIds: string[]): Promise<IncidentEvent[]> {
+  return (await eventsOf(db, incidentIds)).map(decodeEvent);
+}
+
+/** Stored rows, JSON as text (door). */
 export function eventsOf(db: Db, incidentIds: string[]): Promise<IncidentEventTable[]> {
   if (incidentIds.length === 0) {
     return Promise.resolve([]);
@@ -316,9 +490,23 @@ export function eventsOf(db: Db, incidentIds: string[]): Promise<IncidentEventTa
 // reports and instructions
 // ---------------------------------------------------------------------------------------------
 
-export async function insertReport(trx: Db, row: IncidentReportTable): Promise<void> {
-  await trx.insertInto("incident_reports").values(row).execute();
+export async function insertReport(trx: Db, r: IncidentReport): Promise<void> {
+  await trx
+    .insertInto("incident_reports")
+    .values({
+      ...r,
+      fields: codec.reportFields.encode(r.fields),
+      addressees: codec.addressees.encode(r.addressees),
+      met_deadlines: codec.metDeadlines.encode(r.met_deadlines),
+    })
+    .execute();
 }
+
+export async function readReports(db: Db, incidentIds: string[]): Promise<IncidentReport[]> {
+  return (await reportsOf(db, incidentIds)).map(decodeReport);
+}
+
+/** Stored rows, JSON as text (door). */
 
 export function reportsOf(db: Db, incidentIds: string[]): Promise<IncidentReportTable[]> {
   if (incidentIds.length === 0) {
@@ -333,13 +521,18 @@ export function reportsOf(db: Db, incidentIds: string[]): Promise<IncidentReport
     .execute();
 }
 
-export function findReport(db: Db, incidentId: string, reportId: string) {
-  return db
+export async function findReport(
+  db: Db,
+  incidentId: string,
+  reportId: string,
+): Promise<IncidentReport | undefined> {
+  const row = await db
     .selectFrom("incident_reports")
     .selectAll()
     .where("incident_id", "=", incidentId)
     .where("id", "=", reportId)
     .executeTakeFirst();
+  return row ? decodeReport(row) : undefined;
 }
 
 export async function reportCount(
@@ -364,28 +557,87 @@ export async function hasReportOfKind(db: Db, incidentId: string, kind: string):
   return row !== undefined;
 }
 
-export async function insertInstruction(trx: Db, row: IncidentInstructionTable): Promise<void> {
-  await trx.insertInto("incident_instructions").values(row).execute();
+export async function insertInstruction(trx: Db, r: IncidentInstruction): Promise<void> {
+  await trx
+    .insertInto("incident_instructions")
+    .values({ ...r, relay_to: codec.relayTo.encode(r.relay_to), feedback: codec.feedback.encode(r.feedback) })
+    .execute();
 }
 
-export function instructionsOf(db: Db, incidentId: string): Promise<IncidentInstructionTable[]> {
-  return db
+export async function instructionsOf(db: Db, incidentId: string): Promise<IncidentInstruction[]> {
+  const rows = await db
     .selectFrom("incident_instructions")
     .selectAll()
     .where("incident_id", "=", incidentId)
     .orderBy("instructed_at")
     .execute();
+  return rows.map(decodeInstruction);
 }
 
-export function findInstruction(db: Db, incidentId: string, id: string) {
-  return db
+/** The units each incident's instructions were relayed to (one list per instruction). */
+export async function instructionRelays(db: Db, incidentIds: string[]): Promise<Map<string, string[][]>> {
+  const relays = new Map<string, string[][]>();
+  if (incidentIds.length === 0) {
+    return relays;
+  }
+  const rows = await db
+    .selectFrom("incident_instructions")
+    .select(["incident_id", "relay_to"])
+    .where("incident_id", "in", incidentIds)
+    .execute();
+  for (const r of rows) {
+    relays.set(r.incident_id, [...(relays.get(r.incident_id) ?? []), codec.relayTo.decode(r.relay_to)]);
+  }
+  return relays;
+}
+
+export async function findInstruction(
+  db: Db,
+  incidentId: string,
+  id: string,
+): Promise<IncidentInstruction | undefined> {
+  const row = await db
     .selectFrom("incident_instructions")
     .selectAll()
     .where("incident_id", "=", incidentId)
     .where("id", "=", id)
     .executeTakeFirst();
+  return row ? decodeInstruction(row) : undefined;
 }
 
-export async function setInstructionFeedback(trx: Db, id: string, feedback: string): Promise<void> {
-  await trx.updateTable("incident_instructions").set({ feedback }).where("id", "=", id).execute();
+export async function setInstructionFeedback(
+  trx: Db,
+  id: string,
+  feedback: IncidentInstruction["feedback"],
+): Promise<void> {
+  await trx
+    .updateTable("incident_instructions")
+    .set({ feedback: codec.feedback.encode(feedback) })
+    .where("id", "=", id)
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// the detail view's parts
+// ---------------------------------------------------------------------------------------------
+
+/** What the detail view shows besides the incident row. */
+export interface IncidentParts {
+  deadlines: IncidentDeadline[];
+  events: IncidentEvent[];
+  /** Its own reports and those of the duplicates merged into it. */
+  reports: IncidentReport[];
+  instructions: IncidentInstruction[];
+  merged: { id: string; number: string; title: string }[];
+}
+
+export async function loadParts(db: Db, id: string): Promise<IncidentParts> {
+  const merged = await incidentsMergedInto(db, id);
+  const [deadlines, events, reports, instructions] = await Promise.all([
+    readDeadlines(db, [id]),
+    readEvents(db, [id]),
+    readReports(db, [id, ...merged.map((m) => m.id)]),
+    instructionsOf(db, id),
+  ]);
+  return { deadlines, events, reports, instructions, merged };
 }
