@@ -20,8 +20,8 @@ import {
   incidentLabels,
   updateIncident,
 } from "./repository.js";
-import { Timeline } from "./service.js";
 import { incidentSettings } from "./settings.js";
+import { Timeline } from "./timeline.js";
 
 /** Rows claimed per transaction: bounds memory and lock time when many fall due at once. */
 const BATCH = 5_000;

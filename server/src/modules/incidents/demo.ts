@@ -9,14 +9,11 @@ import type { AppContext } from "../../context.js";
 import { runCommand } from "../../http/command.js";
 import { findSubtype } from "../plans/index.js";
 import { findUserByUsername, toSessionUser } from "../users/index.js";
+import { setIncidentLevel } from "./grading.js";
+import { recordInstruction } from "./instructions.js";
+import { registerIncident, validateRegistration } from "./registration.js";
+import { fileReport } from "./reports.js";
 import type { RegisterBody } from "./schema.js";
-import {
-  fileReport,
-  recordInstruction,
-  registerIncident,
-  setIncidentLevel,
-  validateRegistration,
-} from "./service.js";
 
 const MIN = 60_000;
 

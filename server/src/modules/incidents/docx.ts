@@ -18,7 +18,7 @@ import {
 import { beijingChinese } from "../../../../shared/beijingTime.js";
 import { REPORT_KIND_LABELS, type ReportKind } from "../../../../shared/incidents.js";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
-import type { IncidentReportTable, IncidentTable } from "./tables.js";
+import type { Incident, IncidentReport } from "./repository.js";
 
 const FONT = { ascii: "FangSong", eastAsia: "仿宋", hAnsi: "FangSong" };
 const TITLE_FONT = { ascii: "SimHei", eastAsia: "黑体", hAnsi: "SimHei" };
@@ -47,11 +47,10 @@ function cell(text: string, widthPct: number, bold = false): TableCell {
 /** Builds the DOCX of one report. */
 export async function reportDocx(
   profile: PlanProfile,
-  incident: IncidentTable,
-  report: IncidentReportTable,
+  incident: Incident,
+  report: IncidentReport,
 ): Promise<Buffer> {
-  const fields = JSON.parse(report.fields) as Record<string, string>;
-  const addressees = JSON.parse(report.addressees) as string[];
+  const { fields, addressees } = report;
   const required = profile.reporting.requiredFields.fields;
   const kind = REPORT_KIND_LABELS[report.kind as ReportKind] ?? report.kind;
   const main = required.filter((f) => !f.auxiliary);

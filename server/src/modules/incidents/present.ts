@@ -1,27 +1,27 @@
 /** Turns rows into the API's views (with the caller's allowed actions, STYLE: authority as a table). */
 import { REPORT_KIND_LABELS, type ReportKind } from "../../../../shared/incidents.js";
-import type { IncidentFlag, Metric } from "../../../../shared/plan/schema.js";
+import type { Metric } from "../../../../shared/plan/schema.js";
+import { allowedActions } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
-import { allowedActions } from "../../authz/registry.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import { findSubtype, suggestLevel } from "../plans/index.js";
-import { deadlinesOf, eventsOf, incidentsMergedInto, instructionsOf, reportsOf } from "./repository.js";
-import { levelChoices, levelName, type Recipient } from "./rules.js";
+import { incidentPolicy, incidentResource } from "./policy.js";
+import {
+  type Incident,
+  type IncidentDeadline,
+  type IncidentInstruction,
+  type IncidentParts,
+  type IncidentReport,
+  instructionRelays,
+  loadParts,
+  readDeadlines,
+} from "./repository.js";
+import { levelChoices, levelName } from "./rules.js";
 import type { DeadlineView, IncidentDetail, IncidentSummary, InstructionView, ReportView } from "./schema.js";
-import { incidentResource } from "./service.js";
-import type {
-  IncidentDeadlineTable,
-  IncidentEventTable,
-  IncidentInstructionTable,
-  IncidentReportTable,
-  IncidentTable,
-} from "./tables.js";
-
-const parse = <T>(s: string): T => JSON.parse(s) as T;
 
 export function presentDeadline(
-  d: IncidentDeadlineTable & { incident_number?: string; incident_title?: string },
+  d: IncidentDeadline & { incident_number?: string; incident_title?: string },
 ): DeadlineView {
   return {
     id: d.id,
@@ -40,7 +40,7 @@ export function presentDeadline(
     metBy: d.met_by,
     overdueAt: d.overdue_at,
     escalatedAt: d.escalated_at,
-    recipients: parse<Recipient[]>(d.recipients).map((r) => r.label),
+    recipients: d.recipients.map((r) => r.label),
     source: d.source,
   };
 }
@@ -54,32 +54,33 @@ function unitName(ctx: AppContext, id: string): string {
 export async function presentSummaries(
   ctx: AppContext,
   db: Db,
-  rows: IncidentTable[],
+  rows: Incident[],
   viewer: SessionUser,
 ): Promise<IncidentSummary[]> {
-  const deadlines = await deadlinesOf(
-    db,
-    rows.map((r) => r.id),
-  );
-  const byIncident = new Map<string, IncidentDeadlineTable[]>();
+  const ids = rows.map((r) => r.id);
+  // The relay lists decide who may feed back on an instruction (allowedActions: feedback).
+  const [deadlines, relays] = await Promise.all([readDeadlines(db, ids), instructionRelays(db, ids)]);
+  const byIncident = new Map<string, IncidentDeadline[]>();
   for (const d of deadlines) {
     byIncident.set(d.incident_id, [...(byIncident.get(d.incident_id) ?? []), d]);
   }
-  return Promise.all(rows.map((r) => presentSummary(ctx, r, byIncident.get(r.id) ?? [], viewer)));
+  return Promise.all(
+    rows.map((r) => presentSummary(ctx, r, byIncident.get(r.id) ?? [], relays.get(r.id) ?? [], viewer)),
+  );
 }
 
 async function presentSummary(
   ctx: AppContext,
-  r: IncidentTable,
-  deadlines: IncidentDeadlineTable[],
+  r: Incident,
+  deadlines: IncidentDeadline[],
+  relays: readonly (readonly string[])[],
   viewer: SessionUser,
 ): Promise<IncidentSummary> {
   const profile = ctx.plan.profile;
   const division = r.division_code ? await ctx.units.get(r.division_code) : undefined;
   const found = findSubtype(profile, r.subtype_id);
   const category = profile.taxonomy.categories.find((c) => c.id === r.category_id);
-  const figures = parse<Record<string, number>>(r.figures);
-  const flags = parse<IncidentFlag[]>(r.flags);
+  const { figures, flags } = r;
   const suggestion = found
     ? suggestLevel(profile, r.subtype_id, figures as Partial<Record<Metric, number>>, flags)
     : { kind: "not_determinable" as const, reason: "预案中没有该事件子类" };
@@ -130,36 +131,34 @@ async function presentSummary(
             reason: suggestion.reason,
             criteria: profile.grading.criteriaSource ? [profile.grading.criteriaSource.text] : [],
           },
-    leadDepartments: parse<string[]>(r.lead_departments).map((id) => ({ id, name: unitName(ctx, id) })),
-    cooperatingDepartments: parse<string[]>(r.cooperating_departments).map((id) => ({
+    leadDepartments: r.lead_departments.map((id) => ({ id, name: unitName(ctx, id) })),
+    cooperatingDepartments: r.cooperating_departments.map((id) => ({
       id,
       name: unitName(ctx, id),
     })),
     status: r.status,
     mergedInto: r.merged_into,
-    possibleDuplicates: parse<{ id: string; number: string; distanceM: number | null }[]>(
-      r.possible_duplicates,
-    ),
+    possibleDuplicates: r.possible_duplicates,
     handlingEndedAt: r.handling_ended_at,
     reporterName: r.reporter_name,
     reporterPhone: r.reporter_phone,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     deadlines: deadlines.map(presentDeadline),
-    allowedActions: allowedActions(viewer, "incident", incidentResource(ctx, r.subtype_id, r.street_code)),
+    allowedActions: allowedActions(incidentPolicy, viewer, incidentResource(ctx.plan, r, relays)),
   };
 }
 
-export function presentReport(r: IncidentReportTable): ReportView {
+export function presentReport(r: IncidentReport): ReportView {
   return {
     id: r.id,
     incidentId: r.incident_id,
     seq: Number(r.seq),
     kind: r.kind,
     kindName: REPORT_KIND_LABELS[r.kind as ReportKind] ?? r.kind,
-    fields: parse<Record<string, string>>(r.fields),
-    addressees: parse<string[]>(r.addressees),
-    metDeadlines: parse<string[]>(r.met_deadlines),
+    fields: r.fields,
+    addressees: r.addressees,
+    metDeadlines: r.met_deadlines,
     unitName: r.unit_name,
     filedBy: r.filed_by,
     filedByName: r.filed_by_name,
@@ -170,7 +169,7 @@ export function presentReport(r: IncidentReportTable): ReportView {
 
 export function presentInstruction(
   ctx: AppContext,
-  i: IncidentInstructionTable,
+  i: IncidentInstruction,
   names: ReadonlyMap<string, string> = new Map(),
 ): InstructionView {
   return {
@@ -179,31 +178,10 @@ export function presentInstruction(
     leader: i.leader,
     content: i.content,
     instructedAt: i.instructed_at,
-    relayTo: parse<string[]>(i.relay_to).map((id) => ({ id, name: names.get(id) ?? unitName(ctx, id) })),
-    feedback: parse<InstructionView["feedback"]>(i.feedback),
+    relayTo: i.relay_to.map((id) => ({ id, name: names.get(id) ?? unitName(ctx, id) })),
+    feedback: i.feedback,
     recordedByName: i.recorded_by_name,
   };
-}
-
-/** What the detail view shows besides the incident row. */
-export interface IncidentParts {
-  deadlines: IncidentDeadlineTable[];
-  events: IncidentEventTable[];
-  /** Its own reports and those of the duplicates merged into it. */
-  reports: IncidentReportTable[];
-  instructions: IncidentInstructionTable[];
-  merged: { id: string; number: string; title: string }[];
-}
-
-export async function loadParts(db: Db, id: string): Promise<IncidentParts> {
-  const merged = await incidentsMergedInto(db, id);
-  const [deadlines, events, reports, instructions] = await Promise.all([
-    deadlinesOf(db, [id]),
-    eventsOf(db, [id]),
-    reportsOf(db, [id, ...merged.map((m) => m.id)]),
-    instructionsOf(db, id),
-  ]);
-  return { deadlines, events, reports, instructions, merged };
 }
 
 /**
@@ -213,14 +191,15 @@ export async function loadParts(db: Db, id: string): Promise<IncidentParts> {
 export async function presentDetail(
   ctx: AppContext,
   db: Db,
-  row: IncidentTable,
+  row: Incident,
   viewer: SessionUser,
   known?: IncidentParts,
 ): Promise<IncidentDetail> {
   const { deadlines, events, reports, instructions, merged } = known ?? (await loadParts(db, row.id));
-  const summary = await presentSummary(ctx, row, deadlines, viewer);
+  const relays = instructions.map((i) => i.relay_to);
+  const summary = await presentSummary(ctx, row, deadlines, relays, viewer);
   // Instructions may be relayed to streets and communities, whose names live in the org tree.
-  const relayIds = [...new Set(instructions.flatMap((i) => parse<string[]>(i.relay_to)))];
+  const relayIds = [...new Set(relays.flat())];
   const relayNames = new Map((await ctx.units.many(relayIds)).map((u) => [u.id, u.short_name ?? u.name]));
   const profile = ctx.plan.profile;
   return {
@@ -232,7 +211,7 @@ export async function presentDetail(
       summary: e.summary,
       actorId: e.actor_id,
       actorName: e.actor_name,
-      data: parse<Record<string, unknown>>(e.data),
+      data: e.data,
     })),
     reports: reports.map(presentReport),
     instructions: instructions.map((i) => presentInstruction(ctx, i, relayNames)),

@@ -1,15 +1,19 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { authorize } from "../../authz/registry.js";
+import { authorize } from "../../authz/policy.js";
+import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
-import { badRequest, conflict, notFound } from "../../errors.js";
+import { notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
 import { gradingInputs } from "../plans/index.js";
 import { sweepIncidentDeadlines } from "./deadlines.js";
 import { reportDocx } from "./docx.js";
-import "./policy.js";
+import { setIncidentLevel } from "./grading.js";
+import { instructionFeedback, recordInstruction } from "./instructions.js";
+import { mergeIncident } from "./merge.js";
+import { incidentPolicy, incidentResource } from "./policy.js";
 import {
   presentDeadline,
   presentDetail,
@@ -17,7 +21,9 @@ import {
   presentReport,
   presentSummaries,
 } from "./present.js";
-import { findInstruction, findReport, listDeadlines, listIncidents } from "./repository.js";
+import { registerIncident, validateRegistration } from "./registration.js";
+import { fileReport, previewReport } from "./reports.js";
+import { findInstruction, findReport, listDeadlines, listIncidents, requireIncident } from "./repository.js";
 import { levelChoices, numberPrefix } from "./rules.js";
 import {
   DeadlineQuery,
@@ -35,22 +41,7 @@ import {
   ReportView,
   VerifyBody,
 } from "./schema.js";
-import {
-  checkLevel,
-  checkRelayUnits,
-  fileReport,
-  incidentResource,
-  instructionFeedback,
-  loadIncident,
-  mergeIncident,
-  previewReport,
-  recordInstruction,
-  registerIncident,
-  reportFieldErrors,
-  setIncidentLevel,
-  validateRegistration,
-  verifyIncident,
-} from "./service.js";
+import { verifyIncident } from "./verification.js";
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 36 }) });
 const TAGS = ["incidents"];
@@ -60,8 +51,12 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
   ctx.scheduler.register("incident-deadlines", sweepIncidentDeadlines);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  const resourceOf = (row: { subtype_id: string; street_code: string | null }, relay?: string[]) =>
-    incidentResource(ctx, row.subtype_id, row.street_code, relay);
+  /** A read: the incident or a 404, and the policy's consent (anyone signed in, today). */
+  const readable = async (user: SessionUser, id: string) => {
+    const row = await requireIncident(ctx.db, id);
+    authorize(incidentPolicy, user, "read", incidentResource(ctx.plan, row));
+    return row;
+  };
 
   r.get(
     "/api/incidents/meta",
@@ -110,7 +105,6 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
     async (req, reply) => {
       const user = principalOf(req).user;
       const valid = await validateRegistration(ctx, req.body, ctx.clock.now());
-      authorize(user, "register", "incident", incidentResource(ctx, req.body.subtypeId, valid.streetCode));
       const { row, parts } = await runCommand(ctx, req, (scope) => registerIncident(ctx, scope, valid, user));
       reply.status(201);
       return presentDetail(ctx, ctx.db, row, user, parts);
@@ -166,9 +160,7 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (req) => {
       const user = principalOf(req).user;
-      const row = await loadIncident(ctx.db, req.params.id);
-      authorize(user, "read", "incident", resourceOf(row));
-      return presentDetail(ctx, ctx.db, row, user);
+      return presentDetail(ctx, ctx.db, await readable(user, req.params.id), user);
     },
   );
 
@@ -185,11 +177,9 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (req) => {
       const user = principalOf(req).user;
-      checkLevel(ctx, req.body.level);
-      const row = await loadIncident(ctx.db, req.params.id);
-      authorize(user, "setLevel", "incident", resourceOf(row));
-      await runCommand(ctx, req, (scope) => setIncidentLevel(ctx, scope, row.id, req.body));
-      return presentDetail(ctx, ctx.db, await loadIncident(ctx.db, row.id), user);
+      const { id } = req.params;
+      await runCommand(ctx, req, (scope) => setIncidentLevel(ctx, scope, id, req.body));
+      return presentDetail(ctx, ctx.db, await requireIncident(ctx.db, id), user);
     },
   );
 
@@ -206,10 +196,9 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (req) => {
       const user = principalOf(req).user;
-      const row = await loadIncident(ctx.db, req.params.id);
-      authorize(user, "verify", "incident", resourceOf(row));
-      await runCommand(ctx, req, (scope) => verifyIncident(ctx, scope, row.id, req.body));
-      return presentDetail(ctx, ctx.db, await loadIncident(ctx.db, row.id), user);
+      const { id } = req.params;
+      await runCommand(ctx, req, (scope) => verifyIncident(ctx, scope, id, req.body));
+      return presentDetail(ctx, ctx.db, await requireIncident(ctx.db, id), user);
     },
   );
 
@@ -225,8 +214,7 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (req) => {
       const user = principalOf(req).user;
-      const row = await loadIncident(ctx.db, req.params.id);
-      authorize(user, "read", "incident", resourceOf(row));
+      const row = await readable(user, req.params.id);
       return previewReport(ctx, row, req.body.kind, req.body.fields, ctx.clock.now());
     },
   );
@@ -243,15 +231,9 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
       },
     },
     async (req, reply) => {
-      const user = principalOf(req).user;
-      const errors = reportFieldErrors(ctx, req.body.fields);
-      if (errors.length > 0) {
-        throw badRequest(errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
-      }
-      const row = await loadIncident(ctx.db, req.params.id);
-      authorize(user, "fileReport", "incident", resourceOf(row));
-      const reportId = await runCommand(ctx, req, (scope) => fileReport(ctx, scope, row.id, req.body, user));
-      const report = await findReport(ctx.db, row.id, reportId);
+      const { id } = req.params;
+      const reportId = await runCommand(ctx, req, (scope) => fileReport(ctx, scope, id, req.body));
+      const report = await findReport(ctx.db, id, reportId);
       if (!report) {
         throw notFound(`报告 ${reportId}`);
       }
@@ -271,8 +253,7 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (req, reply) => {
       const user = principalOf(req).user;
-      const row = await loadIncident(ctx.db, req.params.id);
-      authorize(user, "read", "incident", resourceOf(row));
+      const row = await readable(user, req.params.id);
       // A merged duplicate's reports are shown on the target; its own id still resolves them.
       const report = await findReport(ctx.db, row.id, req.params.rid);
       if (!report) {
@@ -302,12 +283,9 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
       },
     },
     async (req, reply) => {
-      const user = principalOf(req).user;
-      await checkRelayUnits(ctx, req.body.relayTo ?? []);
-      const row = await loadIncident(ctx.db, req.params.id);
-      authorize(user, "recordInstruction", "incident", resourceOf(row));
-      const iid = await runCommand(ctx, req, (scope) => recordInstruction(ctx, scope, row.id, req.body));
-      const instruction = await findInstruction(ctx.db, row.id, iid);
+      const { id } = req.params;
+      const iid = await runCommand(ctx, req, (scope) => recordInstruction(ctx, scope, id, req.body));
+      const instruction = await findInstruction(ctx.db, id, iid);
       if (!instruction) {
         throw notFound(`批示 ${iid}`);
       }
@@ -328,17 +306,9 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
       },
     },
     async (req) => {
-      const user = principalOf(req).user;
-      const row = await loadIncident(ctx.db, req.params.id);
-      const instruction = await findInstruction(ctx.db, row.id, req.params.iid);
-      if (!instruction) {
-        throw notFound(`批示 ${req.params.iid}`);
-      }
-      authorize(user, "feedback", "incident", resourceOf(row, JSON.parse(instruction.relay_to) as string[]));
-      await runCommand(ctx, req, (scope) =>
-        instructionFeedback(ctx, scope, row.id, instruction.id, req.body),
-      );
-      const after = await findInstruction(ctx.db, row.id, instruction.id);
+      const { id, iid } = req.params;
+      await runCommand(ctx, req, (scope) => instructionFeedback(ctx, scope, id, iid, req.body));
+      const after = await findInstruction(ctx.db, id, iid);
       if (!after) {
         throw notFound(`批示 ${req.params.iid}`);
       }
@@ -359,13 +329,8 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (req) => {
       const user = principalOf(req).user;
-      const row = await loadIncident(ctx.db, req.params.id);
-      authorize(user, "merge", "incident", resourceOf(row));
-      if (row.status !== "open") {
-        throw conflict(`事件 ${row.number} 当前状态不能合并`, { status: row.status });
-      }
-      await runCommand(ctx, req, (scope) => mergeIncident(ctx, scope, row.id, req.body));
-      return presentDetail(ctx, ctx.db, await loadIncident(ctx.db, req.body.into), user);
+      await runCommand(ctx, req, (scope) => mergeIncident(ctx, scope, req.params.id, req.body));
+      return presentDetail(ctx, ctx.db, await requireIncident(ctx.db, req.body.into), user);
     },
   );
 

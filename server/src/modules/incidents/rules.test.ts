@@ -1,11 +1,11 @@
 /** Pure rules of the duty desk, table-driven, quoting the seed they implement. */
 import { describe, expect, it } from "vitest";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
+import { distanceMeters } from "../geo/index.js";
 import { loadProfile } from "../plans/loader.js";
 import { instructionFeedbackDeadlines } from "../plans/rules.js";
 import {
   boxAround,
-  distanceM,
   formatIncidentNumber,
   intakeErrors,
   kindsMetBy,
@@ -159,7 +159,9 @@ describe("duplicates", () => {
 
   it("measures distance on the sphere", () => {
     // 国贸 to 永安里, about 1.2 km apart.
-    expect(distanceM({ lat: 39.9087, lng: 116.4605 }, { lat: 39.9087, lng: 116.4465 })).toBeGreaterThan(1100);
+    expect(distanceMeters({ lat: 39.9087, lng: 116.4605 }, { lat: 39.9087, lng: 116.4465 })).toBeGreaterThan(
+      1100,
+    );
   });
 
   it.each([

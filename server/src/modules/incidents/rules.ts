@@ -8,16 +8,18 @@ import { pinyin } from "pinyin-pro";
 import { MAX_FUTURE_SKEW_MINUTES, type ReportKind } from "../../../../shared/incidents.js";
 import type { IncidentFlag, Party, PlanProfile } from "../../../../shared/plan/schema.js";
 import type { FieldError } from "../../errors.js";
-import type { OrgFile } from "../org/index.js";
+import { distanceMeters, type LatLng } from "../geo/index.js";
 import {
   type DueReport,
   findSubtype,
   type IncidentFacts,
   isUndetermined,
   levelRank,
-  type PartyContext,
-  partyUnitsLegacy,
+  type PartyCase,
+  type PlanData,
+  partyUnits,
   reportingDeadlines,
+  unitLabel,
 } from "../plans/index.js";
 
 const MINUTE = 60_000;
@@ -172,17 +174,10 @@ export interface PlannedDeadline {
 }
 
 /** Resolves recipient parties to labels and unit ids for one incident. */
-export function resolveRecipients(
-  profile: PlanProfile,
-  org: OrgFile,
-  parties: readonly Party[],
-  ctx: PartyContext,
-): Recipient[] {
+export function resolveRecipients(plan: PlanData, parties: readonly Party[], c: PartyCase): Recipient[] {
   return parties.map((p) => {
-    const units = partyUnitsLegacy(profile, org, p, ctx);
-    const names = units.map(
-      (id) => org.units.find((u) => u.id === id)?.short ?? org.units.find((u) => u.id === id)?.name ?? id,
-    );
+    const units = partyUnits(plan, p, c);
+    const names = units.map((id) => unitLabel(plan.org, id));
     return { label: p.label ?? (names.join("、") || "相关单位"), units };
   });
 }
@@ -329,20 +324,7 @@ export function nextContinuingDue(profile: PlanProfile, ruleId: string, reportAt
 // duplicates
 // ---------------------------------------------------------------------------------------------
 
-export interface Point {
-  lat: number;
-  lng: number;
-}
-
-/** Great-circle distance in metres (haversine, mean Earth radius). */
-export function distanceM(a: Point, b: Point): number {
-  const R = 6_371_008.8;
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+export type Point = LatLng;
 
 export interface DuplicateSettings {
   radiusM: number;
@@ -397,7 +379,7 @@ export function possibleDuplicates(
       continue;
     }
     if (probe.point && c.point) {
-      const d = distanceM(probe.point, c.point);
+      const d = distanceMeters(probe.point, c.point);
       if (d <= settings.radiusM) {
         out.push({ id: c.id, number: c.number, distanceM: Math.round(d) });
       }
