@@ -18,7 +18,6 @@ import type { IncidentAction } from "./policy.js";
 import { registerIncident, validateRegistration } from "./registration.js";
 import { fileReport } from "./reports.js";
 import type { RegisterBody, ReportBody } from "./schema.js";
-import { configureIncidents } from "./settings.js";
 import { gasLeak, type IncidentDto, reportFields } from "./support.js";
 import { verifyIncident } from "./verification.js";
 
@@ -153,7 +152,7 @@ async function login(username: string): Promise<ApiClient> {
 beforeAll(async () => {
   server = await startTestServer({ clock });
   // Duplicate detection is not under test: many same-place incidents would each list all others.
-  configureIncidents(server.ctx, { windowMinutes: -1 });
+  server.ctx.config.incidents.duplicateWindowMinutes = -1;
   const row = await findUserByUsername(server.ctx.db, "duty");
   if (!row) {
     throw new Error("no demo duty officer");
