@@ -11,7 +11,7 @@ import type { AppContext } from "./context.js";
 import { badRequest } from "./errors.js";
 import { registerStreamRoute } from "./events/routes.js";
 import { registerIdempotency } from "./http/idempotency.js";
-import { registerProblemHandler, sendNotFound } from "./http/problem.js";
+import { registerProblemHandler, sendFrameworkError, sendNotFound } from "./http/problem.js";
 import { nulPath, validatorCompiler } from "./http/validation.js";
 import { registerAuditRoutes } from "./modules/audit/index.js";
 import { registerAuthHooks, registerAuthRoutes } from "./modules/auth/index.js";
@@ -45,6 +45,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     // SSE streams are long-lived; close them with the server instead of waiting for clients.
     forceCloseConnections: true,
     genReqId: () => crypto.randomUUID(),
+    // Errors the router raises before any route runs (a path parameter over maxParamLength, a
+    // malformed URL) are problem+json too.
+    frameworkErrors: sendFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
 

@@ -55,6 +55,13 @@ function fieldErrorFromAjv(e: AjvError, context: string | undefined): FieldError
   return { path: `${prefix}${field}` || context || "body", message };
 }
 
+const BODY_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "不是有效的 JSON",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "JSON 请求体为空",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "不支持的内容类型（Content-Type）",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "请求体长度与 Content-Length 不符",
+};
+
 /** Maps every error to application/problem+json once, here (STYLE: errors). */
 export function registerProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -89,9 +96,16 @@ export function registerProblemHandler(app: FastifyInstance): void {
       status = 429;
       body = { type: `${PROBLEM_BASE}rate-limited`, title: "请求过于频繁", status, detail: error.message };
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      // Fastify's own client errors: bad JSON, wrong content type, empty body.
+      // Fastify's own client errors: bad JSON, wrong content type, empty body — all about the body.
       status = error.statusCode;
-      body = { type: `${PROBLEM_BASE}bad-request`, title: "请求无效", status, detail: error.message };
+      const message = BODY_ERRORS[error.code] ?? error.message;
+      body = {
+        type: `${PROBLEM_BASE}bad-request`,
+        title: "请求无效",
+        status,
+        detail: `body: ${message}`,
+        ...(error.code?.startsWith("FST_ERR_CTP") ? { errors: [{ path: "body", message }] } : {}),
+      };
     } else {
       status = 500;
       request.log.error({ err: error, requestId: request.id }, "unhandled error");
@@ -119,5 +133,22 @@ export function sendNotFound(request: FastifyRequest, reply: FastifyReply): void
       title: "未找到",
       status: 404,
       detail: `${request.method} ${request.url} 不存在`,
+    });
+}
+
+/** The router's own errors (before any route or hook runs), as problem+json. */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+  reply
+    .status(status)
+    .type("application/problem+json")
+    .send({
+      type: `${PROBLEM_BASE}${tooLong ? "uri-too-long" : "bad-request"}`,
+      title: tooLong ? "请求地址过长" : "请求无效",
+      status,
+      detail: tooLong ? "路径参数过长" : error.message,
+      requestId: request.id,
     });
 }
