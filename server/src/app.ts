@@ -11,7 +11,7 @@ import { registerStreamRoute } from "./events/routes.js";
 import { registerIdempotency } from "./http/idempotency.js";
 import { registerProblemHandler, sendNotFound } from "./http/problem.js";
 import { registerAuditRoutes } from "./modules/audit/index.js";
-import { registerAuthHooks, registerAuthRoutes } from "./modules/auth/index.js";
+import { deleteSessionsOfUser, registerAuthHooks, registerAuthRoutes } from "./modules/auth/index.js";
 import { registerGeoRoutes } from "./modules/geo/index.js";
 import { registerHealthRoutes } from "./modules/health/index.js";
 import { registerIncidentRoutes } from "./modules/incidents/index.js";
@@ -75,7 +75,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   registerHealthRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
-  registerUserRoutes(app, ctx);
+  registerUserRoutes(app, ctx, { endSessions: deleteSessionsOfUser });
   registerOrgRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerPlanRoutes(app, ctx);
