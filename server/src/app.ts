@@ -20,7 +20,7 @@ import { registerOrgRoutes } from "./modules/org/index.js";
 import { registerPlanRoutes } from "./modules/plans/index.js";
 import { registerResourceRoutes } from "./modules/resources/index.js";
 import { registerResponseRoutes } from "./modules/response/index.js";
-import { registerUserRoutes } from "./modules/users/index.js";
+import { registerUserRoutes, unitMembers } from "./modules/users/index.js";
 import { registerWarningRoutes } from "./modules/warnings/index.js";
 
 export interface BuildOptions {
@@ -76,7 +76,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerHealthRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerUserRoutes(app, ctx, { endSessions: deleteSessionsOfUser });
-  registerOrgRoutes(app, ctx);
+  registerOrgRoutes(app, ctx, { membersOf: unitMembers });
   registerAuditRoutes(app, ctx);
   registerPlanRoutes(app, ctx);
   registerNotifyRoutes(app, ctx);
