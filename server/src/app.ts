@@ -14,7 +14,7 @@ import { registerIdempotency } from "./http/idempotency.js";
 import { registerProblemHandler, sendFrameworkError, sendNotFound } from "./http/problem.js";
 import { nulPath, validatorCompiler } from "./http/validation.js";
 import { registerAuditRoutes } from "./modules/audit/index.js";
-import { registerAuthHooks, registerAuthRoutes } from "./modules/auth/index.js";
+import { deleteSessionsOfUser, registerAuthHooks, registerAuthRoutes } from "./modules/auth/index.js";
 import { registerGeoRoutes } from "./modules/geo/index.js";
 import { registerHealthRoutes } from "./modules/health/index.js";
 import { registerIncidentRoutes } from "./modules/incidents/index.js";
@@ -23,7 +23,7 @@ import { registerOrgRoutes } from "./modules/org/index.js";
 import { registerPlanRoutes } from "./modules/plans/index.js";
 import { registerResourceRoutes } from "./modules/resources/index.js";
 import { registerResponseRoutes } from "./modules/response/index.js";
-import { registerUserRoutes } from "./modules/users/index.js";
+import { registerUserRoutes, unitMembers } from "./modules/users/index.js";
 import { registerWarningRoutes } from "./modules/warnings/index.js";
 
 export interface BuildOptions {
@@ -123,8 +123,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   registerHealthRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
-  registerUserRoutes(app, ctx);
-  registerOrgRoutes(app, ctx);
+  registerUserRoutes(app, ctx, { endSessions: deleteSessionsOfUser });
+  registerOrgRoutes(app, ctx, { membersOf: unitMembers });
   registerAuditRoutes(app, ctx);
   registerPlanRoutes(app, ctx);
   registerNotifyRoutes(app, ctx);

@@ -1,10 +1,10 @@
 import type { AppContext } from "../context.js";
 import { runCommand } from "../http/command.js";
 import { seedIncidentsDemo } from "../modules/incidents/index.js";
-import { countUnits, seedOrgUnits } from "../modules/org/index.js";
+import { countUnits, firstUnitOfTypes, seedOrgUnits } from "../modules/org/index.js";
 import { seedResourcesDemo } from "../modules/resources/index.js";
 import { seedResponseDemo } from "../modules/response/index.js";
-import { createUser } from "../modules/users/index.js";
+import { createUser, findUserByUsername } from "../modules/users/index.js";
 import { seedWarningsDemo } from "../modules/warnings/index.js";
 import { demoAccounts } from "./accounts.js";
 
@@ -22,12 +22,7 @@ export async function ensureOrg(ctx: AppContext): Promise<boolean> {
 
 /** True when the demo accounts are already there (demo data is loaded on first run only). */
 export async function demoLoaded(ctx: AppContext): Promise<boolean> {
-  const row = await ctx.db
-    .selectFrom("users")
-    .select("id")
-    .where("username", "=", "admin")
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await findUserByUsername(ctx.db, "admin")) !== undefined;
 }
 
 export interface DemoOptions {
@@ -48,13 +43,8 @@ export async function seedDemo(
   options: DemoOptions = {},
 ): Promise<string[]> {
   await ensureOrg(ctx);
-  const firstStreet = await ctx.db
-    .selectFrom("org_units")
-    .select("id")
-    .where("type", "in", ["street", "township"])
-    .orderBy("sort_key")
-    .executeTakeFirst();
-  const accounts = demoAccounts(ctx.plan.org, firstStreet?.id, ctx.plan.categoryNames);
+  const firstStreet = await firstUnitOfTypes(ctx.db, ["street", "township"]);
+  const accounts = demoAccounts(ctx.plan.org, firstStreet, ctx.plan.categoryNames);
   await runCommand(ctx, SYSTEM, async (scope) => {
     for (const a of accounts) {
       await createUser(ctx, scope, { ...a, password });

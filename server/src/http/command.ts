@@ -1,11 +1,11 @@
 import type { FastifyRequest } from "fastify";
-import { sql } from "kysely";
 import type { Principal } from "../authz/principal.js";
 import type { AppContext } from "../context.js";
 import type { Db } from "../db/index.js";
 import { unauthorized } from "../errors.js";
 import { type DomainEvent, EventHub } from "../events/hub.js";
 import { type AuditEntry, appendAudit } from "../modules/audit/index.js";
+import { notifyChannel } from "./repository.js";
 
 /** What a command sees: the open transaction, one "now" for the whole command, audit and events. */
 export interface CommandScope {
@@ -50,7 +50,7 @@ export async function runCommand<T>(
     if (ctx.dialect === "postgres") {
       // NOTIFY is transactional: other instances hear it only if this commits.
       for (const event of events) {
-        await sql`select pg_notify(${EventHub.channel}, ${ctx.events.notifyPayload(event)})`.execute(trx);
+        await notifyChannel(trx, EventHub.channel, ctx.events.notifyPayload(event));
       }
     }
     return value;

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../context.js";
 import { badRequest, conflict } from "../errors.js";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  findIdempotencyKey,
+  releaseIdempotencyKey,
+} from "./repository.js";
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const MAX_KEY_LENGTH = 128;
@@ -31,12 +37,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
     }
     const principal = req.principal.user.id;
     const path = req.url;
-    const existing = await ctx.db
-      .selectFrom("idempotency_keys")
-      .selectAll()
-      .where("principal", "=", principal)
-      .where("key", "=", key)
-      .executeTakeFirst();
+    const existing = await findIdempotencyKey(ctx.db, principal, key);
     if (existing) {
       if (existing.method !== req.method || existing.path !== path) {
         throw conflict(`Idempotency-Key 已用于另一请求 ${existing.method} ${existing.path}`);
@@ -52,19 +53,16 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
       return reply;
     }
     try {
-      await ctx.db
-        .insertInto("idempotency_keys")
-        .values({
-          principal,
-          key,
-          method: req.method,
-          path,
-          state: "pending",
-          status: null,
-          body: null,
-          created_at: ctx.clock.now().toISOString(),
-        })
-        .execute();
+      await claimIdempotencyKey(ctx.db, {
+        principal,
+        key,
+        method: req.method,
+        path,
+        state: "pending",
+        status: null,
+        body: null,
+        created_at: ctx.clock.now().toISOString(),
+      });
     } catch {
       // Another request with the same key won the insert a moment ago.
       throw conflict("相同 Idempotency-Key 的请求仍在处理中");
@@ -78,21 +76,12 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
       return payload;
     }
     if (reply.statusCode >= 500) {
-      await ctx.db
-        .deleteFrom("idempotency_keys")
-        .where("principal", "=", claim.principal)
-        .where("key", "=", claim.key)
-        .execute();
+      await releaseIdempotencyKey(ctx.db, claim.principal, claim.key);
       return payload;
     }
     const body =
       typeof payload === "string" ? payload : Buffer.isBuffer(payload) ? payload.toString("utf8") : null;
-    await ctx.db
-      .updateTable("idempotency_keys")
-      .set({ state: "done", status: reply.statusCode, body })
-      .where("principal", "=", claim.principal)
-      .where("key", "=", claim.key)
-      .execute();
+    await completeIdempotencyKey(ctx.db, claim.principal, claim.key, { status: reply.statusCode, body });
     return payload;
   });
 }

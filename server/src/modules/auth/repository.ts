@@ -1,4 +1,6 @@
+import { Type } from "typebox";
 import type { Db } from "../../db/index.js";
+import { jsonColumn } from "../../db/json.js";
 import { type Placeholders, prepared } from "../../db/prepared.js";
 import type { ApiTokenTable, SessionTable } from "../../db/schema.js";
 import { userQuery } from "../users/index.js";
@@ -23,8 +25,18 @@ export function deleteSessionsOfUser(db: Db, userId: string) {
   return db.deleteFrom("sessions").where("user_id", "=", userId).execute();
 }
 
-export function insertApiToken(db: Db, row: ApiTokenTable) {
-  return db.insertInto("api_tokens").values(row).execute();
+const scopesColumn = jsonColumn("api_tokens.scopes", Type.Array(Type.String()));
+
+/** What a bearer token may do ("read", "write"). */
+export function scopesOf(token: Pick<ApiTokenTable, "scopes">): string[] {
+  return scopesColumn.decode(token.scopes);
+}
+
+export function insertApiToken(db: Db, row: Omit<ApiTokenTable, "scopes"> & { scopes: string[] }) {
+  return db
+    .insertInto("api_tokens")
+    .values({ ...row, scopes: scopesColumn.encode(row.scopes) })
+    .execute();
 }
 
 export function findApiToken(db: Db, id: string) {
@@ -34,19 +46,9 @@ export function findApiToken(db: Db, id: string) {
 export function listApiTokens(db: Db, userId: string | undefined) {
   return db
     .selectFrom("api_tokens")
-    .innerJoin("users", "users.id", "api_tokens.user_id")
-    .select([
-      "api_tokens.id",
-      "api_tokens.user_id",
-      "users.display_name",
-      "api_tokens.name",
-      "api_tokens.scopes",
-      "api_tokens.created_at",
-      "api_tokens.last_used_at",
-      "api_tokens.revoked_at",
-    ])
-    .$if(userId !== undefined, (q) => q.where("api_tokens.user_id", "=", userId ?? ""))
-    .orderBy("api_tokens.created_at", "desc")
+    .selectAll()
+    .$if(userId !== undefined, (q) => q.where("user_id", "=", userId ?? ""))
+    .orderBy("created_at", "desc")
     .execute();
 }
 

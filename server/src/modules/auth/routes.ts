@@ -5,6 +5,7 @@ import { globalPermissions } from "../../authz/permissions.js";
 import type { AppContext } from "../../context.js";
 import { principalOf } from "../../http/command.js";
 import { login, logout } from "./service.js";
+import { registerTokenRoutes } from "./tokenRoutes.js";
 import { SESSION_COOKIE } from "./tokens.js";
 
 export const MeView = Type.Object({
@@ -20,6 +21,7 @@ export const MeView = Type.Object({
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  registerTokenRoutes(app, ctx);
 
   r.post(
     "/api/auth/login",

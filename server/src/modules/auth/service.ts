@@ -3,14 +3,21 @@ import type { Principal } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import { rateLimited, unauthorized } from "../../errors.js";
 import { runCommand } from "../../http/command.js";
-import { findUserById, findUserByUsername, toSessionUser } from "../users/index.js";
-import { hashPassword, verifyPassword } from "./password.js";
+import {
+  findUserById,
+  findUserByUsername,
+  hashPassword,
+  setLoginFailures,
+  toSessionUser,
+  verifyPassword,
+} from "../users/index.js";
 import {
   deleteSession,
   findApiToken,
   findSessionWithUser,
   insertSession,
   markTokenUsed,
+  scopesOf,
   touchSession,
 } from "./repository.js";
 import { API_TOKEN_PREFIX, newSecret, sha256 } from "./tokens.js";
@@ -57,11 +64,7 @@ export async function login(
       ? new Date(now.getTime() + ctx.config.auth.lockoutMinutes * MINUTE).toISOString()
       : null;
     await runCommand(ctx, req, async ({ trx, audit }) => {
-      await trx
-        .updateTable("users")
-        .set({ failed_logins: lock ? 0 : failures, locked_until: lockedUntil })
-        .where("id", "=", row.id)
-        .execute();
+      await setLoginFailures(trx, row.id, lock ? 0 : failures, lockedUntil);
       await audit({
         action: lock ? "auth.lockout" : "auth.login_failed",
         entityType: "user",
@@ -81,11 +84,7 @@ export async function login(
   const expiresAt = new Date(now.getTime() + ctx.config.auth.sessionIdleMinutes * MINUTE);
   const principal: Principal = { user, via: "session", sessionId, csrfToken };
   await runCommand(ctx, { id: req.id, principal }, async ({ trx, audit }) => {
-    await trx
-      .updateTable("users")
-      .set({ failed_logins: 0, locked_until: null })
-      .where("id", "=", row.id)
-      .execute();
+    await setLoginFailures(trx, row.id, 0, null);
     await insertSession(trx, {
       id: sessionId,
       token_hash: sha256(sessionToken),
@@ -153,7 +152,7 @@ export async function principalFromBearer(ctx: AppContext, bearer: string): Prom
     // Hourly resolution is enough to see whether a token is still in use.
     await markTokenUsed(ctx.db, id, now);
   }
-  return { user: toSessionUser(row), via: "token", scopes: JSON.parse(token.scopes) as string[] };
+  return { user: toSessionUser(row), via: "token", scopes: scopesOf(token) };
 }
 
 export function formatBearer(id: string, secret: string): string {

@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
-import { sql } from "kysely";
 import { Type } from "typebox";
 import type { AppContext } from "../../context.js";
+import { pingDatabase } from "./repository.js";
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
@@ -23,7 +23,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
       },
     },
     async () => {
-      await sql`select 1`.execute(ctx.db);
+      await pingDatabase(ctx.db);
       return { status: "ok" as const, db: ctx.dialect, version: ctx.version, plan: ctx.plan.profile.meta.id };
     },
   );

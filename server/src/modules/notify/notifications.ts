@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CommandScope } from "../../http/command.js";
+import { insertNotifications } from "./repository.js";
 
 export interface InAppNotice {
   title: string;
@@ -20,22 +21,20 @@ export async function notifyUsers(
     return;
   }
   const createdAt = scope.now.toISOString();
-  await scope.trx
-    .insertInto("notifications")
-    .values(
-      unique.map((userId) => ({
-        id: randomUUID(),
-        user_id: userId,
-        title: notice.title,
-        body: notice.body,
-        link: notice.link ?? null,
-        source_type: notice.sourceType ?? null,
-        source_id: notice.sourceId ?? null,
-        created_at: createdAt,
-        read_at: null,
-      })),
-    )
-    .execute();
+  await insertNotifications(
+    scope.trx,
+    unique.map((userId) => ({
+      id: randomUUID(),
+      user_id: userId,
+      title: notice.title,
+      body: notice.body,
+      link: notice.link ?? null,
+      source_type: notice.sourceType ?? null,
+      source_id: notice.sourceId ?? null,
+      created_at: createdAt,
+      read_at: null,
+    })),
+  );
   scope.publish({
     type: "notification.created",
     entityType: notice.sourceType ?? "notification",

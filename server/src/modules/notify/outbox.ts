@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
+import { claimDue, insertOutbox, markFailed, markSent } from "./repository.js";
 import type { OutboxTable } from "./tables.js";
 
 export interface OutboundMessage {
@@ -32,7 +32,7 @@ export async function enqueue(trx: Db, now: Date, messages: OutboundMessage[]): 
       dedupe_key: m.dedupeKey,
       subject: m.subject ?? null,
       body: m.body,
-      payload: JSON.stringify(m.payload ?? {}),
+      payload: m.payload ?? {},
       source_type: m.sourceType ?? null,
       source_id: m.sourceId ?? null,
       state: "pending",
@@ -43,12 +43,7 @@ export async function enqueue(trx: Db, now: Date, messages: OutboundMessage[]): 
       created_at: now.toISOString(),
       sent_at: null,
     }));
-    const result = await trx
-      .insertInto("outbox")
-      .values(rows)
-      .onConflict((oc) => oc.column("dedupe_key").doNothing())
-      .executeTakeFirst();
-    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+    inserted += await insertOutbox(trx, rows);
   }
   return inserted;
 }
@@ -85,24 +80,12 @@ export async function dispatchDue(
   if (channels.length === 0) {
     return 0;
   }
-  const due = ctx.db
-    .selectFrom("outbox")
-    .select("id")
-    .where("channel", "in", channels)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb("state", "=", "pending"), eb("next_attempt_at", "<=", nowIso)]),
-        eb.and([eb("state", "=", "sending"), eb("lease_until", "<", nowIso)]),
-      ]),
-    )
-    .orderBy("next_attempt_at")
-    .limit(options.batch ?? 500);
-  const claimed = await ctx.db
-    .updateTable("outbox")
-    .set({ state: "sending", lease_until: leaseUntil })
-    .where("id", "in", ctx.dialect === "postgres" ? due.forUpdate().skipLocked() : due)
-    .returningAll()
-    .execute();
+  const claimed = await claimDue(ctx.db, ctx.dialect, {
+    channels,
+    now: nowIso,
+    leaseUntil,
+    batch: options.batch ?? 500,
+  });
   const queue = [...claimed];
   const sent: string[] = [];
   const failed: { msg: OutboxTable; error: unknown }[] = [];
@@ -141,44 +124,15 @@ async function recordResults(
     return;
   }
   await db.transaction().execute(async (trx) => {
-    for (let i = 0; i < sent.length; i += 500) {
-      await trx
-        .updateTable("outbox")
-        .set((eb) => ({
-          state: "sent",
-          sent_at: now.toISOString(),
-          attempts: eb("attempts", "+", 1),
-          lease_until: null,
-          last_error: null,
-        }))
-        .where("id", "in", sent.slice(i, i + 500))
-        .execute();
-    }
+    await markSent(trx, sent, now.toISOString());
     for (const { msg, error } of failed) {
       const attempts = msg.attempts + 1;
-      await trx
-        .updateTable("outbox")
-        .set({
-          state: attempts >= MAX_ATTEMPTS ? "failed" : "pending",
-          attempts,
-          next_attempt_at: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
-          lease_until: null,
-          last_error: error instanceof Error ? error.message.slice(0, 500) : String(error),
-        })
-        .where("id", "=", msg.id)
-        .execute();
+      await markFailed(trx, msg.id, {
+        state: attempts >= MAX_ATTEMPTS ? "failed" : "pending",
+        attempts,
+        nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
+        error: error instanceof Error ? error.message.slice(0, 500) : String(error),
+      });
     }
   });
-}
-
-/** Delivery counts per channel and state for one source (a warning, an incident). */
-export async function deliverySummary(db: Db, sourceType: string, sourceId: string) {
-  const rows = await db
-    .selectFrom("outbox")
-    .select(["channel", "state", sql<number>`count(*)`.as("n")])
-    .where("source_type", "=", sourceType)
-    .where("source_id", "=", sourceId)
-    .groupBy(["channel", "state"])
-    .execute();
-  return rows.map((r) => ({ channel: r.channel, state: r.state, count: Number(r.n) }));
 }

@@ -6,6 +6,7 @@ import { notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isString, PageQuery, page } from "../../http/pagination.js";
 import { dispatchDue } from "./outbox.js";
+import { countUnread, listNotifications, markNotificationRead, notificationExists } from "./repository.js";
 
 const NotificationView = Type.Object({
   id: Type.String(),
@@ -45,21 +46,13 @@ export function registerNotifyRoutes(app: FastifyInstance, ctx: AppContext): voi
       const user = principalOf(req).user;
       const limit = req.query.limit ?? 50;
       const before = decodeCursor(req.query.cursor, isString);
-      const rows = await ctx.db
-        .selectFrom("notifications")
-        .selectAll()
-        .where("user_id", "=", user.id)
-        .$if(req.query.unread === true, (q) => q.where("read_at", "is", null))
-        .$if(before !== undefined, (q) => q.where("created_at", "<", before ?? ""))
-        .orderBy("created_at", "desc")
-        .limit(limit + 1)
-        .execute();
-      const unread = await ctx.db
-        .selectFrom("notifications")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("user_id", "=", user.id)
-        .where("read_at", "is", null)
-        .executeTakeFirstOrThrow();
+      const rows = await listNotifications(ctx.db, {
+        userId: user.id,
+        unreadOnly: req.query.unread === true,
+        before,
+        limit,
+      });
+      const unread = await countUnread(ctx.db, user.id);
       const result = page(rows, limit, (n) => n.created_at);
       return {
         items: result.items.map((n) => ({
@@ -72,7 +65,7 @@ export function registerNotifyRoutes(app: FastifyInstance, ctx: AppContext): voi
           createdAt: n.created_at,
           readAt: n.read_at,
         })),
-        unreadCount: Number(unread.n),
+        unreadCount: unread,
         nextCursor: result.nextCursor,
       };
     },
@@ -90,21 +83,8 @@ export function registerNotifyRoutes(app: FastifyInstance, ctx: AppContext): voi
     async (req, reply) => {
       const user = principalOf(req).user;
       await runCommand(ctx, req, async ({ trx, now, audit }) => {
-        const result = await trx
-          .updateTable("notifications")
-          .set({ read_at: now.toISOString() })
-          .where("id", "=", req.params.id)
-          .where("user_id", "=", user.id)
-          .where("read_at", "is", null)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 0) {
-          const exists = await trx
-            .selectFrom("notifications")
-            .select("id")
-            .where("id", "=", req.params.id)
-            .where("user_id", "=", user.id)
-            .executeTakeFirst();
-          if (!exists) {
+        if (!(await markNotificationRead(trx, req.params.id, user.id, now.toISOString()))) {
+          if (!(await notificationExists(trx, req.params.id, user.id))) {
             throw notFound(`通知 ${req.params.id}`);
           }
           return;

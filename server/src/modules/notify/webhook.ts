@@ -1,4 +1,5 @@
 import type { ChannelAdapter } from "./outbox.js";
+import { payloadOf } from "./repository.js";
 import type { OutboxTable } from "./tables.js";
 
 /**
@@ -16,7 +17,7 @@ export function webhookAdapter(options: { timeoutMs?: number } = {}): ChannelAda
           id: msg.id,
           subject: msg.subject,
           body: msg.body,
-          payload: JSON.parse(msg.payload) as unknown,
+          payload: payloadOf(msg),
           source: msg.source_type ? { type: msg.source_type, id: msg.source_id } : null,
         }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/index.js";
 import type { OrgUnitTable } from "../../db/schema.js";
+import { allUnits } from "./repository.js";
 
 /**
  * The org tree from memory. org_units is written once, when an empty database is seeded at start-up
@@ -36,7 +37,7 @@ export class UnitDirectory {
   }
 
   private async read(): Promise<ReadonlyMap<string, OrgUnitTable>> {
-    const rows = await this.db.selectFrom("org_units").selectAll().execute();
+    const rows = await allUnits(this.db);
     if (rows.length === 0) {
       this.units = undefined;
     }

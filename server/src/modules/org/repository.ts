@@ -1,6 +1,44 @@
 import { sql } from "kysely";
+import { Type } from "typebox";
 import type { Db } from "../../db/index.js";
+import { jsonColumn } from "../../db/json.js";
 import type { OrgUnitTable } from "../../db/schema.js";
+
+const attrsColumn = jsonColumn("org_units.attrs", Type.Record(Type.String(), Type.Unknown()));
+
+/** A unit's further attributes from the org file (officeIn, source …). */
+export function attrsOf(unit: Pick<OrgUnitTable, "attrs">): Record<string, unknown> {
+  return attrsColumn.decode(unit.attrs);
+}
+
+export type NewUnitRow = Omit<OrgUnitTable, "attrs"> & { attrs: Record<string, unknown> };
+
+/** Inserts units in the order given (parents first), a few hundred per statement. */
+export async function insertUnits(trx: Db, rows: NewUnitRow[]): Promise<void> {
+  const CHUNK = 200;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto("org_units")
+      .values(rows.slice(i, i + CHUNK).map((r) => ({ ...r, attrs: attrsColumn.encode(r.attrs) })))
+      .execute();
+  }
+}
+
+/** The whole tree (for the in-memory directory). */
+export function allUnits(db: Db): Promise<OrgUnitTable[]> {
+  return db.selectFrom("org_units").selectAll().execute();
+}
+
+/** The first unit of any of the types in tree order (e.g. the first street, for demo accounts). */
+export async function firstUnitOfTypes(db: Db, types: string[]): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("org_units")
+    .select("id")
+    .where("type", "in", types)
+    .orderBy("sort_key")
+    .executeTakeFirst();
+  return row?.id;
+}
 
 export function findUnit(db: Db, id: string): Promise<OrgUnitTable | undefined> {
   return db.selectFrom("org_units").selectAll().where("id", "=", id).executeTakeFirst();

@@ -6,7 +6,7 @@ import type { AppContext } from "../../context.js";
 import type { OrgUnitTable } from "../../db/schema.js";
 import { notFound } from "../../errors.js";
 import { decodeCursor, isPair, PageQuery, page } from "../../http/pagination.js";
-import { ancestry, findUnit, listUnits } from "./repository.js";
+import { ancestry, attrsOf, findUnit, listUnits } from "./repository.js";
 
 export const OrgUnitView = Type.Object({
   id: Type.String(),
@@ -27,12 +27,28 @@ export function presentUnit(u: OrgUnitTable & { child_count?: number }) {
     type: u.type,
     parentId: u.parent_id,
     divisionCode: u.division_code,
-    attrs: JSON.parse(u.attrs) as Record<string, unknown>,
+    attrs: attrsOf(u),
     ...(u.child_count !== undefined ? { childCount: u.child_count } : {}),
   };
 }
 
-export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext): void {
+/** The people of a unit, as the unit page lists them. */
+export interface UnitMember {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+}
+
+/**
+ * The org API. `membersOf` is the users module's (handed in by the app): users depends on the plan,
+ * and the plan on the org file, so org asking users directly would close a cycle.
+ */
+export function registerOrgRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  { membersOf }: { membersOf: (db: AppContext["db"], unitId: string) => Promise<UnitMember[]> },
+): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get(
@@ -105,23 +121,13 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext): void {
       const [path, children, members] = await Promise.all([
         ancestry(ctx.db, unit.id),
         listUnits(ctx.db, { parentId: unit.id, limit: 2000 }),
-        ctx.db
-          .selectFrom("users")
-          .select(["id", "username", "display_name", "roles"])
-          .where("unit_id", "=", unit.id)
-          .orderBy("username")
-          .execute(),
+        membersOf(ctx.db, unit.id),
       ]);
       return {
         unit: presentUnit(unit),
         path: path.slice(0, -1).map(presentUnit),
         children: children.map(presentUnit),
-        members: members.map((m) => ({
-          id: m.id,
-          username: m.username,
-          displayName: m.display_name,
-          roles: JSON.parse(m.roles) as string[],
-        })),
+        members,
       };
     },
   );

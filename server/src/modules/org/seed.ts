@@ -1,7 +1,7 @@
-import type { OrgUnitTable } from "../../db/schema.js";
 import type { CommandScope } from "../../http/command.js";
 import { divisionsOf } from "./divisions.js";
 import type { OrgFile } from "./orgFile.js";
+import { insertUnits, type NewUnitRow } from "./repository.js";
 
 /**
  * Loads the org tree into an empty org_units table: the plan's own bodies from the org file, then
@@ -12,7 +12,7 @@ export async function seedOrgUnits(
   scope: CommandScope,
   org: OrgFile,
 ): Promise<{ units: number; divisions: number }> {
-  const rows: OrgUnitTable[] = org.units.map((u, i) => ({
+  const rows: NewUnitRow[] = org.units.map((u, i) => ({
     id: u.id,
     name: u.name,
     short_name: u.short ?? null,
@@ -20,10 +20,8 @@ export async function seedOrgUnits(
     parent_id: u.parent ?? null,
     division_code: null,
     sort_key: `0-${String(i).padStart(5, "0")}`,
-    attrs: JSON.stringify(
-      Object.fromEntries(
-        Object.entries(u).filter(([k]) => !["id", "name", "short", "type", "parent"].includes(k)),
-      ),
+    attrs: Object.fromEntries(
+      Object.entries(u).filter(([k]) => !["id", "name", "short", "type", "parent"].includes(k)),
     ),
   }));
   const root = org.units.find((u) => u.type === "committee");
@@ -37,17 +35,11 @@ export async function seedOrgUnits(
       parent_id: d.parentCode === org.divisions?.area ? (root?.id ?? null) : d.parentCode,
       division_code: d.code,
       sort_key: `1-${d.code}`,
-      attrs: "{}",
+      attrs: {},
     });
   }
   // Parents first: the org file lists parents before children, divisions come sorted by code.
-  const CHUNK = 200;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await scope.trx
-      .insertInto("org_units")
-      .values(rows.slice(i, i + CHUNK))
-      .execute();
-  }
+  await insertUnits(scope.trx, rows);
   await scope.audit({
     action: "org.seed",
     entityType: "org",

@@ -1,11 +1,15 @@
 /** The users module's door: accounts, who holds which role, and the people who fill a plan's parties. */
+export { hashPassword, verifyPassword } from "./password.js";
 export { userPolicy } from "./policy.js";
 export {
+  displayNamesOf,
   findUserById,
   findUserByUsername,
   phonesOf,
+  setLoginFailures,
   toSessionUser,
   type UserRow,
+  unitMembers,
   userQuery,
   usersByIds,
   usersFilling,
@@ -14,4 +18,4 @@ export {
   usersWithRolesOrUnits,
 } from "./repository.js";
 export { registerUserRoutes } from "./routes.js";
-export { createUser } from "./service.js";
+export { createUser, type EndSessions } from "./service.js";

@@ -24,7 +24,3 @@ export const userPolicy = definePolicy<
   resetPassword: { by: [admin] },
   disable: { by: [otherAdmin] },
 });
-
-export const tokenPolicy = definePolicy<"revoke", { userId: string }>("apiToken", {
-  revoke: { by: [hasRole("admin"), check("令牌所有人", (u, t) => u.id === t.userId)] },
-});

@@ -1,11 +1,28 @@
+import { Type } from "typebox";
 import type { Party } from "../../../../shared/plan/schema.js";
-import type { Role } from "../../../../shared/roles.js";
+import { ROLES, type Role } from "../../../../shared/roles.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { Db } from "../../db/index.js";
+import { jsonColumn } from "../../db/json.js";
 import type { UserTable } from "../../db/schema.js";
 import { fillsAny, type PartyCase, type PlanData, partyCandidates } from "../plans/index.js";
 
 export type UserRow = UserTable & { unit_name: string };
+
+// Unsafe only names the static type; the stored value is still checked against the union of roles.
+const RoleValue = Type.Unsafe<Role>(Type.Union(ROLES.map((r) => Type.Literal(r))));
+const rolesColumn = jsonColumn("users.roles", Type.Array(RoleValue));
+const categoriesColumn = jsonColumn("users.categories", Type.Array(Type.String()));
+
+/** The roles a user row holds (users.roles, the copy the session reads). */
+export function rolesOf(row: Pick<UserTable, "roles">): Role[] {
+  return rolesColumn.decode(row.roles);
+}
+
+/** The categories (分类) a district leader row is in charge of. */
+export function categoriesOf(row: Pick<UserTable, "categories">): string[] {
+  return categoriesColumn.decode(row.categories);
+}
 
 export function userQuery(db: Db) {
   return db
@@ -30,10 +47,15 @@ export function toSessionUser(row: UserRow): SessionUser {
     displayName: row.display_name,
     unitId: row.unit_id,
     unitName: row.unit_name,
-    roles: JSON.parse(row.roles) as Role[],
-    categories: JSON.parse(row.categories) as string[],
+    roles: rolesOf(row),
+    categories: categoriesOf(row),
     locale: row.locale,
   };
+}
+
+/** The ids of the holders of any of `roles`, for `users.id in (…)`: read through the role index. */
+function holdersOf(db: Db, roles: readonly string[]) {
+  return db.selectFrom("user_roles").select("user_roles.user_id").where("user_roles.role", "in", roles);
 }
 
 export interface UserListFilter {
@@ -52,11 +74,27 @@ export function listUsers(db: Db, f: UserListFilter): Promise<UserRow[]> {
       ),
     )
     .$if(f.unitId !== undefined, (q) => q.where("users.unit_id", "=", f.unitId ?? ""))
-    .$if(f.role !== undefined, (q) => q.where("users.roles", "like", `%"${f.role}"%`))
+    .$if(f.role !== undefined, (q) => q.where("users.id", "in", holdersOf(db, [f.role ?? ""])))
     .$if(f.after !== undefined, (q) => q.where("users.username", ">", f.after ?? ""))
     .orderBy("users.username")
     .limit(f.limit + 1)
     .execute();
+}
+
+/** The members of one unit, by username (the unit page's member list). */
+export async function unitMembers(db: Db, unitId: string) {
+  const rows = await db
+    .selectFrom("users")
+    .select(["id", "username", "display_name", "roles"])
+    .where("unit_id", "=", unitId)
+    .orderBy("username")
+    .execute();
+  return rows.map((m) => ({
+    id: m.id,
+    username: m.username,
+    displayName: m.display_name,
+    roles: rolesOf(m),
+  }));
 }
 
 /** Active users, by id, for role checks of command-post roles and handovers. */
@@ -64,29 +102,20 @@ export function usersByIds(db: Db, ids: readonly string[]) {
   if (ids.length === 0) {
     return Promise.resolve([]);
   }
-  return db
-    .selectFrom("users")
-    .innerJoin("org_units", "org_units.id", "users.unit_id")
-    .selectAll("users")
-    .select((eb) => eb.fn.coalesce("org_units.short_name", "org_units.name").as("unit_name"))
-    .where("users.id", "in", ids)
-    .where("users.disabled", "=", 0)
-    .execute();
+  return userQuery(db).where("users.id", "in", ids).where("users.disabled", "=", 0).execute();
 }
 
 /** Active users holding any of `roles` or sitting in any of `unitIds` (candidates for a party check). */
 export function usersWithRolesOrUnits(db: Db, roles: string[], unitIds: string[]) {
-  return db
-    .selectFrom("users")
-    .innerJoin("org_units", "org_units.id", "users.unit_id")
-    .selectAll("users")
-    .select((eb) => eb.fn.coalesce("org_units.short_name", "org_units.name").as("unit_name"))
+  if (roles.length === 0 && unitIds.length === 0) {
+    return Promise.resolve([]);
+  }
+  return userQuery(db)
     .where("users.disabled", "=", 0)
     .where((eb) =>
       eb.or([
-        ...roles.map((r) => eb("users.roles", "like", `%"${r}"%`)),
+        ...(roles.length > 0 ? [eb("users.id", "in", holdersOf(db, roles))] : []),
         ...(unitIds.length > 0 ? [eb("users.unit_id", "in", unitIds)] : []),
-        eb("users.id", "=", "__none__"),
       ]),
     )
     .execute();
@@ -108,17 +137,33 @@ export async function usersInUnits(db: Db, unitIds: string[]): Promise<string[]>
 
 /** Active users holding any of `roles` (optionally only in `unitIds`): the people a rule names. */
 export async function usersWithRoles(db: Db, roles: Role[], unitIds?: string[]): Promise<string[]> {
+  if (roles.length === 0 || (unitIds !== undefined && unitIds.length === 0)) {
+    return [];
+  }
+  const rows = await db
+    .selectFrom("user_roles")
+    .innerJoin("users", "users.id", "user_roles.user_id")
+    .select("users.id")
+    .distinct()
+    .where("user_roles.role", "in", roles)
+    .where("users.disabled", "=", 0)
+    .$if(unitIds !== undefined, (q) => q.where("users.unit_id", "in", unitIds ?? []))
+    .orderBy("users.id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Display names by user id (disabled users included: they still sign old records and tokens). */
+export async function displayNamesOf(db: Db, userIds: readonly string[]): Promise<Map<string, string>> {
+  if (userIds.length === 0) {
+    return new Map();
+  }
   const rows = await db
     .selectFrom("users")
-    .select(["id", "roles"])
-    .where("disabled", "=", 0)
-    .$if(unitIds !== undefined, (q) =>
-      q.where("unit_id", "in", unitIds && unitIds.length > 0 ? unitIds : [""]),
-    )
+    .select(["id", "display_name"])
+    .where("id", "in", [...new Set(userIds)])
     .execute();
-  return rows
-    .filter((r) => (JSON.parse(r.roles) as string[]).some((x) => roles.includes(x as Role)))
-    .map((r) => r.id);
+  return new Map(rows.map((r) => [r.id, r.display_name]));
 }
 
 /** The mobile numbers on record of some users (those without one are left out). */
@@ -147,9 +192,96 @@ export async function usersFilling(
   c: PartyCase,
 ): Promise<SessionUser[]> {
   const { roles, unitIds } = partyCandidates(plan, parties, c);
-  if (roles.length === 0 && unitIds.length === 0) {
-    return [];
-  }
   const rows = await usersWithRolesOrUnits(db, roles, unitIds);
   return rows.map(toSessionUser).filter((u) => fillsAny(plan, u, parties, c));
+}
+
+// Writes. A user's roles live twice (users.roles for the session, user_roles for "who holds X"):
+// every write of them goes through writeRoles, inside the caller's transaction.
+
+export interface NewUserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  unit_id: string;
+  roles: readonly Role[];
+  categories: readonly string[];
+  phone: string | null;
+  password_hash: string;
+  locale: string;
+  created_at: string;
+}
+
+async function writeRoles(trx: Db, userId: string, roles: readonly Role[]): Promise<void> {
+  await trx.deleteFrom("user_roles").where("user_id", "=", userId).execute();
+  const unique = [...new Set(roles)];
+  if (unique.length > 0) {
+    await trx
+      .insertInto("user_roles")
+      .values(unique.map((role) => ({ user_id: userId, role })))
+      .execute();
+  }
+}
+
+/** Inserts an account with its roles (call inside a transaction). */
+export async function insertUser(trx: Db, u: NewUserRow): Promise<void> {
+  await trx
+    .insertInto("users")
+    .values({
+      ...u,
+      roles: rolesColumn.encode([...u.roles]),
+      categories: categoriesColumn.encode([...u.categories]),
+      disabled: 0,
+      failed_logins: 0,
+      locked_until: null,
+      updated_at: u.created_at,
+    })
+    .execute();
+  await writeRoles(trx, u.id, u.roles);
+}
+
+export interface UserPatch {
+  display_name?: string;
+  unit_id?: string;
+  roles?: readonly Role[];
+  categories?: readonly string[];
+  phone?: string | null;
+  disabled?: number;
+  locale?: string;
+  updated_at: string;
+}
+
+/** Changes an account's fields; new roles replace the old in both places (call inside a transaction). */
+export async function updateUserRow(trx: Db, id: string, patch: UserPatch): Promise<void> {
+  const { roles, categories, ...rest } = patch;
+  await trx
+    .updateTable("users")
+    .set({
+      ...rest,
+      ...(roles !== undefined ? { roles: rolesColumn.encode([...roles]) } : {}),
+      ...(categories !== undefined ? { categories: categoriesColumn.encode([...categories]) } : {}),
+    })
+    .where("id", "=", id)
+    .execute();
+  if (roles !== undefined) {
+    await writeRoles(trx, id, roles);
+  }
+}
+
+/** A new password hash clears failed logins and any lock. */
+export function setPasswordHash(trx: Db, id: string, passwordHash: string, at: string) {
+  return trx
+    .updateTable("users")
+    .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: at })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Counts a failed sign-in (and the lock it may bring), or clears the count after a good one. */
+export function setLoginFailures(db: Db, id: string, failedLogins: number, lockedUntil: string | null) {
+  return db
+    .updateTable("users")
+    .set({ failed_logins: failedLogins, locked_until: lockedUntil })
+    .where("id", "=", id)
+    .execute();
 }

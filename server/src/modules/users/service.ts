@@ -3,12 +3,29 @@ import type { Role } from "../../../../shared/roles.js";
 import { allowedActions } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
+import type { Db } from "../../db/index.js";
 import { badRequest, conflict, type FieldError, notFound } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
-import { deleteSessionsOfUser, hashPassword } from "../auth/index.js";
+import { hashPassword } from "./password.js";
 import { userPolicy } from "./policy.js";
-import { findUserById, findUserByUsername, type UserRow } from "./repository.js";
+import {
+  categoriesOf,
+  findUserById,
+  findUserByUsername,
+  insertUser,
+  rolesOf,
+  setPasswordHash,
+  type UserPatch,
+  type UserRow,
+  updateUserRow,
+} from "./repository.js";
 import type { CreateUserBody, UpdateUserBody, UserView } from "./schema.js";
+
+/**
+ * Ends every session of a user (the auth module's sessions). Passed in by the app so that the users
+ * module does not depend on auth: auth depends on users (signing in looks a user up), not back.
+ */
+export type EndSessions = (trx: Db, userId: string) => Promise<unknown>;
 
 export function presentUser(row: UserRow, viewer: SessionUser): UserView {
   return {
@@ -17,8 +34,8 @@ export function presentUser(row: UserRow, viewer: SessionUser): UserView {
     displayName: row.display_name,
     unitId: row.unit_id,
     unitName: row.unit_name,
-    roles: JSON.parse(row.roles) as string[],
-    categories: JSON.parse(row.categories) as string[],
+    roles: rolesOf(row),
+    categories: categoriesOf(row),
     phone: row.phone,
     disabled: row.disabled === 1,
     lockedUntil: row.locked_until,
@@ -67,47 +84,68 @@ export async function createUser(ctx: AppContext, scope: CommandScope, input: Ne
   }
   const now = scope.now.toISOString();
   const id = randomUUID();
-  const row = {
+  const categories = input.categories ?? [];
+  await insertUser(scope.trx, {
     id,
     username: input.username,
     display_name: input.displayName,
     unit_id: input.unitId,
-    roles: JSON.stringify(input.roles),
-    categories: JSON.stringify(input.categories ?? []),
+    roles: input.roles,
+    categories,
     phone: input.phone ?? null,
     password_hash: await hashPassword(input.password),
-    disabled: 0,
-    failed_logins: 0,
-    locked_until: null,
     locale: "zh-CN",
     created_at: now,
-    updated_at: now,
-  };
-  await scope.trx.insertInto("users").values(row).execute();
-  const { password_hash: _omit, ...visible } = row;
-  await scope.audit({ action: "user.create", entityType: "user", entityId: id, after: visible });
+  });
+  // The audit row keeps the shape it always had: the stored row without the hash.
+  await scope.audit({
+    action: "user.create",
+    entityType: "user",
+    entityId: id,
+    after: {
+      id,
+      username: input.username,
+      display_name: input.displayName,
+      unit_id: input.unitId,
+      roles: JSON.stringify(input.roles),
+      categories: JSON.stringify(categories),
+      phone: input.phone ?? null,
+      disabled: 0,
+      failed_logins: 0,
+      locked_until: null,
+      locale: "zh-CN",
+      created_at: now,
+      updated_at: now,
+    },
+  });
   return id;
 }
 
-export async function updateUser(ctx: AppContext, scope: CommandScope, id: string, patch: UpdateUserBody) {
+export async function updateUser(
+  ctx: AppContext,
+  scope: CommandScope,
+  endSessions: EndSessions,
+  id: string,
+  patch: UpdateUserBody,
+) {
   const before = await findUserById(scope.trx, id);
   if (!before) {
     throw notFound(`用户 ${id}`);
   }
   await checkReferences(ctx, patch);
-  const set = {
+  const set: UserPatch = {
     ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
     ...(patch.unitId !== undefined ? { unit_id: patch.unitId } : {}),
-    ...(patch.roles !== undefined ? { roles: JSON.stringify(patch.roles) } : {}),
-    ...(patch.categories !== undefined ? { categories: JSON.stringify(patch.categories) } : {}),
+    ...(patch.roles !== undefined ? { roles: patch.roles } : {}),
+    ...(patch.categories !== undefined ? { categories: patch.categories } : {}),
     ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
     ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
     ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
     updated_at: scope.now.toISOString(),
   };
-  await scope.trx.updateTable("users").set(set).where("id", "=", id).execute();
+  await updateUserRow(scope.trx, id, set);
   if (patch.disabled) {
-    await deleteSessionsOfUser(scope.trx, id);
+    await endSessions(scope.trx, id);
   }
   const { password_hash: _p, ...visibleBefore } = before;
   await scope.audit({
@@ -115,25 +153,37 @@ export async function updateUser(ctx: AppContext, scope: CommandScope, id: strin
     entityType: "user",
     entityId: id,
     before: visibleBefore,
-    after: set,
+    after: {
+      ...set,
+      ...(set.roles !== undefined ? { roles: JSON.stringify(set.roles) } : {}),
+      ...(set.categories !== undefined ? { categories: JSON.stringify(set.categories) } : {}),
+    },
   });
 }
 
-export async function setPassword(scope: CommandScope, id: string, password: string) {
+export async function setPassword(
+  scope: CommandScope,
+  endSessions: EndSessions,
+  id: string,
+  password: string,
+) {
   const user = await findUserById(scope.trx, id);
   if (!user) {
     throw notFound(`用户 ${id}`);
   }
-  await scope.trx
-    .updateTable("users")
-    .set({
-      password_hash: await hashPassword(password),
-      failed_logins: 0,
-      locked_until: null,
-      updated_at: scope.now.toISOString(),
-    })
-    .where("id", "=", id)
-    .execute();
-  await deleteSessionsOfUser(scope.trx, id);
+  await setPasswordHash(scope.trx, id, await hashPassword(password), scope.now.toISOString());
+  await endSessions(scope.trx, id);
   await scope.audit({ action: "user.password_reset", entityType: "user", entityId: id });
+}
+
+/** The caller's own preferences (the interface language). */
+export async function setPreferences(scope: CommandScope, user: SessionUser, locale: string) {
+  await updateUserRow(scope.trx, user.id, { locale, updated_at: scope.now.toISOString() });
+  await scope.audit({
+    action: "user.preferences",
+    entityType: "user",
+    entityId: user.id,
+    before: { locale: user.locale },
+    after: { locale },
+  });
 }
