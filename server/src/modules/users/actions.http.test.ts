@@ -9,7 +9,7 @@ import { type ApiClient, startTestServer, type TestServer } from "../../../../te
 let server: TestServer;
 let admin: ApiClient;
 beforeAll(async () => {
-  server = await startTestServer({ env: { FENGHUO_LOGIN_RATE_LIMIT: "1000" } });
+  server = await startTestServer({ config: { auth: { loginRateLimit: 1000 } } });
   admin = await server.login("admin");
 });
 afterAll(() => server.close());
