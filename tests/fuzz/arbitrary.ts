@@ -157,7 +157,9 @@ type Path = (string | number)[];
 function paths(value: unknown, at: Path = [], out: Path[] = []): Path[] {
   out.push(at);
   if (Array.isArray(value)) {
-    value.forEach((v, i) => paths(v, [...at, i], out));
+    value.forEach((v, i) => {
+      paths(v, [...at, i], out);
+    });
   } else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
       paths(v, [...at, k], out);

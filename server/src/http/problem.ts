@@ -69,13 +69,17 @@ export function registerProblemHandler(app: FastifyInstance): void {
     let body: Record<string, unknown>;
     if (error instanceof AppError) {
       status = error.status;
+      // Extra facts (the entity's state, what is available …) never replace the problem's own
+      // members: an entity's `status` travels as `state`.
+      const { status: entityStatus, ...extra } = error.extra ?? {};
       body = {
+        ...(entityStatus !== undefined && !("state" in extra) ? { state: entityStatus } : {}),
+        ...extra,
         type: PROBLEM_BASE + error.code,
         title: error.title,
         status,
         detail: error.message,
         ...(error.errors ? { errors: error.errors } : {}),
-        ...error.extra,
       };
     } else if (error.validation) {
       status = 400;
