@@ -110,6 +110,13 @@ function notRunning(r: ResponseResource): string | undefined {
   return undefined;
 }
 
+/** A level is changed only while the response runs, not once its end is asked (the row moves only from active). */
+function endAsked(r: ResponseResource): string | undefined {
+  return r.l.response?.state === "end_requested"
+    ? "应急响应状态已变化（可能已请示或宣布结束），请刷新后再试"
+    : undefined;
+}
+
 function postClosed(r: ResponseResource): string | undefined {
   const { incident, post } = r.l;
   if (!post) {
@@ -210,7 +217,7 @@ export const responsePolicy = definePolicy<ResponseAction, ResponseResource>("�
         missing: "预案没有更高的响应级别，或没有规定由谁启动",
       });
     },
-    state: first(notRunning, (r) => {
+    state: first(notRunning, endAsked, (r) => {
       if (!r.l.level) {
         return `当前响应级别“${r.l.response?.level}”不在预案中`;
       }
@@ -229,7 +236,7 @@ export const responsePolicy = definePolicy<ResponseAction, ResponseResource>("�
         what: r.target ? `将响应降级为${r.target.name}` : "响应降级",
       });
     },
-    state: first(notRunning, (r) => {
+    state: first(notRunning, endAsked, (r) => {
       if (!r.l.level) {
         return `当前响应级别“${r.l.response?.level}”不在预案中`;
       }
