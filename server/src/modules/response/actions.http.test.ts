@@ -7,8 +7,10 @@
  * An accepted step that changes what the policy reads (activation, level change, post, end,
  * submission) runs on a fresh incident built into the same state; steps that do not (a task, a
  * check-in, a note, a decision record, the assessment text, reads) run on the shared one, and refused
- * steps change nothing, so attempts do not interfere.
+ * steps change nothing, so attempts do not interfere. Fresh incidents are built by the module's
+ * commands (the HTTP answers of those steps carry the whole workspace, which is what costs).
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ApiClient,
@@ -16,9 +18,17 @@ import {
   startTestServer,
   type TestServer,
 } from "../../../../tests/support/server.js";
+import type { SessionUser } from "../../authz/principal.js";
 import { ManualClock } from "../../clock.js";
+import { type CommandScope, runCommand } from "../../http/command.js";
+import { findUserByUsername, toSessionUser } from "../users/index.js";
+import { activateResponse } from "./activation.js";
+import { createCommandPost } from "./commandPost.js";
+import { endResponse } from "./end.js";
 import { responsePolicy } from "./index.js";
+import type { CommandPostBody } from "./schema.js";
 import { type WorkspaceView, workspace } from "./support.js";
+import { createTask } from "./tasks.js";
 
 const USERS = [
   "duty",
@@ -51,6 +61,7 @@ interface World {
   server: TestServer;
   as: Record<Username, ApiClient>;
   ids: Record<Username, string>;
+  users: Record<Username, SessionUser>;
 }
 
 async function world(plan?: string): Promise<World> {
@@ -65,8 +76,32 @@ async function world(plan?: string): Promise<World> {
     Username,
     string
   >;
-  return { server, as, ids };
+  const rows = await Promise.all(USERS.map((u) => findUserByUsername(server.ctx.db, u)));
+  const users = Object.fromEntries(
+    USERS.map((u, i) => {
+      const row = rows[i];
+      if (!row) {
+        throw new Error(`no demo user ${u}`);
+      }
+      return [u, toSessionUser(row)];
+    }),
+  ) as Record<Username, SessionUser>;
+  return { server, as, ids, users };
 }
+
+/** Runs a module command as a demo user (building a fresh incident's state). */
+function step(wd: World, user: Username, f: (scope: CommandScope, u: SessionUser) => Promise<unknown>) {
+  const u = wd.users[user];
+  return runCommand(wd.server.ctx, { id: randomUUID(), principal: { user: u, via: "session" } }, (scope) =>
+    f(scope, u),
+  );
+}
+
+const post = (roles: CommandPostBody["roles"]): CommandPostBody => ({
+  name: "现场指挥部",
+  address: "事发地",
+  roles,
+});
 
 function ok<T>(res: ApiResponse<T>, what: string): T {
   if (res.status < 200 || res.status >= 300) {
@@ -245,28 +280,22 @@ describe("Chaoyang: every offered action is accepted, every other refused", () =
   const active = async (grade: keyof typeof activator) => {
     const e = await register(grade);
     const [user, level] = activator[grade];
-    ok(await wd.as[user].post(`/api/incidents/${e.id}/response`, { level }), "activate");
+    await step(wd, user, (scope, u) => activateResponse(wd.server.ctx, scope, e.id, { level }, u));
     return e;
   };
   const withPost = async (grade: "general" | "larger") => {
     const e = await active(grade);
-    ok(
-      await wd.as.chengguan.post(`/api/incidents/${e.id}/command-post`, {
-        name: "现场指挥部",
-        address: "事发地",
-        roles: [{ roleId: "commander", holderName: "某领导" }],
-      }),
-      "post",
-    );
-    ok(
-      await wd.as.office.post(`/api/incidents/${e.id}/tasks`, { title: "关阀", unitId: "dept-chengguan" }),
-      "task",
+    const ctx = wd.server.ctx;
+    const roles = [{ roleId: "commander", holderName: "某领导" }];
+    await step(wd, "chengguan", (scope, u) => createCommandPost(ctx, scope, e.id, post(roles), u));
+    await step(wd, "office", (scope, u) =>
+      createTask(ctx, scope, e.id, { title: "关阀", unitId: "dept-chengguan" }, u),
     );
     return e;
   };
   const ended = async () => {
     const e = await withPost("larger");
-    ok(await wd.as.director.post(`/api/incidents/${e.id}/response/end`, {}), "end");
+    await step(wd, "director", (scope, u) => endResponse(wd.server.ctx, scope, e.id, {}, u));
     return e;
   };
 
@@ -308,21 +337,20 @@ describe("Luolong: the post asks for the end, the committee approves it (002 §5
   };
   const withPost = async () => {
     const e = await register();
-    ok(await wd.as.director.post(`/api/incidents/${e.id}/response`, { level: "response_iii" }), "activate");
-    ok(
-      await wd.as.director.post(`/api/incidents/${e.id}/command-post`, {
-        name: "现场指挥部",
-        address: "事发地",
-        roles: [{ roleId: "commander", holderName: "现场指挥长 何勇", userId: wd.ids.commander }],
-      }),
-      "post",
+    const ctx = wd.server.ctx;
+    await step(wd, "director", (scope, u) =>
+      activateResponse(ctx, scope, e.id, { level: "response_iii" }, u),
     );
-    ok(await wd.as.office.post(`/api/incidents/${e.id}/tasks`, { title: "搜救", unitId: "office" }), "task");
+    const roles = [{ roleId: "commander", holderName: "现场指挥长 何勇", userId: wd.ids.commander }];
+    await step(wd, "director", (scope, u) => createCommandPost(ctx, scope, e.id, post(roles), u));
+    await step(wd, "office", (scope, u) =>
+      createTask(ctx, scope, e.id, { title: "搜救", unitId: "office" }, u),
+    );
     return e;
   };
   const requested = async () => {
     const e = await withPost();
-    ok(await wd.as.commander.post(`/api/incidents/${e.id}/response/end`, {}), "request end");
+    await step(wd, "commander", (scope, u) => endResponse(wd.server.ctx, scope, e.id, {}, u));
     return e;
   };
 
@@ -332,7 +360,7 @@ describe("Luolong: the post asks for the end, the committee approves it (002 §5
     await proveAll(wd, "洛龙·请示结束", requested);
     await proveAll(wd, "洛龙·已结束", async () => {
       const e = await requested();
-      ok(await wd.as.director.post(`/api/incidents/${e.id}/response/end`, {}), "approve end");
+      await step(wd, "director", (scope, u) => endResponse(wd.server.ctx, scope, e.id, {}, u));
       return e;
     });
   });
