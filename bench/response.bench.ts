@@ -136,7 +136,7 @@ await runCommand(ctx, { id: "bench" }, async (scope) => {
     due_at: past,
     status: "pending",
     measure_ref: null,
-    notes: "[]",
+    notes: [],
     overdue_at: null,
     completed_at: null,
     created_by: null,

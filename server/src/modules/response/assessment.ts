@@ -22,9 +22,9 @@ import {
 import { beijingChinese } from "../../../../shared/beijingTime.js";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
 import { CHECKIN_KIND_LABELS } from "./labels.js";
-import { type Briefing, briefing, type SituationData } from "./rules.js";
 import type { WorkspaceView } from "./schema.js";
-import { statusLabel } from "./service.js";
+import { type Briefing, briefing, type SituationData } from "./situation.js";
+import { statusLabel } from "./tasks.js";
 
 export type Block =
   | { kind: "title"; text: string }

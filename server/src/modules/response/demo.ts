@@ -11,19 +11,12 @@ import { type CommandScope, runCommand } from "../../http/command.js";
 import { fileReport, registerIncident, validateRegistration } from "../incidents/index.js";
 import { findSubtype } from "../plans/index.js";
 import { findUserByUsername, toSessionUser } from "../users/index.js";
+import { activateResponse } from "./activation.js";
+import { loadCase } from "./case.js";
+import { checkIn, createCommandPost, drawCordon, saveGroup } from "./commandPost.js";
+import { recordDecision } from "./decisions.js";
 import { tasksOf } from "./repository.js";
-import {
-  activateResponse,
-  checkIn,
-  createCommandPost,
-  createTask,
-  drawCordon,
-  loadCase,
-  recordDecision,
-  saveGroup,
-  tasksFromChecklist,
-  updateTaskCommand,
-} from "./service.js";
+import { createTask, tasksFromChecklist, updateTaskCommand } from "./tasks.js";
 
 const MIN = 60_000;
 

@@ -5,64 +5,52 @@
  * plan profile, so the UI shows buttons from server truth.
  */
 import { FIGURE_LABELS, SOURCE_CHANNEL_LABELS, type SourceChannel } from "../../../../shared/incidents.js";
+import { can } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
-import { can } from "../../authz/registry.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import { deadlinesOf, eventsOf, loadIncident, reportsOf } from "../incidents/index.js";
-import { partyUnitsLegacy } from "../plans/index.js";
+import { partyLabels, partyUnits } from "../plans/index.js";
 import { dispatchesOfIncident } from "../resources/index.js";
 import { publishedWarningsOfSubtype } from "../warnings/index.js";
+import { type Loaded, loadCase, type Namer, planOf, responseResource, taskUnits, unitNamer } from "./case.js";
+import { type ResponseResource, responseOffer, responsePolicy } from "./policy.js";
 import {
   assessmentsOf,
+  type CommandGroup,
   checkinsOf,
   cordonsOf,
   decisionsOf,
   handoversOf,
   levelChangesOf,
+  type ResponseTask,
   tasksOf,
 } from "./repository.js";
 import {
   activators,
   announcementText,
   checklistFor,
-  commandPostApplies,
-  commandPostSetUpBy,
   decisionApplies,
-  decisionApprovers,
   decisionProposers,
   endRule,
-  fillsAny,
   gradeName,
   groupsFor,
   isTaskOverdue,
-  partyContextOf,
-  partyLabels,
   responseLevels,
-  type SituationData,
+  responsePartyCase,
   subtypeName,
-  timeliness,
   upperLevelRequest,
-  VERDICT_LABELS,
 } from "./rules.js";
 import type { DecisionView, PostView, TaskView, WorkspaceView } from "./schema.js";
-import {
-  assessmentEditors,
-  commandResource,
-  type LeadUnit,
-  type Loaded,
-  loadCase,
-  type Member,
-  planOf,
-  postRolesOf,
-  unitNamer,
-} from "./service.js";
-import type { CommandGroupTable, ResponseDecisionTable, ResponseTaskTable } from "./tables.js";
+import { type SituationData, timeliness, VERDICT_LABELS } from "./situation.js";
+import type { ResponseDecisionTable } from "./tables.js";
 
-const parse = <T>(s: string): T => JSON.parse(s) as T;
-type Namer = (id: string) => string;
-
-export function presentTask(t: ResponseTaskTable, groups: CommandGroupTable[], now: Date): TaskView {
+export function presentTask(
+  t: ResponseTask,
+  groups: CommandGroup[],
+  now: Date,
+  allowedActions: string[],
+): TaskView {
   return {
     id: t.id,
     title: t.title,
@@ -77,12 +65,29 @@ export function presentTask(t: ResponseTaskTable, groups: CommandGroupTable[], n
       t.overdue_at !== null ? t.status === "pending" || t.status === "in_progress" : isTaskOverdue(t, now),
     overdueAt: t.overdue_at,
     measureRef: t.measure_ref,
-    notes: parse<TaskView["notes"]>(t.notes),
+    notes: t.notes,
     completedAt: t.completed_at,
     createdByName: t.created_by_name,
     createdAt: t.created_at,
     updatedAt: t.updated_at,
+    allowedActions,
   };
+}
+
+/** Presents the tasks of one case for one viewer, each with what the viewer may do to it. */
+export function taskPresenter(r: ResponseResource, viewer: SessionUser, now: Date) {
+  return (t: ResponseTask): TaskView => {
+    const task = { row: t, unitIds: taskUnits(r.l, t), changesState: false };
+    const actions = can(responsePolicy, viewer, "updateTask", { ...r, task }) ? ["updateTask"] : [];
+    return presentTask(t, r.l.groups, now, actions);
+  };
+}
+
+/** An incident's case read now: the policy resource and the task presenter for one viewer. */
+export async function viewOfCase(ctx: AppContext, db: Db, incidentId: string, viewer: SessionUser) {
+  const l = await loadCase(ctx, db, incidentId);
+  const resource = await responseResource(ctx, l);
+  return { l, resource, present: taskPresenter(resource, viewer, ctx.clock.now()) };
 }
 
 export function presentDecision(ctx: AppContext, d: ResponseDecisionTable): DecisionView {
@@ -113,29 +118,26 @@ async function presentPost(ctx: AppContext, db: Db, l: Loaded, name: Namer): Pro
   ]);
   const extra = await unitNamer(ctx, [
     ...checkins.map((c) => c.unit_id),
-    ...l.groups.flatMap((g) => [
-      ...parse<LeadUnit[]>(g.lead_units).flatMap((x) => x.units),
-      ...parse<Member[]>(g.members).map((m) => m.unitId),
-    ]),
+    ...l.groups.flatMap((g) => [...g.lead_units.flatMap((x) => x.units), ...g.members.map((m) => m.unitId)]),
   ]);
   const label = (id: string) => {
     const n = extra(id);
     return n === id ? name(id) : n;
   };
-  const roles = postRolesOf(post);
+  const roles = post.roles;
   const groups = l.groups.map((g) => ({
     id: g.id,
     key: g.group_key,
     name: g.name,
     fromPlan: !g.group_key.startsWith("custom-"),
-    lead: parse<LeadUnit[]>(g.lead_units).map((x) => ({
+    lead: g.lead_units.map((x) => ({
       label: x.label,
       units: x.units.map((u) => ({ id: u, name: label(u) })),
     })),
     leaderName: g.leader_name,
     leaderPhone: g.leader_phone,
-    members: parse<Member[]>(g.members),
-    duties: parse<string[]>(g.duties),
+    members: g.members,
+    duties: g.duties,
     source: g.source,
   }));
   return {
@@ -178,7 +180,7 @@ async function presentPost(ctx: AppContext, db: Db, l: Loaded, name: Namer): Pro
       id: c.id,
       kind: c.kind,
       name: c.name,
-      geometry: parse<Record<string, unknown>>(c.geometry),
+      geometry: c.geometry,
       createdAt: c.created_at,
     })),
     announcement: announcementText({
@@ -194,70 +196,6 @@ async function presentPost(ctx: AppContext, db: Db, l: Loaded, name: Namer): Pro
       })),
     }),
   };
-}
-
-/** The actions the viewer may take now, from the plan profile (STYLE: authority as a table). */
-function actionsFor(ctx: AppContext, l: Loaded, user: SessionUser, pendingAssessments: number): string[] {
-  const plan = planOf(ctx);
-  const profile = ctx.plan.profile;
-  const out: string[] = [];
-  const r = l.response;
-  const levels = responseLevels(profile);
-  const open = l.incident.status !== "merged";
-  if (!r && open && levels.some((lv) => fillsAny(plan, user, activators(profile, lv, l.case), l.case))) {
-    out.push("activate");
-  }
-  if (r?.state === "active" && l.level) {
-    const current = l.level;
-    if (
-      levels.some(
-        (lv) => lv.rank > current.rank && fillsAny(plan, user, activators(profile, lv, l.case), l.case),
-      )
-    ) {
-      out.push("upgrade");
-    }
-    if (
-      levels.some((lv) => lv.rank < current.rank) &&
-      fillsAny(plan, user, activators(profile, current, l.case), l.case)
-    ) {
-      out.push("downgrade");
-    }
-  }
-  if (
-    open &&
-    decisionApplies(profile, l.incident.level, l.level) &&
-    fillsAny(plan, user, decisionApprovers(profile), l.case)
-  ) {
-    out.push("decide");
-  }
-  if (
-    r?.state === "active" &&
-    !l.post &&
-    commandPostApplies(profile, l.incident.level, l.level) &&
-    fillsAny(plan, user, commandPostSetUpBy(profile, l.level), l.case)
-  ) {
-    out.push("createPost");
-  }
-  if (r && r.state !== "ended" && can(user, "operate", "command", commandResource(ctx, l))) {
-    out.push("operate");
-  }
-  const end = endRule(profile, l.incident.level, l.level);
-  if (end && r?.state === "active" && fillsAny(plan, user, end.by, l.case)) {
-    out.push(end.approvedBy ? "requestEnd" : "end");
-  }
-  if (end?.approvedBy && r?.state === "end_requested" && fillsAny(plan, user, end.approvedBy, l.case)) {
-    out.push("approveEnd");
-  }
-  if (r && fillsAny(plan, user, assessmentEditors(ctx, l), l.case)) {
-    out.push("editAssessment");
-    if (r.state === "ended" && pendingAssessments > 0) {
-      out.push("submitAssessment");
-    }
-  }
-  if (r && can(user, "draft", "command", commandResource(ctx, l))) {
-    out.push("draftReport");
-  }
-  return out;
 }
 
 /** Builds the whole workspace of one incident for one viewer. */
@@ -294,6 +232,11 @@ export async function buildWorkspace(
   const place =
     [i.street_code ? name(i.street_code) : null, i.address].filter((x) => x).join(" ") || "事发地点待核实";
   const pendingAssessments = assessments.filter((a) => a.state !== "submitted").length;
+  const resource = await responseResource(ctx, l, {
+    assessments: { pending: pendingAssessments, total: assessments.length },
+  });
+  const offer = responseOffer(viewer, resource);
+  const partyCase = responsePartyCase(l.case);
   return {
     incident: {
       id: i.id,
@@ -312,7 +255,7 @@ export async function buildWorkspace(
       place,
       lat: i.lat === null ? null : Number(i.lat),
       lng: i.lng === null ? null : Number(i.lng),
-      figures: parse<Record<string, number>>(i.figures),
+      figures: l.facts.figures,
       handlingEndedAt: i.handling_ended_at,
     },
     response: l.response
@@ -357,7 +300,7 @@ export async function buildWorkspace(
     })),
     decisions: decisions.map((d) => presentDecision(ctx, d)),
     post: await presentPost(ctx, db, l, name),
-    tasks: tasks.map((t) => presentTask(t, l.groups, now)),
+    tasks: tasks.map(taskPresenter(resource, viewer, now)),
     assessments: assessments.map((a) => ({
       id: a.id,
       ruleId: a.rule_id,
@@ -369,8 +312,8 @@ export async function buildWorkspace(
       overdueAt: a.overdue_at,
       capOverdueAt: a.cap_overdue_at,
       submittedAt: a.submitted_at,
-      lead: parse<string[]>(a.lead),
-      recipients: parse<string[]>(a.recipients),
+      lead: a.lead,
+      recipients: a.recipients,
       source: a.source,
       gap: a.gap,
     })),
@@ -417,7 +360,7 @@ export async function buildWorkspace(
         id: lv.id,
         name: lv.name,
         rank: lv.rank,
-        activatedBy: partyLabels(plan, activators(profile, lv, l.case), l.case, name),
+        activatedBy: partyLabels(plan, activators(profile, lv, l.case), partyCase, name),
         alsoWhen: lv.alsoWhen ?? [],
         source: lv.source,
       })),
@@ -429,11 +372,7 @@ export async function buildWorkspace(
       })),
       decisionApplies: decisionApplies(profile, i.level, level),
       decisionProposers: [
-        ...new Set(
-          decisionProposers(profile).flatMap((p) =>
-            partyUnitsLegacy(profile, ctx.plan.org, p, partyContextOf(l.case)),
-          ),
-        ),
+        ...new Set(decisionProposers(profile).flatMap((p) => partyUnits(plan, p, partyCase))),
       ].map((u) => ({ id: u, name: name(u) })),
       postRoles: profile.response.commandPost.roles.map((r) => ({
         id: r.id,
@@ -446,11 +385,12 @@ export async function buildWorkspace(
         lead: g.lead.map((x) => ({ label: x.label, units: x.units.map((u) => ({ id: u, name: name(u) })) })),
       })),
       checklist: checklistFor(profile, i.category_id).map((c) => ({ ref: c.ref, no: c.no, text: c.text })),
-      endBy: end ? partyLabels(plan, end.by, l.case, name) : [],
-      endApprovedBy: end?.approvedBy ? partyLabels(plan, end.approvedBy, l.case, name) : [],
+      endBy: end ? partyLabels(plan, end.by, partyCase, name) : [],
+      endApprovedBy: end?.approvedBy ? partyLabels(plan, end.approvedBy, partyCase, name) : [],
       endConditions: profile.endOfResponse.conditions?.text ?? null,
     },
-    allowedActions: actionsFor(ctx, l, viewer, pendingAssessments),
+    allowedActions: offer.allowedActions,
+    levelOptions: offer.levelOptions,
   };
 }
 

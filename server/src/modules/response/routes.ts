@@ -1,17 +1,21 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { Type } from "typebox";
-import { authorize } from "../../authz/registry.js";
+import { authorize } from "../../authz/policy.js";
 import type { AppContext } from "../../context.js";
 import { notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
 import { loadIncident } from "../incidents/index.js";
+import { activateResponse, changeResponseLevel } from "./activation.js";
 import { assessmentBlocks, assessmentDocx, assessmentPdf } from "./assessment.js";
-import "./policy.js";
-import { buildWorkspace, presentDecision, presentTask, situationData } from "./present.js";
-import { decisionsOf, findPost, findTask, groupsOf, listResponses, tasksOf } from "./repository.js";
-import { findResponseLevel, gradeName, situationDraft, subtypeName } from "./rules.js";
+import { checkIn, createCommandPost, drawCordon, handOver, saveGroup } from "./commandPost.js";
+import { recordDecision } from "./decisions.js";
+import { endResponse, saveAssessment, submitAssessment } from "./end.js";
+import { responsePolicy } from "./policy.js";
+import { buildWorkspace, presentDecision, situationData, viewOfCase } from "./present.js";
+import { decisionsOf, findPost, findTask, listResponses, tasksOf } from "./repository.js";
+import { findResponseLevel, gradeName, subtypeName } from "./rules.js";
 import {
   ActivateBody,
   AssessmentBody,
@@ -35,25 +39,9 @@ import {
   TaskView,
   WorkspaceView,
 } from "./schema.js";
-import {
-  activateResponse,
-  changeResponseLevel,
-  checkIn,
-  commandResource,
-  createCommandPost,
-  createTask,
-  drawCordon,
-  endResponse,
-  handOver,
-  loadCase,
-  recordDecision,
-  saveAssessment,
-  saveGroup,
-  submitAssessment,
-  tasksFromChecklist,
-  updateTaskCommand,
-} from "./service.js";
+import { situationDraft } from "./situation.js";
 import { sweepAssessments, sweepOverdueTasks } from "./sweeps.js";
+import { createTask, tasksFromChecklist, updateTaskCommand } from "./tasks.js";
 
 const TAGS = ["response"];
 const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -338,10 +326,9 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (req) => {
       const user = principalOf(req).user;
-      const l = await loadCase(ctx, ctx.db, req.params.id);
-      authorize(user, "read", "command", commandResource(ctx, l));
-      const now = ctx.clock.now();
-      return { items: (await tasksOf(ctx.db, l.incident.id)).map((t) => presentTask(t, l.groups, now)) };
+      const { l, resource, present } = await viewOfCase(ctx, ctx.db, req.params.id, user);
+      authorize(responsePolicy, user, "read", resource);
+      return { items: (await tasksOf(ctx.db, l.incident.id)).map(present) };
     },
   );
 
@@ -364,8 +351,8 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: AppContext): v
         throw notFound(`任务 ${id}`);
       }
       reply.status(201);
-      const l = await loadCase(ctx, ctx.db, req.params.id);
-      return presentTask(task, l.groups, ctx.clock.now());
+      const { present } = await viewOfCase(ctx, ctx.db, req.params.id, user);
+      return present(task);
     },
   );
 
@@ -385,13 +372,10 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: AppContext): v
       const ids = await runCommand(ctx, req, (scope) =>
         tasksFromChecklist(ctx, scope, req.params.id, req.body, user),
       );
-      const l = await loadCase(ctx, ctx.db, req.params.id);
-      const now = ctx.clock.now();
+      const { l, present } = await viewOfCase(ctx, ctx.db, req.params.id, user);
       reply.status(201);
       return {
-        items: (await tasksOf(ctx.db, l.incident.id))
-          .filter((t) => ids.includes(t.id))
-          .map((t) => presentTask(t, l.groups, now)),
+        items: (await tasksOf(ctx.db, l.incident.id)).filter((t) => ids.includes(t.id)).map(present),
       };
     },
   );
@@ -414,8 +398,8 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: AppContext): v
       if (!task) {
         throw notFound(`任务 ${req.params.id}`);
       }
-      const post = task.post_id ? await groupsOf(ctx.db, task.post_id) : [];
-      return presentTask(task, post, ctx.clock.now());
+      const { present } = await viewOfCase(ctx, ctx.db, task.incident_id, user);
+      return present(task);
     },
   );
 
@@ -431,8 +415,9 @@ export function registerResponseRoutes(app: FastifyInstance, ctx: AppContext): v
     },
     async (req) => {
       const user = principalOf(req).user;
-      const l = await loadCase(ctx, ctx.db, req.params.id);
-      authorize(user, "read", "command", commandResource(ctx, l));
+      const { resource } = await viewOfCase(ctx, ctx.db, req.params.id, user);
+      // The draft is the office's and the post's working paper, as the workspace offers it.
+      authorize(responsePolicy, user, "draftReport", resource);
       const w = await workspace(req.params.id, user);
       const profile = ctx.plan.profile;
       return {

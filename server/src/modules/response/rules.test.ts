@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { SessionUser } from "../../authz/principal.js";
 import { loadActivePlan } from "../plans/active.js";
+import { fills } from "../plans/index.js";
 import {
   announcementText,
   checkActivation,
@@ -13,10 +14,17 @@ import {
   groupsFor,
   measureTitle,
   type ResponseCase,
-  situationDraft,
-  timeliness,
-  userFillsParty,
+  responsePartyCase,
 } from "./rules.js";
+import { situationDraft, timeliness } from "./situation.js";
+
+/** The one resolver (plans/parties.ts) on a response's case. */
+const userFillsParty = (
+  p: ReturnType<typeof plan>,
+  u: SessionUser,
+  party: Parameters<typeof fills>[2],
+  c: ResponseCase,
+) => fills(p, u, party, responsePartyCase(c));
 
 const chaoyang = loadActivePlan("chaoyang-2022");
 const luolong = loadActivePlan("luolong");

@@ -2,36 +2,29 @@
  * Pure rules of emergency response and on-site command (issue 7; 000 §4.2–§4.9, 002 §5). Functions
  * of (profile, org, data[, now]); no SQL, no HTTP, no clock of their own. Plan rules come from
  * modules/plans/rules.ts (responseLevelFor, workingGroups, measuresFor, endDeclarers,
- * assessmentDeadlines, partyUnitsLegacy); what the shared rules do not cover is written here over
- * `ctx.plan.profile`, with a comment saying why.
+ * assessmentDeadlines) and who fills a party from modules/plans/parties.ts; what the shared rules do
+ * not cover is written here over `ctx.plan.profile`, with a comment saying why.
  */
 
-import { beijingChinese } from "../../../../shared/beijingTime.js";
 import type { IncidentFlag, Party, PlanProfile, ResponseLevel } from "../../../../shared/plan/schema.js";
-import { ROLE_LABELS, type Role } from "../../../../shared/roles.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { FieldError } from "../../errors.js";
-import type { OrgFile } from "../org/index.js";
 import {
   assessmentDeadlines,
+  EMERGENCY_OFFICE,
   endDeclarers,
+  fillsAny,
   findSubtype,
   levelRank,
   measuresFor,
-  type PartyContext,
-  partyUnitsLegacy,
+  type PartyCase,
+  type PlanData,
+  partyLabels,
+  partyUnits,
   responseLevelFor,
   specialResponseCase,
   workingGroups,
 } from "../plans/index.js";
-
-const MINUTE = 60_000;
-
-/** The plan the rules read: the profile and its org file (ctx.plan). */
-export interface PlanData {
-  profile: PlanProfile;
-  org: OrgFile;
-}
 
 /** What the response rules need to know about an incident and its response. */
 export interface ResponseCase {
@@ -51,133 +44,21 @@ export interface ResponseCase {
   commandPostUserIds?: readonly string[] | undefined;
 }
 
-export function partyContextOf(c: ResponseCase): PartyContext {
+/** What a response knows for the party resolver: the incident's subtype and street, and the response's units and post. */
+export function responsePartyCase(c: {
+  subtypeId: string;
+  streetCode: string | null;
+  activatingUnitId?: string | undefined;
+  participatingUnitIds?: readonly string[] | undefined;
+  commandPostUserIds?: readonly string[] | undefined;
+}): PartyCase {
   return {
     subtypeId: c.subtypeId,
-    ...(c.streetCode ? { streetCode: c.streetCode } : {}),
-    ...(c.activatingUnitId ? { activatingUnitId: c.activatingUnitId } : {}),
-    ...(c.participatingUnitIds ? { participatingUnitIds: c.participatingUnitIds } : {}),
+    streetCodes: c.streetCode ? [c.streetCode] : [],
+    activatingUnitId: c.activatingUnitId,
+    participatingUnitIds: c.participatingUnitIds,
+    commandPostUserIds: c.commandPostUserIds,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// parties: does this user fill this party of the profile?
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Whether a user in `userUnitId` acts for `unitId`: the same unit; the department hosting a special
- * HQ's office acts as that HQ (000 §2.1.5); the duty room acts for the emergency office (000 §2.1.3).
- */
-export function actsFor(org: OrgFile, userUnitId: string, unitId: string): boolean {
-  if (userUnitId === unitId) {
-    return true;
-  }
-  const target = org.units.find((u) => u.id === unitId);
-  if (target?.type === "special_hq" && target.officeIn === userUnitId) {
-    return true;
-  }
-  const mine = org.units.find((u) => u.id === userUnitId);
-  return mine?.type === "duty_room" && mine.parent === unitId;
-}
-
-function categoryName(profile: PlanProfile, categoryId: string): string | undefined {
-  return profile.taxonomy.categories.find((c) => c.id === categoryId)?.name;
-}
-
-function holdsRole(user: SessionUser, role: Role, c: ResponseCase): boolean {
-  if (user.roles.includes(role)) {
-    return true;
-  }
-  // 000 §4.4 gap: whoever the post names as 指挥长 acts as commander for this incident.
-  return role === "commander" && (c.commandPostUserIds ?? []).includes(user.id);
-}
-
-/**
- * Whether the user is the party a plan rule names for this case. A role must be held; a scope or
- * unit narrows to the units partyUnitsLegacy resolves for the case (the user's unit, or one it acts for).
- * A party with no role is filled by any member of the unit except the system administrator, whose
- * role is administration, not emergency authority.
- */
-export function userFillsParty(plan: PlanData, user: SessionUser, party: Party, c: ResponseCase): boolean {
-  if (party.role !== undefined && !holdsRole(user, party.role, c)) {
-    return false;
-  }
-  if (party.role === undefined && !user.roles.some((r) => r !== "admin")) {
-    return false;
-  }
-  if (party.scope === undefined && party.unit === undefined) {
-    return party.role !== undefined;
-  }
-  if (party.scope === "any") {
-    return true;
-  }
-  if (party.scope === "in_charge_of_category") {
-    const name = categoryName(plan.profile, c.categoryId);
-    if (name === undefined || !user.categories.includes(name)) {
-      return false;
-    }
-    return party.unit === undefined || actsFor(plan.org, user.unitId, party.unit);
-  }
-  const units = partyUnitsLegacy(plan.profile, plan.org, party, partyContextOf(c));
-  return units.some((u) => actsFor(plan.org, user.unitId, u));
-}
-
-export function fillsAny(plan: PlanData, user: SessionUser, parties: readonly Party[], c: ResponseCase) {
-  return parties.some((p) => userFillsParty(plan, user, p, c));
-}
-
-/** What a 403 says a party is: its label, else its role and scope; with the units it resolves to. */
-export function partyLabel(
-  plan: PlanData,
-  party: Party,
-  c?: ResponseCase,
-  unitName?: (id: string) => string,
-) {
-  const base =
-    party.label ??
-    ([party.unit, party.scope, party.role ? ROLE_LABELS[party.role] : undefined]
-      .filter((x) => x !== undefined)
-      .join("·") ||
-      "（预案未指定）");
-  if (!c || !unitName || party.scope === undefined || party.scope === "any") {
-    return base;
-  }
-  if (party.scope === "in_charge_of_category") {
-    return base;
-  }
-  const units = partyUnitsLegacy(plan.profile, plan.org, party, partyContextOf(c));
-  if (units.length === 0) {
-    return base;
-  }
-  const names = units.map(unitName).join("、");
-  return names === base ? base : `${base}（本事件：${names}）`;
-}
-
-export function partyLabels(
-  plan: PlanData,
-  parties: readonly Party[],
-  c?: ResponseCase,
-  unitName?: (id: string) => string,
-): string[] {
-  return [...new Set(parties.map((p) => partyLabel(plan, p, c, unitName)))];
-}
-
-/** The unit a user acted for when filling one of `parties` (the user's own unit if none resolves). */
-export function actingUnit(plan: PlanData, user: SessionUser, parties: readonly Party[], c: ResponseCase) {
-  for (const p of parties) {
-    if (!userFillsParty(plan, user, p, c)) {
-      continue;
-    }
-    if (p.unit !== undefined && p.scope === undefined) {
-      return p.unit;
-    }
-    const units = partyUnitsLegacy(plan.profile, plan.org, p, partyContextOf(c));
-    const found = units.find((u) => actsFor(plan.org, user.unitId, u));
-    if (found) {
-      return found;
-    }
-  }
-  return user.unitId;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,7 +267,7 @@ export function groupsFor(plan: PlanData, c: ResponseCase): GroupPlan[] {
     key: g.id,
     name: g.name,
     lead: g.lead.map((p) => {
-      const units = partyUnitsLegacy(plan.profile, plan.org, p, partyContextOf(c));
+      const units = partyUnits(plan, p, responsePartyCase(c));
       return { label: p.label ?? units.join("、"), units };
     }),
     duties: [...g.duties],
@@ -432,7 +313,7 @@ export function postRoleErrors(
       errors.push({ path: `${path}.${i}.userId`, message: `用户 ${r.userId} 不存在` });
       return;
     }
-    if (!fillsAny(plan, user, rule.heldBy, { ...c, commandPostUserIds: [] })) {
+    if (!fillsAny(plan, user, rule.heldBy, responsePartyCase({ ...c, commandPostUserIds: [] }))) {
       errors.push({
         path: `${path}.${i}.userId`,
         message: `${rule.name}应由${partyLabels(plan, rule.heldBy).join("或")}担任（${rule.source}），${user.displayName}不符合`,
@@ -576,208 +457,39 @@ export function participatingUnits(input: {
   ];
 }
 
-// ---------------------------------------------------------------------------------------------
-// timeliness of reporting (the assessment's 信息报送 evaluation, 000 §4.9)
-// ---------------------------------------------------------------------------------------------
-
-export interface DeadlineFacts {
-  name: string;
-  kind: string;
-  round: number;
-  dueAt: string;
-  state: string;
-  metAt: string | null;
-  lateMinutes: number | null;
-}
-
-export interface TimelinessRow {
-  name: string;
-  dueAt: string;
-  metAt: string | null;
-  /** 按时 / 迟报 / 超时未报 / 待报 / 已取消. */
-  verdict: "on_time" | "late" | "missed" | "pending" | "cancelled";
-  /** Late (迟报, 超时未报) or early (按时) by this many whole minutes; null for pending/cancelled. */
-  minutes: number | null;
-}
-
-export const VERDICT_LABELS: Record<TimelinessRow["verdict"], string> = {
-  on_time: "按时",
-  late: "迟报",
-  missed: "超时未报",
-  pending: "待报",
-  cancelled: "已取消（不再适用）",
-};
-
-/** Every reporting deadline with met/late and minutes, as of `asOf`, in due order. */
-export function timeliness(rows: readonly DeadlineFacts[], asOf: Date): TimelinessRow[] {
-  return [...rows]
-    .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.name.localeCompare(b.name))
-    .map((d) => {
-      const due = new Date(d.dueAt).getTime();
-      const name = d.round > 1 ? `${d.name}（第 ${d.round} 次）` : d.name;
-      if (d.state === "met" && d.metAt) {
-        const late = d.lateMinutes ?? 0;
-        if (late > 0) {
-          return { name, dueAt: d.dueAt, metAt: d.metAt, verdict: "late", minutes: late };
-        }
-        const early = Math.floor((due - new Date(d.metAt).getTime()) / MINUTE);
-        return { name, dueAt: d.dueAt, metAt: d.metAt, verdict: "on_time", minutes: Math.max(0, early) };
-      }
-      if (d.state === "cancelled") {
-        return { name, dueAt: d.dueAt, metAt: null, verdict: "cancelled", minutes: null };
-      }
-      if (d.state === "overdue" || due < asOf.getTime()) {
-        return {
-          name,
-          dueAt: d.dueAt,
-          metAt: null,
-          verdict: "missed",
-          minutes: Math.ceil((asOf.getTime() - due) / MINUTE),
-        };
-      }
-      return { name, dueAt: d.dueAt, metAt: null, verdict: "pending", minutes: null };
-    });
-}
-
-// ---------------------------------------------------------------------------------------------
-// situation report (续报) draft and the ICS-201-shaped briefing
-// ---------------------------------------------------------------------------------------------
-
-export interface SituationData {
-  title: string;
-  occurredAt: string;
-  place: string;
-  sourceLabel: string;
-  description: string;
-  categoryName: string;
-  subtypeName: string;
-  gradeName: string;
-  figures: Record<string, number>;
-  figureLabels: Record<string, string>;
-  responseLevelName: string | null;
-  responseActivatedAt: string | null;
-  postName: string | null;
-  postAddress: string | null;
-  tasksDone: string[];
-  tasksOpen: string[];
-  overdueTasks: number;
-  checkins: { kind: string; name: string; quantity: number | null }[];
-  cordons: string[];
-  decisions: string[];
-  signer: string;
-  provider: string;
-  contact: string;
-}
-
-function casualtiesText(d: SituationData): string {
-  const keys = ["deaths", "serious_injuries", "injuries", "missing", "trapped", "poisoned", "evacuated"];
-  const parts = keys
-    .filter((k) => d.figures[k] !== undefined)
-    .map((k) => `${(d.figureLabels[k] ?? k).replace(/（.*）/, "")} ${d.figures[k]} 人`);
-  return parts.length > 0 ? parts.join("，") : "暂无人员伤亡报告";
-}
-
-function lossesText(d: SituationData): string {
-  const loss = d.figures.economic_loss_yuan;
-  const households = d.figures.households;
-  const parts = [
-    loss !== undefined ? `直接经济损失约 ${loss} 元` : "",
-    households !== undefined ? `受影响 ${households} 户` : "",
-  ].filter((p) => p !== "");
-  return parts.length > 0 ? parts.join("，") : "损失情况正在统计";
-}
-
-function measuresText(d: SituationData): string {
-  const parts: string[] = [];
-  if (d.responseLevelName && d.responseActivatedAt) {
-    parts.push(`${beijingChinese(d.responseActivatedAt)}启动${d.responseLevelName}`);
-  }
-  if (d.postName) {
-    parts.push(`成立${d.postName}${d.postAddress ? `（${d.postAddress}）` : ""}`);
-  }
-  if (d.cordons.length > 0) {
-    parts.push(`划定${d.cordons.join("、")}`);
-  }
-  const teams = d.checkins.filter((c) => c.kind === "team").length;
-  if (d.checkins.length > 0) {
-    parts.push(`到场报到力量 ${d.checkins.length} 批（其中队伍 ${teams} 支）`);
-  }
-  if (d.tasksDone.length > 0) {
-    parts.push(`已完成：${d.tasksDone.join("；")}`);
-  }
-  if (d.tasksOpen.length > 0) {
-    parts.push(`正在开展：${d.tasksOpen.join("；")}`);
-  }
-  if (d.decisions.length > 0) {
-    parts.push(`区应急委决策：${d.decisions.join("；")}`);
-  }
-  return parts.length > 0 ? `${parts.join("；")}。` : "正在组织先期处置。";
-}
-
-/**
- * A 续报 drafted from current data (issue 7 §4), keyed by the profile's required report fields
- * (000 §4.1: 时间、地点、信息来源、原因 …; 002 §3.3.3: 性质、严重程度 …). The mapping from field id to
- * data is by the ids the shipped profiles use; an unknown id is left empty for the officer to fill.
- */
-export function situationDraft(profile: PlanProfile, d: SituationData): Record<string, string> {
-  const trend =
-    d.overdueTasks > 0
-      ? `处置仍在进行，${d.overdueTasks} 项任务已超过时限，请现场指挥部研判`
-      : d.tasksOpen.length > 0
-        ? "事态正在控制中，处置工作持续进行"
-        : "事态已基本得到控制";
-  const byId: Record<string, string> = {
-    time: beijingChinese(d.occurredAt),
-    place: d.place,
-    info_source: d.sourceLabel,
-    cause: d.description ? `初步了解：${d.description}（原因正在调查）` : "原因正在调查",
-    category: `${d.categoryName}·${d.subtypeName}`,
-    nature: `${d.categoryName}·${d.subtypeName}`,
-    casualties: casualtiesText(d),
-    losses: lossesText(d),
-    affected_area: d.cordons.length > 0 ? `${d.place}周边，已划定${d.cordons.join("、")}` : `${d.place}周边`,
-    scope: d.cordons.length > 0 ? `${d.place}周边，已划定${d.cordons.join("、")}` : `${d.place}周边`,
-    danger_level: `事件等级：${d.gradeName}${d.responseLevelName ? `，已启动${d.responseLevelName}` : ""}`,
-    severity: `事件等级：${d.gradeName}`,
-    trend,
-    secondary_disasters: "正在排查次生、衍生灾害风险",
-    measures_taken: measuresText(d),
-    signer: d.signer,
-    provider: d.provider,
-    contact: d.contact,
-  };
-  return Object.fromEntries(profile.reporting.requiredFields.fields.map((f) => [f.id, byId[f.id] ?? ""]));
-}
-
-export interface Briefing {
-  situation: string;
-  objectives: string[];
-  actions: string[];
-  organisation: string[];
-  resources: string[];
-}
-
-/**
- * An incident briefing in the ICS-201 shape (situation, objectives, actions, organisation,
- * resources), from the same data as the situation draft plus the post's groups.
- */
-export function briefing(
-  d: SituationData,
-  organisation: { role: string; name: string }[],
-  objectives: string[],
-): Briefing {
-  return {
-    situation: `${beijingChinese(d.occurredAt)}，${d.place}发生${d.title}（${d.subtypeName}，${d.gradeName}）。${casualtiesText(
-      d,
-    )}；${lossesText(d)}。`,
-    objectives,
-    actions: [...d.tasksDone.map((t) => `已完成：${t}`), ...d.tasksOpen.map((t) => `进行中：${t}`)],
-    organisation: organisation.map((o) => `${o.role}：${o.name}`),
-    resources: d.checkins.map((c) => `${c.name}${c.quantity !== null ? ` × ${c.quantity}` : ""}`),
-  };
-}
-
-/** The subtype's name, for labels. */
 export function subtypeName(profile: PlanProfile, subtypeId: string): string {
   return findSubtype(profile, subtypeId)?.subtype.name ?? subtypeId;
+}
+
+/**
+ * Who records a decision started this way (000 §4.3.2): a leader starting it alone is one the trigger
+ * without `approvedBy` names; a proposal is approved by the triggers' `approvedBy`. Without a trigger
+ * (the workspace's offer), anyone who may do either; the raw list is what `approvedAs` is read from.
+ */
+export function decisionParties(profile: PlanProfile, trigger: "leader" | "proposal"): Party[] {
+  const triggers = profile.response.committeeDecision?.triggers ?? [];
+  return trigger === "leader"
+    ? triggers.filter((t) => t.approvedBy === undefined).flatMap((t) => t.by)
+    : triggers.flatMap((t) => t.approvedBy ?? []);
+}
+
+export function decisionDeciders(profile: PlanProfile, trigger: "leader" | "proposal" | undefined): Party[] {
+  const parties = trigger === undefined ? [] : decisionParties(profile, trigger);
+  return parties.length > 0 ? parties : decisionApprovers(profile);
+}
+
+/** Parties who draft the assessment: the lead of its report rules, and the emergency office (000 §4.9). */
+export function assessmentEditors(
+  profile: PlanProfile,
+  grade: string,
+  level: ResponseLevel | undefined,
+): Party[] {
+  const reports = profile.endOfResponse.reports.filter(
+    (r) => r.levels.includes(grade) || (level?.grades ?? []).some((g) => r.levels.includes(g)),
+  );
+  const lead = reports.flatMap((r) => r.lead);
+  return [
+    ...(lead.length > 0 ? lead : [{ scope: "lead_department" as const, label: "专业处置主责部门" }]),
+    EMERGENCY_OFFICE,
+  ];
 }

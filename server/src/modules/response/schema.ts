@@ -254,6 +254,8 @@ export const TaskView = Type.Object({
   createdByName: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  /** What the viewer may do with this task now (updateTask), from the response policy. */
+  allowedActions: Type.Array(Type.String()),
 });
 export type TaskView = Static<typeof TaskView>;
 
@@ -501,6 +503,12 @@ export const WorkspaceView = Type.Object({
     endConditions: Nullable(Type.String()),
   }),
   allowedActions: Type.Array(Type.String()),
+  /** The levels the viewer may activate, upgrade to and downgrade to now (response policy). */
+  levelOptions: Type.Object({
+    activate: Type.Array(Type.String()),
+    upgrade: Type.Array(Type.String()),
+    downgrade: Type.Array(Type.String()),
+  }),
 });
 export type WorkspaceView = Static<typeof WorkspaceView>;
 

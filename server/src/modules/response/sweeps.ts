@@ -8,18 +8,19 @@ import type { AppContext } from "../../context.js";
 import { runCommand } from "../../http/command.js";
 import { findIncident, Timeline } from "../incidents/index.js";
 import { notifyUsers } from "../notify/index.js";
-import { usersInUnits, usersWithRoles } from "../users/index.js";
+import { EMERGENCY_OFFICE } from "../plans/index.js";
+import { usersFilling, usersInUnits } from "../users/index.js";
 import {
   claimCappedAssessments,
   claimDueAssessments,
   claimOverdueTasks,
   findPostOfIncident,
   groupsOf,
+  incidentFacts,
 } from "./repository.js";
-import type { ResponseAssessmentTable, ResponseTaskTable } from "./tables.js";
+import type { ResponseAssessmentTable } from "./tables.js";
 
 const BATCH = 1_000;
-const parse = <T>(s: string): T => JSON.parse(s) as T;
 
 /** The first `max` items and how many more: notices and events stay short however many fall due. */
 function summarise(items: string[], max = 5): string {
@@ -46,7 +47,7 @@ export async function sweepOverdueTasks(ctx: AppContext): Promise<number> {
         return 0;
       }
       const timeline = new Timeline(scope.now, undefined);
-      for (const [incidentId, tasks] of byIncident<ResponseTaskTable>(claimed)) {
+      for (const [incidentId, tasks] of byIncident(claimed)) {
         timeline.add(
           incidentId,
           "task.overdue",
@@ -64,17 +65,13 @@ export async function sweepOverdueTasks(ctx: AppContext): Promise<number> {
             units.add(t.unit_id);
           }
           const g = groups.find((x) => x.id === t.group_id);
-          for (const lead of g ? parse<{ units: string[] }[]>(g.lead_units) : []) {
+          for (const lead of g?.lead_units ?? []) {
             for (const u of lead.units) {
               units.add(u);
             }
           }
         }
-        const postUsers = post
-          ? parse<{ userId: string | null }[]>(post.roles)
-              .map((r) => r.userId)
-              .filter((u): u is string => u !== null)
-          : [];
+        const postUsers = post ? post.roles.map((r) => r.userId).filter((u): u is string => u !== null) : [];
         await notifyUsers(scope, [...(await usersInUnits(scope.trx, [...units])), ...postUsers], {
           title: `任务超时：${tasks.length} 项`,
           body: summarise(tasks.map((t) => t.title)),
@@ -120,14 +117,14 @@ export async function sweepAssessments(ctx: AppContext): Promise<number> {
       return 0;
     }
     const timeline = new Timeline(scope.now, undefined);
-    const office = await usersWithRoles(scope.trx, ["office_director", "office_staff"]);
+    const office = (await usersFilling(scope.trx, ctx.plan, [EMERGENCY_OFFICE], {})).map((u) => u.id);
     for (const [incidentId, rows] of byIncident(all)) {
       const text = rows
         .map((r) => (r.capped ? `${r.name}已超过最迟期限` : `${r.name}已超过原则期限（${r.source}）`))
         .join("；");
       timeline.add(incidentId, "assessment.overdue", text, { assessments: rows.map((r) => r.id) });
       const lead = await findIncident(scope.trx, incidentId);
-      const leadUsers = await usersInUnits(scope.trx, lead ? parse<string[]>(lead.lead_departments) : []);
+      const leadUsers = await usersInUnits(scope.trx, lead ? incidentFacts(lead).leadDepartments : []);
       await notifyUsers(scope, [...office, ...leadUsers], {
         title: "总结评估报告超期",
         body: text,

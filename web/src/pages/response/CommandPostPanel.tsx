@@ -182,7 +182,7 @@ export function CommandPostPanel({
   const [checkinForm] = Form.useForm<{ kind: string; name: string; quantity?: number }>();
   const [handoverForm] = Form.useForm<{ roleId: string; toName: string; note?: string }>();
   const post = w.post;
-  const canOperate = w.allowedActions.includes("operate");
+  const canOperate = w.allowedActions.includes("operatePost");
 
   if (!post) {
     if (w.allowedActions.includes("createPost")) {

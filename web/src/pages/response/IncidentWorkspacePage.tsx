@@ -98,13 +98,12 @@ function LevelModal({
   const { message } = App.useApp();
   const [form] = Form.useForm<{ level: string; reason?: string }>();
   const level = Form.useWatch("level", form);
-  const current = w.response?.rank ?? 0;
-  const choices = w.plan.levels.filter((l) =>
-    kind === "activate" ? true : kind === "upgrade" ? l.rank > current : l.rank < current,
-  );
+  // Only the levels the server's policy lets this user choose (a level they may not take is not offered).
+  const offered = new Set(w.levelOptions[kind]);
+  const choices = w.plan.levels.filter((l) => offered.has(l.id));
   const initial =
     kind === "activate"
-      ? (w.plan.expectedLevel ?? choices[0]?.id)
+      ? (choices.find((l) => l.id === w.plan.expectedLevel)?.id ?? choices[0]?.id)
       : choices[kind === "upgrade" ? 0 : choices.length - 1]?.id;
   const chosen = w.plan.levels.find((l) => l.id === level);
   const needsReason = kind !== "activate" || level !== w.plan.expectedLevel;

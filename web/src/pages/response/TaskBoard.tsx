@@ -224,7 +224,9 @@ export function TaskBoard({ w, onChanged }: { w: Workspace; onChanged: () => voi
             key: "actions",
             width: 120,
             render: (_, x) =>
-              running && (x.status === "pending" || x.status === "in_progress") ? (
+              running &&
+              x.allowedActions.includes("updateTask") &&
+              (x.status === "pending" || x.status === "in_progress") ? (
                 <Space size={4}>
                   {x.status === "pending" ? (
                     <Button size="small" onClick={() => void update(x, "in_progress")}>

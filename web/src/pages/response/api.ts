@@ -25,6 +25,7 @@ export interface Task {
   completedAt: string | null;
   createdByName: string | null;
   createdAt: string;
+  allowedActions: string[];
 }
 
 export interface Group {
@@ -195,6 +196,8 @@ export interface Workspace {
     endConditions: string | null;
   };
   allowedActions: string[];
+  /** Level ids the user may activate, upgrade to, downgrade to (the server's policy). */
+  levelOptions: { activate: string[]; upgrade: string[]; downgrade: string[] };
 }
 
 export interface ResponseSummary {
