@@ -162,5 +162,11 @@ describe("trusted proxies", () => {
     );
     const res = await fetch(`${server.url}/api/health`, { headers: { "x-forwarded-proto": "https" } });
     expect(res.headers.get("strict-transport-security")).toContain("max-age=");
+    const signIn = await login(server.url, "duty", server.password, {
+      "x-forwarded-proto": "https",
+      "x-forwarded-for": "198.51.100.9",
+    });
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers.get("set-cookie")).toMatch(/Secure/i);
   });
 });
