@@ -10,8 +10,9 @@ import type { AppContext } from "../../context.js";
 import { runCommand } from "../../http/command.js";
 import { findSubtype } from "../plans/index.js";
 import { findUserByUsername } from "../users/index.js";
+import { liftWarning } from "./changes.js";
 import type { Actor } from "./model.js";
-import { liftWarning, publishWarning, releaseWarning } from "./publisher.js";
+import { publishWarning, releaseWarning } from "./publication.js";
 import { getWarning, gridCell, insertSubscribers } from "./repository.js";
 import { approveWarning, createWarning, type NewWarning, proposeWarning } from "./service.js";
 

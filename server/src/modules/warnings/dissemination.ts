@@ -17,6 +17,7 @@ import { compileShapes, shapeBbox } from "../geo/index.js";
 import { enqueue, notifyUsers, type OutboundMessage } from "../notify/index.js";
 import type { WarningArea } from "./model.js";
 import { areaOf, contentOf } from "./model.js";
+import type { WarningResponse } from "./publicationRules.js";
 import {
   claimJobs,
   finishJob,
@@ -28,7 +29,7 @@ import {
   usersOfUnits,
   type WarningRow,
 } from "./repository.js";
-import { colourName, streetOf, type WarningResponse } from "./rules.js";
+import { colourName, streetOf } from "./rules.js";
 import { warningSettings } from "./settings.js";
 import type { WarningMessageTable } from "./tables.js";
 

@@ -92,6 +92,16 @@ export interface RelaySource {
 
 export const parseJson = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
 
+export const sourceOf = (row: WarningRow): RelaySource | null => parseJson<RelaySource>(row.source);
+
+export function affectedAreasOf(row: WarningRow): string[] {
+  return JSON.parse(row.affected_areas) as string[];
+}
+
+export function pendingLiftOf(row: WarningRow): { reason: string } | null {
+  return row.pending_kind === "lift" ? parseJson<{ reason: string }>(row.pending_content) : null;
+}
+
 export function contentOf(row: WarningRow): WarningContent {
   return JSON.parse(row.content) as WarningContent;
 }

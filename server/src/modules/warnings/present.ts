@@ -2,14 +2,17 @@
 import type { WarningColour } from "../../../../shared/plan/schema.js";
 import type { WarningStatus } from "../../../../shared/warnings.js";
 import { smsSegments } from "../../../../shared/warnings.js";
+import { allowedActions, can } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import { deliverySummary } from "../notify/index.js";
-import { findSubtype } from "../plans/index.js";
+import { findSubtype, partyLabels } from "../plans/index.js";
+import { capSeverity } from "./cap/mapping.js";
 import { smsTextFor } from "./dissemination.js";
 import { areaOf, contentOf, factsOf, parseJson } from "./model.js";
-import { warningActions } from "./policy.js";
+import { type WarningResource, warningPolicy } from "./policy.js";
+import { governedBy } from "./publicationRules.js";
 import {
   latestPublicMessages,
   listHistory,
@@ -18,21 +21,12 @@ import {
   unitsByIds,
   type WarningRow,
 } from "./repository.js";
-import {
-  capSeverity,
-  colourName,
-  governedBy,
-  needsProposal,
-  partyLabels,
-  STATUS_NAMES,
-  stepAuthority,
-  type WarningStep,
-} from "./rules.js";
+import { colourName, needsProposal, STATUS_NAMES, stepAuthority, type WarningAction } from "./rules.js";
 import type { PublicWarning, WarningSummary, WarningView } from "./schema.js";
 import { HISTORY_NAMES } from "./service.js";
 
 /** The step that moves this warning forward next. */
-export function nextStep(ctx: AppContext, row: WarningRow): WarningStep | undefined {
+export function nextStep(ctx: AppContext, row: WarningRow): WarningAction | undefined {
   const f = factsOf(row);
   switch (f.status) {
     case "draft":
@@ -63,13 +57,18 @@ export function awaiting(ctx: AppContext, row: WarningRow): string[] {
   if (!step) {
     return [];
   }
-  return partyLabels(stepAuthority(ctx.plan.profile, ctx.plan.org, step, factsOf(row)).parties);
+  return partyLabels(ctx.plan, stepAuthority(ctx.plan, step, factsOf(row)).parties);
 }
+
+const resourceOf = (ctx: AppContext, row: WarningRow): WarningResource => ({
+  plan: ctx.plan,
+  facts: factsOf(row),
+});
 
 /** True when the user can move the warning forward now (their approval inbox). */
 export function inInbox(ctx: AppContext, user: SessionUser, row: WarningRow): boolean {
   const step = nextStep(ctx, row);
-  return step !== undefined && warningActions(user, ctx.plan, factsOf(row)).includes(step);
+  return step !== undefined && can(warningPolicy, user, step, resourceOf(ctx, row));
 }
 
 function subtypeNames(ctx: AppContext, subtypeId: string | null) {
@@ -126,7 +125,8 @@ export async function presentSummaries(
       publishedAt: row.published_at,
       endedAt: row.ended_at,
       updatedAt: row.updated_at,
-      allowedActions: warningActions(user, ctx.plan, factsOf(row)),
+      // `adjust` is offered when the user may adjust at the current colour.
+      allowedActions: allowedActions(warningPolicy, user, resourceOf(ctx, row)),
     };
   });
 }

@@ -10,9 +10,9 @@ import { badRequest, conflict } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { type AreaShape, districtOutline, parseShapes, validateShapes } from "../geo/index.js";
 import { type CapAlert, parseCap, primaryInfo } from "./cap/import.js";
+import { colourForSeverity } from "./cap/mapping.js";
 import type { Actor, RelaySource, WarningArea } from "./model.js";
 import { unitsByIds } from "./repository.js";
-import { colourForSeverity } from "./rules.js";
 import { addHistory, checkDraftInput, createWarning } from "./service.js";
 
 /** The subtype whose name or alias appears in the alert's event or headline (Chinese alerts). */

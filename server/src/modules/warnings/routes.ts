@@ -3,37 +3,33 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { type Static, type TSchema, Type } from "typebox";
 import type { WarningColour } from "../../../../shared/plan/schema.js";
 import type { WarningChannel } from "../../../../shared/warnings.js";
+import { authorize, can } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
-import { badRequest, forbidden, notFound } from "../../errors.js";
+import { badRequest, notFound } from "../../errors.js";
 import { type CommandScope, principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
-import { warningAuthority } from "../plans/index.js";
+import { isEmergencyOffice, warningAuthority } from "../plans/index.js";
+import { adjustWarning, expireWarning, liftWarning } from "./changes.js";
 import { runDisseminationJobs } from "./dissemination.js";
 import { actorOf, factsOf } from "./model.js";
-import { authorizeWarning, type WarningResource } from "./policy.js";
+import { newWarningPolicy, type WarningResource, warningPolicy, warningTaskPolicy } from "./policy.js";
 import { inInbox, presentSummaries, presentWarning } from "./present.js";
+import { mayRelease, publishWarning, releaseWarning } from "./publication.js";
 import { registerPublicWarningRoutes } from "./publicRoutes.js";
-import {
-  adjustWarning,
-  expireWarning,
-  liftWarning,
-  mayRelease,
-  publishWarning,
-  releaseWarning,
-} from "./publisher.js";
 import { importCap } from "./relay.js";
 import {
   deliveriesOf,
   dueExpiries,
   findTask,
+  findWarning,
   getWarning,
   listMessages,
   listWarnings,
   streetsOfDistrict,
   type WarningRow,
 } from "./repository.js";
-import { actsFor, streetOf, UNIT_STAFF_ROLES, type WarningFacts, type WarningStep } from "./rules.js";
+import type { WarningAction, WarningFacts } from "./rules.js";
 import {
   AdjustBody,
   AuthoriseBody,
@@ -82,11 +78,20 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
   ctx.scheduler.register("warning-dissemination", runDisseminationJobs);
   registerPublicWarningRoutes(app, ctx);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const resource = (facts: WarningFacts, adjustTo?: WarningColour): WarningResource => ({
+  const resource = (facts: WarningFacts, adjustTo?: WarningColour | undefined): WarningResource => ({
     plan: ctx.plan,
     facts,
-    ...(adjustTo ? { adjustTo } : {}),
+    adjustTo,
   });
+  /** The warning as read in the command's transaction, as the policy's resource (undefined: 404). */
+  const stored = async (
+    scope: CommandScope,
+    id: string,
+    adjustTo?: (row: WarningRow) => WarningColour | undefined,
+  ): Promise<(WarningResource & { row: WarningRow }) | undefined> => {
+    const row = await findWarning(scope.trx, id);
+    return row && { ...resource(factsOf(row), adjustTo?.(row)), row };
+  };
   const load = async (id: string): Promise<WarningRow> => getWarning(ctx.db, id);
   const view = async (user: SessionUser, id: string) => presentWarning(ctx, ctx.db, user, await load(id));
 
@@ -152,8 +157,15 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
         streets: streets.map((u) => ({ code: u.id, name: u.name })),
         requiredContent: profile.warnings.requiredContent.fields,
         office: officeId(ctx),
-        canDraft: user.roles.some((r) => UNIT_STAFF_ROLES.includes(r)),
-        isOffice: actsFor(ctx.plan.org, user.unitId, officeId(ctx)),
+        canDraft: can(
+          newWarningPolicy,
+          user,
+          "create",
+          resource(
+            newDraftFacts(user, { origin: "local", colour: "blue", subtypeId: null, divisionCodes: [] }),
+          ),
+        ),
+        isOffice: isEmergencyOffice(ctx.plan, user),
         units: ctx.plan.org.units
           .filter((u) => u.type === "department" || u.type === "special_hq")
           .map((u) => ({ id: u.id, name: u.short ?? u.name })),
@@ -187,23 +199,17 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (req, reply) => {
       const user = principalOf(req).user;
       const body = req.body;
-      const facts: WarningFacts = {
+      const facts = newDraftFacts(user, {
         origin: body.origin ?? "local",
-        status: "draft",
         colour: body.colour,
         subtypeId: body.subtypeId,
         issuingUnitId: body.issuingUnitId ?? user.unitId,
-        drafterId: user.id,
         divisionCodes: body.area.divisionCodes,
-        authorisedUnitIds: [],
-        publicState: "none",
-        pendingKind: null,
-        pendingState: null,
-        pendingColour: null,
-        pendingById: null,
-      };
-      authorizeWarning(user, "create", resource(facts));
-      const id = await runCommand(ctx, req, (scope) => createWarning(ctx, scope, actorOf(user), body));
+      });
+      const id = await runCommand(ctx, req, (scope) => {
+        authorize(newWarningPolicy, user, "create", resource(facts));
+        return createWarning(ctx, scope, actorOf(user), body);
+      });
       reply.status(201);
       return view(user, id);
     },
@@ -222,22 +228,23 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
     async (req) => {
       const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      authorizeWarning(user, "edit", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) =>
-        updateDraft(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body),
-      );
-      return view(user, row.id);
+      const id = req.params.id;
+      await runCommand(ctx, req, async (scope) => {
+        const target = await stored(scope, id);
+        authorize(warningPolicy, user, "edit", target, `预警 ${id}`);
+        return updateDraft(ctx, scope, actorOf(user), target.row, req.body);
+      });
+      return view(user, id);
     },
   );
 
   /**
-   * POST /api/warnings/:id/<step>: authorize the step on the warning as stored (403 names the
-   * authority), run the command on the row as read inside its transaction, answer with the warning
-   * as the caller now sees it.
+   * POST /api/warnings/:id/<step>: inside one transaction, read the warning, authorize the step on
+   * that row (404, 403 naming the authority, 409 naming the state) and run the command on it; answer
+   * with the warning as the caller now sees it.
    */
   const step = <B extends TSchema>(
-    name: WarningStep,
+    name: WarningAction,
     summary: string,
     body: B,
     command: (scope: CommandScope, user: SessionUser, row: WarningRow, body: Static<B>) => Promise<unknown>,
@@ -250,13 +257,14 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
       async (req) => {
         const user = principalOf(req).user;
-        const row = await load(req.params.id);
+        const id = req.params.id;
         const input = req.body as Static<B>;
-        authorizeWarning(user, name, resource(factsOf(row), adjustTo?.(row, input)));
-        await runCommand(ctx, req, async (scope) =>
-          command(scope, user, await getWarning(scope.trx, row.id), input),
-        );
-        return view(user, row.id);
+        await runCommand(ctx, req, async (scope) => {
+          const target = await stored(scope, id, (row) => adjustTo?.(row, input));
+          authorize(warningPolicy, user, name, target, `预警 ${id}`);
+          return command(scope, user, target.row, input);
+        });
+        return view(user, id);
       },
     );
 
@@ -283,7 +291,7 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       actorOf(user),
       row,
       body.channels as WarningChannel[],
-      mayRelease(ctx, user, row),
+      mayRelease(ctx.plan, user, factsOf(row)),
     ),
   );
   step(
@@ -330,14 +338,15 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
     async (req) => {
       const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      const task = await findTask(ctx.db, row.id, req.params.taskId);
-      if (!task) {
-        throw notFound(`任务 ${req.params.taskId}`);
-      }
-      assertTaskAuthority(ctx, user, task, row.issuing_unit_id);
-      await runCommand(ctx, req, (scope) => updateWarningTask(scope, actorOf(user), row.id, task, req.body));
-      return view(user, row.id);
+      const { id, taskId } = req.params;
+      await runCommand(ctx, req, async (scope) => {
+        const row = await getWarning(scope.trx, id);
+        const task = await findTask(scope.trx, id, taskId);
+        const target = task && { plan: ctx.plan, task, issuingUnitId: row.issuing_unit_id };
+        authorize(warningTaskPolicy, user, "update", target, `任务 ${taskId}`);
+        return updateWarningTask(scope, actorOf(user), row, target.task, req.body);
+      });
+      return view(user, id);
     },
   );
 
@@ -449,26 +458,17 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
             { path: "body", message: "不是 XML" },
           ]);
         }
-        const unitId = req.query.unitId ?? user.unitId;
-        const facts: WarningFacts = {
+        const facts = newDraftFacts(user, {
           origin: "relayed",
-          status: "draft",
           colour: "blue",
           subtypeId: null,
-          issuingUnitId: unitId,
-          drafterId: user.id,
+          issuingUnitId: req.query.unitId ?? user.unitId,
           divisionCodes: [],
-          authorisedUnitIds: [],
-          publicState: "none",
-          pendingKind: null,
-          pendingState: null,
-          pendingColour: null,
-          pendingById: null,
-        };
-        authorizeWarning(user, "create", resource(facts));
-        const { id } = await runCommand(ctx, req, (scope) =>
-          importCap(ctx, scope, actorOf(user), xml, req.query.unitId),
-        );
+        });
+        const { id } = await runCommand(ctx, req, (scope) => {
+          authorize(newWarningPolicy, user, "create", resource(facts));
+          return importCap(ctx, scope, actorOf(user), xml, req.query.unitId);
+        });
         reply.status(201);
         return view(user, id);
       },
@@ -476,18 +476,24 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
   });
 }
 
-/** A task's unit (its street for a community task), the issuing unit, or the emergency office. */
-function assertTaskAuthority(
-  ctx: AppContext,
+/** The facts of a draft about to be created by the user (the create rule reads its issuing unit). */
+function newDraftFacts(
   user: SessionUser,
-  task: { unit_id: string | null; unit_name: string },
-  issuingUnit: string,
-): void {
-  const org = ctx.plan.org;
-  const units = [task.unit_id, task.unit_id ? streetOf(task.unit_id) : null, issuingUnit, officeId(ctx)];
-  const staff = user.roles.some((r) => UNIT_STAFF_ROLES.includes(r));
-  if (!staff || !units.some((u) => u !== null && actsFor(org, user.unitId, u))) {
-    const needed = [`${task.unit_name}工作人员`, "发布单位工作人员", "区应急办工作人员"];
-    throw forbidden(`此任务只能由：${needed.join("；或 ")} 更新`, needed);
-  }
+  d: Pick<WarningFacts, "origin" | "colour" | "subtypeId" | "divisionCodes"> & { issuingUnitId?: string },
+): WarningFacts {
+  return {
+    origin: d.origin,
+    status: "draft",
+    colour: d.colour,
+    subtypeId: d.subtypeId,
+    issuingUnitId: d.issuingUnitId ?? user.unitId,
+    drafterId: user.id,
+    divisionCodes: d.divisionCodes,
+    authorisedUnitIds: [],
+    publicState: "none",
+    pendingKind: null,
+    pendingState: null,
+    pendingColour: null,
+    pendingById: null,
+  };
 }

@@ -12,11 +12,10 @@ import { badRequest, conflict, type FieldError } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { districtOutline, parseShapes, validateShapes } from "../geo/index.js";
 import { notifyUsers } from "../notify/index.js";
-import { findSubtype } from "../plans/index.js";
+import { actsFor, findSubtype } from "../plans/index.js";
 import type { Actor, RelaySource, WarningArea } from "./model.js";
 import { areaOf, contentOf, factsOf, parseJson, recordChange, recordTransition } from "./model.js";
 import {
-  getWarning,
   insertHistory,
   insertWarning,
   unitsByIds,
@@ -24,7 +23,7 @@ import {
   updateWarningIf,
   type WarningRow,
 } from "./repository.js";
-import { actsFor, missingContent, stateProblem, type WarningDraft, type WarningStep } from "./rules.js";
+import { missingContent, stateProblem, type WarningDraft, type WarningStep } from "./rules.js";
 import type { WarningAreaInput, WarningContent } from "./schema.js";
 
 export const HISTORY_NAMES: Record<string, string> = {
@@ -442,11 +441,11 @@ export async function authoriseUnits(
 export async function updateWarningTask(
   scope: CommandScope,
   actor: Actor,
-  warningId: string,
+  row: WarningRow,
   task: { id: string; unit_id: string | null; state: string; title: string },
   change: { state: string; note?: string | undefined },
 ): Promise<void> {
-  const row = await getWarning(scope.trx, warningId);
+  const warningId = row.id;
   await updateTask(scope.trx, task.id, {
     state: change.state,
     note: change.note ?? null,
