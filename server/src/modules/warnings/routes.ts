@@ -6,7 +6,7 @@ import type { WarningChannel } from "../../../../shared/warnings.js";
 import { authorize, can } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
-import { badRequest, notFound } from "../../errors.js";
+import { AppError, badRequest, notFound } from "../../errors.js";
 import { type CommandScope, principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
 import { isEmergencyOffice, warningAuthority } from "../plans/index.js";
@@ -58,17 +58,71 @@ import { maskAddress } from "./subscriptions.js";
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ACTIVE = ["draft", "proposed", "approved", "published"];
 
-/** Expires published warnings whose end time has passed (conditional update: one instance each). */
-async function expirySweep(ctx: AppContext): Promise<number> {
+/**
+ * The user's inbox, a page at a time: active warnings newest first (keyset on updated_at, id), kept
+ * when the user can take their next step. Scans on until the page is full or the rows run out, so
+ * the cursor walks every warning in the inbox and nothing is cut.
+ */
+async function inboxPage(
+  ctx: AppContext,
+  user: SessionUser,
+  after: [string, string] | undefined,
+  limit: number,
+): Promise<{ items: WarningRow[]; nextCursor: string | null }> {
+  const scan = limit * 2;
+  const found: WarningRow[] = [];
+  let before = after;
+  for (;;) {
+    const rows = await listWarnings(ctx.db, { statuses: ACTIVE, before, limit: scan });
+    for (const row of rows.slice(0, scan)) {
+      if (inInbox(ctx, user, row)) {
+        found.push(row);
+      }
+      if (found.length > limit) {
+        return page(found, limit, (r) => [r.updated_at, r.id]);
+      }
+    }
+    const last = rows[Math.min(rows.length, scan) - 1];
+    if (rows.length <= scan || last === undefined) {
+      return page(found, limit, (r) => [r.updated_at, r.id]);
+    }
+    before = [last.updated_at, last.id];
+  }
+}
+
+/**
+ * Expires published warnings whose end time has passed (conditional update: one instance each). A
+ * warning changed meanwhile (409: lifted, adjusted, or expired by another instance) is left to the
+ * next sweep's re-read; any other failure is logged, the others still expire, and the sweep then
+ * fails so the scheduler reports it.
+ */
+export async function expirySweep(ctx: AppContext): Promise<number> {
   const due = await dueExpiries(ctx.db, ctx.clock.now().toISOString(), 100);
   let handled = 0;
+  const failed: string[] = [];
   for (const row of due) {
     try {
       await runCommand(ctx, { id: `sweep:warning-expiry:${row.id}` }, (scope) => expireWarning(scope, row));
       handled++;
-    } catch {
-      // Changed meanwhile (lifted, adjusted, or another instance expired it): the next sweep re-reads.
+    } catch (error) {
+      if (error instanceof AppError && error.status === 409) {
+        continue;
+      }
+      failed.push(row.id);
+      console.error(
+        JSON.stringify({
+          level: "error",
+          sweep: "warning-expiry",
+          warningId: row.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
     }
+  }
+  if (failed.length > 0) {
+    throw new Error(
+      `warning-expiry: ${failed.length} of ${due.length} warnings failed to expire (${failed.join(", ")}); ${handled} expired`,
+    );
   }
   return handled;
 }
@@ -115,10 +169,11 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       const q = req.query;
       const limit = q.limit ?? 50;
       if (q.inbox) {
-        const rows = (await listWarnings(ctx.db, { statuses: ACTIVE, limit: 500 })).filter((row) =>
-          inInbox(ctx, user, row),
-        );
-        return { items: await presentSummaries(ctx, ctx.db, user, rows.slice(0, limit)), nextCursor: null };
+        const result = await inboxPage(ctx, user, decodeCursor(q.cursor, isPair), limit);
+        return {
+          items: await presentSummaries(ctx, ctx.db, user, result.items),
+          nextCursor: result.nextCursor,
+        };
       }
       const rows = await listWarnings(ctx.db, {
         status: q.status,
