@@ -21,7 +21,7 @@ import {
   recordTransition,
 } from "./model.js";
 import { applyAdjustment } from "./publication.js";
-import type { WarningRow } from "./repository.js";
+import { pendingAdjustColumn, pendingLiftColumn, type WarningRow } from "./repository.js";
 import { addHistory, applyChange, assertState, checkDraftInput } from "./service.js";
 
 /**
@@ -53,7 +53,7 @@ export async function adjustWarning(
   const next = await applyChange(scope, row, {
     pending_kind: "adjust",
     pending_state: rule?.approvedBy && rule.approvedBy.length > 0 ? "proposed" : "approved",
-    pending_content: JSON.stringify(pending),
+    pending_content: pendingAdjustColumn.encode(pending),
     pending_by_id: actor.id,
     pending_by_name: actor.name,
     pending_at: scope.now.toISOString(),
@@ -107,7 +107,7 @@ export async function liftWarning(
     const next = await applyChange(scope, row, {
       pending_kind: "lift",
       pending_state: "proposed",
-      pending_content: JSON.stringify({ reason }),
+      pending_content: pendingLiftColumn.encode({ reason }),
       pending_by_id: actor.id,
       pending_by_name: actor.name,
       pending_at: scope.now.toISOString(),

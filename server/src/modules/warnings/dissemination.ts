@@ -16,8 +16,7 @@ import { runCommand } from "../../http/command.js";
 import { compileShapes, shapeBbox } from "../geo/index.js";
 import { enqueue, notifyUsers, type OutboundMessage } from "../notify/index.js";
 import type { WarningArea } from "./model.js";
-import { areaOf, contentOf } from "./model.js";
-import type { WarningResponse } from "./publicationRules.js";
+import { areaOf, contentOf, responseOf } from "./model.js";
 import {
   claimJobs,
   finishJob,
@@ -74,7 +73,7 @@ export function audienceUnits(ctx: AppContext, row: WarningRow, extraAreas: Warn
   const office = ctx.plan.org.units.find((u) => u.type === "office")?.id ?? "office";
   const areas = [areaOf(row), ...extraAreas];
   const divisions = areas.flatMap((a) => a.divisionCodes);
-  const response = row.response ? (JSON.parse(row.response) as WarningResponse) : undefined;
+  const response = responseOf(row) ?? undefined;
   const responseUnits = [...(response?.activatedBy ?? []), ...(response?.coordinates ?? [])].flatMap(
     (p) => p.unitIds,
   );

@@ -10,7 +10,14 @@ import { enqueue, notifyUsers } from "../notify/index.js";
 import { usersInUnits } from "../users/index.js";
 import { type Actor, affectedAreasOf, areaOf, factsOf } from "./model.js";
 import { crossAreaDuties, filingDuties, measureChecklist, responseOnPublish } from "./publicationRules.js";
-import { communitiesOf, insertTasks, listTasks, unitsByIds, type WarningRow } from "./repository.js";
+import {
+  communitiesOf,
+  insertTasks,
+  listTasks,
+  responseColumn,
+  unitsByIds,
+  type WarningRow,
+} from "./repository.js";
 import { streetOf } from "./rules.js";
 import { addHistory } from "./service.js";
 import { warningSettings } from "./settings.js";
@@ -224,5 +231,5 @@ export async function startResponse(
     task: response.task,
     source: response.source,
   });
-  return JSON.stringify(response);
+  return responseColumn.encode(response);
 }

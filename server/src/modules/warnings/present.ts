@@ -10,10 +10,22 @@ import { deliverySummary } from "../notify/index.js";
 import { findSubtype, partyLabels } from "../plans/index.js";
 import { capSeverity } from "./cap/mapping.js";
 import { smsTextFor } from "./dissemination.js";
-import { areaOf, contentOf, factsOf, parseJson } from "./model.js";
+import {
+  affectedAreasOf,
+  areaOf,
+  authorisedUnitsOf,
+  channelsOf,
+  contentOf,
+  factsOf,
+  pendingAdjustOf,
+  pendingLiftOf,
+  responseOf,
+  sourceOf,
+} from "./model.js";
 import { type WarningResource, warningPolicy } from "./policy.js";
 import { governedBy } from "./publicationRules.js";
 import {
+  historyDetailColumn,
   latestPublicMessages,
   listHistory,
   listMessages,
@@ -87,7 +99,7 @@ function pendingView(row: WarningRow) {
   return {
     kind: row.pending_kind,
     state: row.pending_state,
-    content: parseJson<Record<string, unknown>>(row.pending_content),
+    content: (pendingAdjustOf(row) ?? pendingLiftOf(row)) as Record<string, unknown> | null,
     byName: row.pending_by_name,
     at: row.pending_at,
     approvedByName: row.pending_approved_by_name,
@@ -158,9 +170,9 @@ export async function presentWarning(
     area: area as unknown as Record<string, unknown>,
     areaNames: area.divisionCodes.map((c) => areaUnits.find((u) => u.id === c)?.name ?? c),
     affectsOtherAreas: row.affects_other_areas === 1,
-    affectedAreas: JSON.parse(row.affected_areas) as string[],
-    channels: JSON.parse(row.channels) as string[],
-    authorisedUnitIds: JSON.parse(row.authorised_unit_ids) as string[],
+    affectedAreas: affectedAreasOf(row),
+    channels: channelsOf(row),
+    authorisedUnitIds: authorisedUnitsOf(row),
     approvedBy: row.approved_by_name ? { id: row.approved_by_id, name: row.approved_by_name } : null,
     approvedAt: row.approved_at,
     releasedAt: row.released_at,
@@ -171,8 +183,8 @@ export async function presentWarning(
       row.colour as WarningColour,
     ),
     governedBy: governedBy(ctx.plan.profile, row.subtype_id) ?? null,
-    response: parseJson<Record<string, unknown>>(row.response),
-    source: parseJson<Record<string, unknown>>(row.source),
+    response: responseOf(row) as Record<string, unknown> | null,
+    source: sourceOf(row) as Record<string, unknown> | null,
     capSeverity: capSeverity(ctx.plan.profile, row.colour as WarningColour),
     smsText: sms,
     smsSegments: smsSegments(sms).length,
@@ -182,7 +194,7 @@ export async function presentWarning(
       actionName: HISTORY_NAMES[h.action] ?? h.action,
       actorName: h.actor_name,
       version: h.version,
-      detail: JSON.parse(h.detail) as Record<string, unknown>,
+      detail: historyDetailColumn.decode(h.detail),
     })),
     messages: messages.map((m) => ({
       seq: m.seq,

@@ -28,7 +28,7 @@ import {
 } from "./model.js";
 import { stepRequirement, warningPolicy } from "./policy.js";
 import { responseOnPublish } from "./publicationRules.js";
-import type { WarningRow } from "./repository.js";
+import { encodeArea, encodeChannels, encodeContent, responseColumn, type WarningRow } from "./repository.js";
 import type { WarningFacts } from "./rules.js";
 import { addHistory, applyChange, assertComplete, assertState } from "./service.js";
 
@@ -58,7 +58,7 @@ export async function publishWarning(
     status: "published",
     version: 1,
     published_at: at,
-    channels: JSON.stringify(channels),
+    channels: encodeChannels(channels),
     public_state: publicState,
     ...(publicState === "released" ? { released_at: at } : {}),
   });
@@ -124,7 +124,7 @@ export async function releaseWarning(
   const next = await applyChange(scope, row, {
     public_state: "released",
     released_at: scope.now.toISOString(),
-    channels: JSON.stringify([...new Set([...channelsOf(row), ...chosen, "public"])]),
+    channels: encodeChannels([...new Set<WarningChannel>([...channelsOf(row), ...chosen, "public"])]),
   });
   const message = await emitMessage(ctx, scope, next, "Alert", "Public", "向社会发布");
   await disseminate(ctx, scope, next, message, { channels: chosen, internal: false, public: true });
@@ -160,8 +160,8 @@ export async function applyAdjustment(
     ...(c.colour ? { colour: c.colour } : {}),
     ...(c.title ? { title: c.title } : {}),
     ...(c.expiresAt ? { expires_at: c.expiresAt } : {}),
-    ...(c.content ? { content: JSON.stringify({ ...contentOf(row), ...c.content }) } : {}),
-    ...(c.area ? { area: JSON.stringify(c.area) } : {}),
+    ...(c.content ? { content: encodeContent({ ...contentOf(row), ...c.content }) } : {}),
+    ...(c.area ? { area: encodeArea(c.area) } : {}),
     pending_kind: null,
     pending_state: null,
     pending_content: null,
@@ -174,7 +174,7 @@ export async function applyAdjustment(
   if (colourChanged) {
     // A new colour starts the response the plan names for it (§3.3.2).
     const response = responseOnPublish(ctx.plan, factsOf(next));
-    next = await applyChange(scope, next, { response: response ? JSON.stringify(response) : null });
+    next = await applyChange(scope, next, { response: response ? responseColumn.encode(response) : null });
     await addHistory(scope, next, "response", actor, {
       activatedBy: response?.activatedBy.map((a) => a.label) ?? [],
       task: response?.task,

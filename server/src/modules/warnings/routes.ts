@@ -490,12 +490,13 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       {
         schema: {
           tags: ["warnings"],
-          summary: "导入上级 CAP 1.2 预警，生成转发草稿（Content-Type: application/xml）",
+          summary:
+            "导入上级 CAP 1.2 预警，生成转发草稿（201）；上级的更新或取消应用于已导入的转发预警（200）（Content-Type: application/xml）",
           querystring: Type.Object(
             { unitId: Type.Optional(Type.String({ maxLength: 64 })) },
             { additionalProperties: false },
           ),
-          response: { 201: WarningView },
+          response: { 200: WarningView, 201: WarningView },
         },
       },
       async (req: FastifyRequest<{ Querystring: { unitId?: string } }>, reply) => {
@@ -520,11 +521,11 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
           issuingUnitId: req.query.unitId ?? user.unitId,
           divisionCodes: [],
         });
-        const { id } = await runCommand(ctx, req, (scope) => {
+        const { id, applied } = await runCommand(ctx, req, (scope) => {
           authorize(newWarningPolicy, user, "create", resource(facts));
           return importCap(ctx, scope, actorOf(user), xml, req.query.unitId);
         });
-        reply.status(201);
+        reply.status(applied ? 200 : 201);
         return view(user, id);
       },
     );
