@@ -10,7 +10,14 @@ import { buildCapXml, type CapSnapshot } from "./cap/export.js";
 import { capIdentifier, orgCode } from "./cap/mapping.js";
 import { areaOf, contentOf, sourceOf } from "./model.js";
 import { governedBy } from "./publicationRules.js";
-import { countIdentifiers, insertMessage, listMessages, unitsByIds, type WarningRow } from "./repository.js";
+import {
+  countIdentifiers,
+  insertMessage,
+  listMessages,
+  snapshotColumn,
+  unitsByIds,
+  type WarningRow,
+} from "./repository.js";
 import type { WarningMessageTable } from "./tables.js";
 
 /** Names for a CAP snapshot: subtype, issuing unit, area divisions. */
@@ -94,7 +101,7 @@ export async function emitMessage(
     version: row.version,
     colour: row.colour,
     sent_at: scope.now.toISOString(),
-    snapshot: JSON.stringify(snapshot),
+    snapshot: snapshotColumn.encode(snapshot),
     xml,
   };
   await insertMessage(scope.trx, message);

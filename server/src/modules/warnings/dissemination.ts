@@ -21,6 +21,7 @@ import {
   claimJobs,
   finishJob,
   insertJob,
+  jobPayloadColumn,
   type SubscriberAddress,
   subscribersByKeys,
   subscribersInBbox,
@@ -166,7 +167,13 @@ export async function disseminate(
       message_id: message.id,
       kind: "subscribers",
       state: "pending",
-      payload: JSON.stringify({ seq: message.seq, areas, channels: subscriberChannels, sms, mail }),
+      payload: jobPayloadColumn.encode({
+        seq: message.seq,
+        areas,
+        channels: [...subscriberChannels],
+        sms,
+        mail,
+      }),
       recipients: 0,
       enqueued: 0,
       lease_until: null,
@@ -176,14 +183,6 @@ export async function disseminate(
     jobs = 1;
   }
   return { inApp, enqueued, jobs };
-}
-
-interface JobPayload {
-  seq: number;
-  areas: WarningArea[];
-  channels: ("sms" | "email")[];
-  sms: string;
-  mail: { subject: string; body: string };
 }
 
 /**
@@ -256,7 +255,7 @@ export async function runDisseminationJobs(ctx: AppContext): Promise<number> {
     5,
   );
   for (const job of jobs) {
-    const payload = JSON.parse(job.payload) as JobPayload;
+    const payload = jobPayloadColumn.decode(job.payload);
     const keys = await targetSubscriberKeys(ctx.db, ctx.dialect, payload.areas);
     let enqueued = 0;
     let targeted = 0;

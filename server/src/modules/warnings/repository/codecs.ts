@@ -8,6 +8,7 @@ import { type Static, type TSchema, Type } from "typebox";
 import { WARNING_CHANNELS, type WarningChannel } from "../../../../../shared/warnings.js";
 import { jsonColumn } from "../../../db/json.js";
 import type { AreaShape } from "../../geo/index.js";
+import type { CapSnapshot } from "../cap/export.js";
 import type { WarningResponse } from "../publicationRules.js";
 import { Colour, ContentSchema } from "../schema.js";
 
@@ -90,6 +91,21 @@ export const responseColumn = column("warnings.response", loose<WarningResponse>
 export const historyDetailColumn = column(
   "warning_history.detail",
   Type.Record(Type.String(), Type.Unknown()),
+);
+
+const JobPayloadColumn = Type.Object({
+  seq: Type.Number(),
+  areas: Type.Array(AreaColumn),
+  channels: Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")])),
+  sms: Type.String(),
+  mail: Type.Object({ subject: Type.String(), body: Type.String() }),
+});
+export type JobPayload = Static<typeof JobPayloadColumn>;
+export const jobPayloadColumn = column("warning_dispatch_jobs.payload", JobPayloadColumn);
+
+export const snapshotColumn = column(
+  "warning_messages.snapshot",
+  loose<CapSnapshot>("the warning as published in the message"),
 );
 
 export const encodeContent = contentColumn.encode;
