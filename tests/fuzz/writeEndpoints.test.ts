@@ -8,12 +8,7 @@ import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../server/src/modules/audit/index.js";
-import {
-  ApiClient,
-  type Problem,
-  startTestServer,
-  type TestServer,
-} from "../support/server.js";
+import { ApiClient, type Problem, startTestServer, type TestServer } from "../support/server.js";
 import { type JsonSchema, requestBody } from "./arbitrary.js";
 
 const SEED = 20_261_204;

@@ -8,6 +8,7 @@ import * as m0005 from "./migrations/0005_resources.js";
 import * as m0006 from "./migrations/0006_response.js";
 import * as m0007 from "./migrations/0007_intake_indexes.js";
 import * as m0008 from "./migrations/0008_deadline_state_indexes.js";
+import * as m0009 from "./migrations/0009_warning_relays.js";
 import * as m0010 from "./migrations/0010_user_roles.js";
 
 /** Migrations are listed here (not read from disk) so the same set runs from source and from a bundle. */
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0006_response": m0006,
   "0007_intake_indexes": m0007,
   "0008_deadline_state_indexes": m0008,
+  "0009_warning_relays": m0009,
   "0010_user_roles": m0010,
 };
 

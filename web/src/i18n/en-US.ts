@@ -498,6 +498,10 @@ export const enUS: Messages = {
       governedBy: "Governed by {{plan}}",
       rejected: "Returned: {{reason}}",
       relayOf: "Relayed from {{sender}} ({{identifier}})",
+      upstreamCancelled:
+        "The upper level cancelled this alert ({{identifier}}); lift the relayed warning with the proper authority",
+      upstreamUpdated:
+        "The upper level updated this alert ({{identifier}}); adjust the relayed warning with the proper authority",
       pendingAdjust: "Adjustment awaiting approval ({{by}}): {{reason}}",
       pendingLift: "Lifting awaiting sign-off ({{by}}): {{reason}}",
       pendingApproved: "Approved, to be carried out",

@@ -461,6 +461,8 @@ export const zhCN = {
       governedBy: "本预警按《{{plan}}》执行",
       rejected: "已退回：{{reason}}",
       relayOf: "转发自 {{sender}}（{{identifier}}）",
+      upstreamCancelled: "上级已取消该预警（{{identifier}}），请按权限解除本区转发的预警",
+      upstreamUpdated: "上级已更新该预警（{{identifier}}），请按权限调整本区转发的预警",
       pendingAdjust: "待批准的调整（{{by}}）：{{reason}}",
       pendingLift: "待签发的解除（{{by}}）：{{reason}}",
       pendingApproved: "已批准，待执行",

@@ -16,11 +16,12 @@ import { runCommand } from "../../http/command.js";
 import { compileShapes, shapeBbox } from "../geo/index.js";
 import { enqueue, notifyUsers, type OutboundMessage } from "../notify/index.js";
 import type { WarningArea } from "./model.js";
-import { areaOf, contentOf } from "./model.js";
+import { areaOf, contentOf, responseOf } from "./model.js";
 import {
   claimJobs,
   finishJob,
   insertJob,
+  jobPayloadColumn,
   type SubscriberAddress,
   subscribersByKeys,
   subscribersInBbox,
@@ -28,7 +29,7 @@ import {
   usersOfUnits,
   type WarningRow,
 } from "./repository.js";
-import { colourName, streetOf, type WarningResponse } from "./rules.js";
+import { colourName, streetOf } from "./rules.js";
 import type { WarningMessageTable } from "./tables.js";
 
 const MSG_WORD: Record<string, string> = { Alert: "发布", Update: "调整", Cancel: "解除" };
@@ -72,7 +73,7 @@ export function audienceUnits(ctx: AppContext, row: WarningRow, extraAreas: Warn
   const office = ctx.plan.org.units.find((u) => u.type === "office")?.id ?? "office";
   const areas = [areaOf(row), ...extraAreas];
   const divisions = areas.flatMap((a) => a.divisionCodes);
-  const response = row.response ? (JSON.parse(row.response) as WarningResponse) : undefined;
+  const response = responseOf(row) ?? undefined;
   const responseUnits = [...(response?.activatedBy ?? []), ...(response?.coordinates ?? [])].flatMap(
     (p) => p.unitIds,
   );
@@ -165,7 +166,13 @@ export async function disseminate(
       message_id: message.id,
       kind: "subscribers",
       state: "pending",
-      payload: JSON.stringify({ seq: message.seq, areas, channels: subscriberChannels, sms, mail }),
+      payload: jobPayloadColumn.encode({
+        seq: message.seq,
+        areas,
+        channels: [...subscriberChannels],
+        sms,
+        mail,
+      }),
       recipients: 0,
       enqueued: 0,
       lease_until: null,
@@ -175,14 +182,6 @@ export async function disseminate(
     jobs = 1;
   }
   return { inApp, enqueued, jobs };
-}
-
-interface JobPayload {
-  seq: number;
-  areas: WarningArea[];
-  channels: ("sms" | "email")[];
-  sms: string;
-  mail: { subject: string; body: string };
 }
 
 /**
@@ -255,7 +254,7 @@ export async function runDisseminationJobs(ctx: AppContext): Promise<number> {
     5,
   );
   for (const job of jobs) {
-    const payload = JSON.parse(job.payload) as JobPayload;
+    const payload = jobPayloadColumn.decode(job.payload);
     const keys = await targetSubscriberKeys(ctx.db, ctx.dialect, payload.areas);
     let enqueued = 0;
     let targeted = 0;

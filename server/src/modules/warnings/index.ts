@@ -3,4 +3,5 @@ export { seedWarningsDemo } from "./demo.js";
 export { JOB_BATCH, targetSubscriberKeys, targetSubscribers } from "./dissemination.js";
 export { getWarning, gridCell, publishedWarningsOfSubtype } from "./repository.js";
 export { registerWarningRoutes } from "./routes.js";
+export { type WarningFacts, warningPartyCase } from "./rules.js";
 export { createWarning, proposeWarning } from "./service.js";

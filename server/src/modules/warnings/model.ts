@@ -3,8 +3,22 @@ import type { WarningColour, WarningOrigin } from "../../../../shared/plan/schem
 import type { PendingKind, WarningChannel, WarningStatus } from "../../../../shared/warnings.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { CommandScope } from "../../http/command.js";
-import type { AreaShape } from "../geo/index.js";
-import type { WarningRow } from "./repository.js";
+import type { WarningResponse } from "./publicationRules.js";
+import {
+  affectedAreasColumn,
+  areaColumn,
+  authorisedUnitsColumn,
+  channelsColumn,
+  contentColumn,
+  type PendingAdjust,
+  pendingAdjustColumn,
+  pendingLiftColumn,
+  type RelaySource,
+  responseColumn,
+  sourceColumn,
+  type WarningArea,
+  type WarningRow,
+} from "./repository.js";
 import type { WarningFacts } from "./rules.js";
 import type { WarningContent } from "./schema.js";
 
@@ -53,60 +67,34 @@ export function recordTransition(
   );
 }
 
-export interface WarningArea {
-  divisionCodes: string[];
-  features: AreaShape[];
-  description?: string;
-}
+export type { PendingAdjust, RelaySource, WarningArea } from "./repository.js";
 
-/** A pending adjustment: the fields it changes. */
-export interface PendingAdjust {
-  reason: string;
-  changes: {
-    colour?: WarningColour;
-    title?: string;
-    expiresAt?: string;
-    content?: WarningContent;
-    area?: WarningArea;
-  };
-}
+const orNull = <T>(text: string | null, decode: (t: string) => T): T | null =>
+  text === null ? null : decode(text);
 
-export interface RelaySource {
-  sender: string;
-  identifier: string;
-  sent: string;
-  msgType: string;
-  senderName?: string;
-  event?: string;
-  severity?: string;
-  languages: string[];
-  /** Areas of the upper-level alert as it gave them (for display; the district area is set here). */
-  areas: { areaDesc: string; polygons: number; circles: number; geocodes: string[] }[];
-  references: { sender: string; identifier: string; sent: string }[];
-  /** The relayed warning this message updates or cancels, if it was imported before. */
-  refersTo?: string;
-  /** The upper level gave no usable severity: a person must confirm the colour. */
-  colourUndetermined?: boolean;
-  droppedShapes?: number;
-}
+export const sourceOf = (row: WarningRow): RelaySource | null => orNull(row.source, sourceColumn.decode);
 
-export const parseJson = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
+export const affectedAreasOf = (row: WarningRow): string[] => affectedAreasColumn.decode(row.affected_areas);
 
-export function contentOf(row: WarningRow): WarningContent {
-  return JSON.parse(row.content) as WarningContent;
-}
+export const authorisedUnitsOf = (row: WarningRow): string[] =>
+  authorisedUnitsColumn.decode(row.authorised_unit_ids);
 
-export function areaOf(row: WarningRow): WarningArea {
-  return JSON.parse(row.area) as WarningArea;
+export function pendingLiftOf(row: WarningRow): { reason: string } | null {
+  return row.pending_kind === "lift" ? orNull(row.pending_content, pendingLiftColumn.decode) : null;
 }
 
 export function pendingAdjustOf(row: WarningRow): PendingAdjust | null {
-  return row.pending_kind === "adjust" ? parseJson<PendingAdjust>(row.pending_content) : null;
+  return row.pending_kind === "adjust" ? orNull(row.pending_content, pendingAdjustColumn.decode) : null;
 }
 
-export function channelsOf(row: WarningRow): WarningChannel[] {
-  return JSON.parse(row.channels) as WarningChannel[];
-}
+export const contentOf = (row: WarningRow): WarningContent => contentColumn.decode(row.content);
+
+export const areaOf = (row: WarningRow): WarningArea => areaColumn.decode(row.area);
+
+export const channelsOf = (row: WarningRow): WarningChannel[] => channelsColumn.decode(row.channels);
+
+export const responseOf = (row: WarningRow): WarningResponse | null =>
+  orNull(row.response, responseColumn.decode);
 
 export function factsOf(row: WarningRow): WarningFacts {
   const pending = pendingAdjustOf(row);
@@ -119,7 +107,7 @@ export function factsOf(row: WarningRow): WarningFacts {
     issuingUnitId: row.issuing_unit_id,
     drafterId: row.drafter_id,
     divisionCodes: areaOf(row).divisionCodes,
-    authorisedUnitIds: JSON.parse(row.authorised_unit_ids) as string[],
+    authorisedUnitIds: authorisedUnitsOf(row),
     publicState: row.public_state as WarningFacts["publicState"],
     pendingKind: row.pending_kind as PendingKind | null,
     pendingState: row.pending_state as WarningFacts["pendingState"],

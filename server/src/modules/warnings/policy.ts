@@ -1,76 +1,88 @@
 /**
- * Authority over warnings as a table (STYLE: authority as a table): every step is one predicate fed
- * by the active plan profile through rules.ts (`stepAuthority` ← `warningAuthority`). The resource
- * carries the plan, so two servers with different plans in one process never mix rules.
+ * Authority over warnings as typed policies (STYLE: authority as a table): every step's rule is the
+ * profile's authority for it (`stepAuthority` ← `warningAuthority`), a `PartyRequirement` resolved by
+ * the plans module's one resolver on the warning's `PartyCase`, and its state rule (`stateProblem`).
+ * The resource carries the plan, so two servers with different plans in one process never mix rules.
  */
 import type { WarningColour } from "../../../../shared/plan/schema.js";
-import type { SessionUser } from "../../authz/principal.js";
-import { definePolicy, predicate } from "../../authz/registry.js";
-import { forbidden } from "../../errors.js";
-import type { LoadedPlan } from "../plans/index.js";
-import { checkStep, stateProblem, type WarningFacts, type WarningStep } from "./rules.js";
+import { type ActionRule, definePolicy, type PartyRequirement } from "../../authz/policy.js";
+import { EMERGENCY_OFFICE, type PlanData } from "../plans/index.js";
+import {
+  stateProblem,
+  stepAuthority,
+  streetOf,
+  type WarningAction,
+  type WarningFacts,
+  type WarningStep,
+  warningPartyCase,
+} from "./rules.js";
 
 export interface WarningResource {
-  plan: LoadedPlan;
+  plan: PlanData;
   facts: WarningFacts;
   /** For `adjust`: the colour the warning is adjusted to (its authority decides, 000 §3.3.1 第5项). */
-  adjustTo?: WarningColour;
+  adjustTo?: WarningColour | undefined;
 }
 
-const byProfile = (step: WarningStep) =>
-  predicate<WarningResource>(
-    "预案规定的权限",
-    (user, r) => checkStep(r.plan.profile, r.plan.org, step, user, r.facts, r.adjustTo).allowed,
-  );
+/** The profile's authority for the step, as the resolver reads it. */
+export function stepRequirement(r: WarningResource, step: WarningStep): PartyRequirement {
+  const a = stepAuthority(r.plan, step, r.facts, r.adjustTo);
+  return {
+    plan: r.plan,
+    parties: a.parties,
+    case: warningPartyCase(r.facts),
+    source: a.source,
+    missing: a.missing,
+    notBy: a.notBy,
+  };
+}
 
-export const warningPolicy = definePolicy<WarningResource>("warning", {
-  create: [byProfile("create")],
-  edit: [byProfile("edit")],
-  propose: [byProfile("propose")],
-  approve: [byProfile("approve")],
-  reject: [byProfile("reject")],
-  publish: [byProfile("publish")],
-  release: [byProfile("release")],
-  authorise: [byProfile("authorise")],
-  adjust: [byProfile("adjust")],
-  lift: [byProfile("lift")],
+const byProfile = (step: WarningStep): ActionRule<WarningResource> => ({
+  by: (r) => stepRequirement(r, step),
+  state: (r) => stateProblem(r.plan.profile, step, r.facts),
 });
 
-/** Throws 403 naming the authority the plan requires (e.g. “主管区领导”) unless the user holds it. */
-export function authorizeWarning(user: SessionUser, step: WarningStep, resource: WarningResource): void {
-  const result = checkStep(
-    resource.plan.profile,
-    resource.plan.org,
-    step,
-    user,
-    resource.facts,
-    resource.adjustTo,
-  );
-  if (!result.allowed) {
-    throw forbidden(result.detail, result.needed);
-  }
+/** Drafting a new warning (or importing a relay draft) for an issuing unit. */
+export const newWarningPolicy = definePolicy<"create", WarningResource>("预警", {
+  create: byProfile("create"),
+});
+
+/** The steps on a stored warning; `allowedActions` of this policy is what a response carries. */
+export const warningPolicy = definePolicy<WarningAction, WarningResource>("预警", {
+  edit: byProfile("edit"),
+  propose: byProfile("propose"),
+  approve: byProfile("approve"),
+  reject: byProfile("reject"),
+  publish: byProfile("publish"),
+  release: byProfile("release"),
+  authorise: byProfile("authorise"),
+  adjust: byProfile("adjust"),
+  lift: byProfile("lift"),
+});
+
+export interface WarningTaskResource {
+  plan: PlanData;
+  task: { unit_id: string | null; unit_name: string };
+  issuingUnitId: string;
 }
 
-const PRESENTED: WarningStep[] = [
-  "edit",
-  "propose",
-  "approve",
-  "reject",
-  "publish",
-  "release",
-  "authorise",
-  "adjust",
-  "lift",
-];
-
-/**
- * The steps this user can take now (authority and state), so the UI shows buttons from server truth.
- * `adjust` is offered when the user may adjust at the current colour.
- */
-export function warningActions(user: SessionUser, plan: LoadedPlan, facts: WarningFacts): string[] {
-  return PRESENTED.filter(
-    (step) =>
-      stateProblem(plan.profile, step, facts) === undefined &&
-      checkStep(plan.profile, plan.org, step, user, facts).allowed,
-  );
-}
+/** A task's unit (its street for a community task), the issuing unit, or the emergency office. */
+export const warningTaskPolicy = definePolicy<"update", WarningTaskResource>("预警任务", {
+  update: {
+    by: (r) => ({
+      plan: r.plan,
+      parties: [
+        ...(r.task.unit_id === null
+          ? []
+          : [
+              { unit: r.task.unit_id, label: `${r.task.unit_name}工作人员` },
+              { unit: streetOf(r.task.unit_id), label: `${r.task.unit_name}工作人员` },
+            ]),
+        { unit: r.issuingUnitId, label: "发布单位工作人员" },
+        { ...EMERGENCY_OFFICE, label: "区应急办工作人员" },
+      ],
+      case: {},
+      what: "更新此任务",
+    }),
+  },
+});

@@ -2,15 +2,30 @@
 import type { WarningColour } from "../../../../shared/plan/schema.js";
 import type { WarningStatus } from "../../../../shared/warnings.js";
 import { smsSegments } from "../../../../shared/warnings.js";
+import { allowedActions, can } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import { deliverySummary } from "../notify/index.js";
-import { findSubtype } from "../plans/index.js";
+import { findSubtype, partyLabels } from "../plans/index.js";
+import { capSeverity } from "./cap/mapping.js";
 import { smsTextFor } from "./dissemination.js";
-import { areaOf, contentOf, factsOf, parseJson } from "./model.js";
-import { warningActions } from "./policy.js";
 import {
+  affectedAreasOf,
+  areaOf,
+  authorisedUnitsOf,
+  channelsOf,
+  contentOf,
+  factsOf,
+  pendingAdjustOf,
+  pendingLiftOf,
+  responseOf,
+  sourceOf,
+} from "./model.js";
+import { type WarningResource, warningPolicy } from "./policy.js";
+import { governedBy } from "./publicationRules.js";
+import {
+  historyDetailColumn,
   latestPublicMessages,
   listHistory,
   listMessages,
@@ -18,21 +33,12 @@ import {
   unitsByIds,
   type WarningRow,
 } from "./repository.js";
-import {
-  capSeverity,
-  colourName,
-  governedBy,
-  needsProposal,
-  partyLabels,
-  STATUS_NAMES,
-  stepAuthority,
-  type WarningStep,
-} from "./rules.js";
+import { colourName, needsProposal, STATUS_NAMES, stepAuthority, type WarningAction } from "./rules.js";
 import type { PublicWarning, WarningSummary, WarningView } from "./schema.js";
 import { HISTORY_NAMES } from "./service.js";
 
 /** The step that moves this warning forward next. */
-export function nextStep(ctx: AppContext, row: WarningRow): WarningStep | undefined {
+export function nextStep(ctx: AppContext, row: WarningRow): WarningAction | undefined {
   const f = factsOf(row);
   switch (f.status) {
     case "draft":
@@ -63,13 +69,18 @@ export function awaiting(ctx: AppContext, row: WarningRow): string[] {
   if (!step) {
     return [];
   }
-  return partyLabels(stepAuthority(ctx.plan.profile, ctx.plan.org, step, factsOf(row)).parties);
+  return partyLabels(ctx.plan, stepAuthority(ctx.plan, step, factsOf(row)).parties);
 }
+
+const resourceOf = (ctx: AppContext, row: WarningRow): WarningResource => ({
+  plan: ctx.plan,
+  facts: factsOf(row),
+});
 
 /** True when the user can move the warning forward now (their approval inbox). */
 export function inInbox(ctx: AppContext, user: SessionUser, row: WarningRow): boolean {
   const step = nextStep(ctx, row);
-  return step !== undefined && warningActions(user, ctx.plan, factsOf(row)).includes(step);
+  return step !== undefined && can(warningPolicy, user, step, resourceOf(ctx, row));
 }
 
 function subtypeNames(ctx: AppContext, subtypeId: string | null) {
@@ -88,7 +99,7 @@ function pendingView(row: WarningRow) {
   return {
     kind: row.pending_kind,
     state: row.pending_state,
-    content: parseJson<Record<string, unknown>>(row.pending_content),
+    content: (pendingAdjustOf(row) ?? pendingLiftOf(row)) as Record<string, unknown> | null,
     byName: row.pending_by_name,
     at: row.pending_at,
     approvedByName: row.pending_approved_by_name,
@@ -126,7 +137,8 @@ export async function presentSummaries(
       publishedAt: row.published_at,
       endedAt: row.ended_at,
       updatedAt: row.updated_at,
-      allowedActions: warningActions(user, ctx.plan, factsOf(row)),
+      // `adjust` is offered when the user may adjust at the current colour.
+      allowedActions: allowedActions(warningPolicy, user, resourceOf(ctx, row)),
     };
   });
 }
@@ -158,9 +170,9 @@ export async function presentWarning(
     area: area as unknown as Record<string, unknown>,
     areaNames: area.divisionCodes.map((c) => areaUnits.find((u) => u.id === c)?.name ?? c),
     affectsOtherAreas: row.affects_other_areas === 1,
-    affectedAreas: JSON.parse(row.affected_areas) as string[],
-    channels: JSON.parse(row.channels) as string[],
-    authorisedUnitIds: JSON.parse(row.authorised_unit_ids) as string[],
+    affectedAreas: affectedAreasOf(row),
+    channels: channelsOf(row),
+    authorisedUnitIds: authorisedUnitsOf(row),
     approvedBy: row.approved_by_name ? { id: row.approved_by_id, name: row.approved_by_name } : null,
     approvedAt: row.approved_at,
     releasedAt: row.released_at,
@@ -171,8 +183,8 @@ export async function presentWarning(
       row.colour as WarningColour,
     ),
     governedBy: governedBy(ctx.plan.profile, row.subtype_id) ?? null,
-    response: parseJson<Record<string, unknown>>(row.response),
-    source: parseJson<Record<string, unknown>>(row.source),
+    response: responseOf(row) as Record<string, unknown> | null,
+    source: sourceOf(row) as Record<string, unknown> | null,
     capSeverity: capSeverity(ctx.plan.profile, row.colour as WarningColour),
     smsText: sms,
     smsSegments: smsSegments(sms).length,
@@ -182,7 +194,7 @@ export async function presentWarning(
       actionName: HISTORY_NAMES[h.action] ?? h.action,
       actorName: h.actor_name,
       version: h.version,
-      detail: JSON.parse(h.detail) as Record<string, unknown>,
+      detail: historyDetailColumn.decode(h.detail),
     })),
     messages: messages.map((m) => ({
       seq: m.seq,

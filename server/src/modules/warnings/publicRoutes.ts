@@ -10,6 +10,7 @@ import type { AppContext } from "../../context.js";
 import { notFound } from "../../errors.js";
 import { runCommand } from "../../http/command.js";
 import { buildAtom } from "./cap/atom.js";
+import { contentOf } from "./model.js";
 import { presentPublic } from "./present.js";
 import {
   findWarning,
@@ -113,7 +114,7 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
       for (const row of rows) {
         const message = latest.get(row.id);
         if (message) {
-          const content = JSON.parse(row.content) as { publicAdvice?: string; precautions?: string };
+          const content = contentOf(row);
           entries.push({
             warningId: row.id,
             identifier: message.identifier,

@@ -2,18 +2,23 @@
  * Relay drafts from upper-level CAP alerts (000 §3.3.1 第1项 市级预警转发): the alert is parsed and
  * checked (cap/import.ts), then becomes a draft the relaying unit completes, has signed off by the
  * authority for its colour, and relays. Shapes inside the district are kept; the upper level's own
- * areas are recorded in `source` for reference.
+ * areas are recorded in `source` for reference. An upstream Update or Cancel of an alert already
+ * imported is applied to its relay (upstream.ts) instead of becoming a second draft.
  */
 import type { WarningColour } from "../../../../shared/plan/schema.js";
 import type { AppContext } from "../../context.js";
+import type { Db } from "../../db/index.js";
 import { badRequest, conflict } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { type AreaShape, districtOutline, parseShapes, validateShapes } from "../geo/index.js";
 import { type CapAlert, parseCap, primaryInfo } from "./cap/import.js";
+import { colourForSeverity } from "./cap/mapping.js";
 import type { Actor, RelaySource, WarningArea } from "./model.js";
-import { unitsByIds } from "./repository.js";
-import { colourForSeverity } from "./rules.js";
-import { addHistory, checkDraftInput, createWarning } from "./service.js";
+import { findRelay, insertRelay, newestReferenced } from "./repository/relays.js";
+import { getWarning, unitsByIds } from "./repository.js";
+import type { WarningContent } from "./schema.js";
+import { checkDraftInput, createWarning } from "./service.js";
+import { applyUpstream } from "./upstream.js";
 
 /** The subtype whose name or alias appears in the alert's event or headline (Chinese alerts). */
 function guessSubtype(ctx: AppContext, text: string): string | undefined {
@@ -49,33 +54,20 @@ function shapesOf(alert: CapAlert, infoIndex: number): AreaShape[] {
   return parseShapes(features).shapes;
 }
 
-/** Imports one CAP 1.2 alert as a relay draft; 400 for anything that is not one, 409 if already imported. */
-export async function importCap(
-  ctx: AppContext,
-  scope: CommandScope,
-  actor: Actor,
-  xml: string,
-  issuingUnitId: string | undefined,
-): Promise<{ id: string; alert: CapAlert }> {
-  const parsed = parseCap(xml);
-  if (!parsed.ok) {
-    throw badRequest(parsed.detail, parsed.errors);
-  }
-  const alert = parsed.alert;
-  await checkDraftInput(ctx, scope.trx, { issuingUnitId }, actor);
-  const existing = await scope.trx
-    .selectFrom("warnings")
-    .select(["id", "source"])
-    .where("origin", "=", "relayed")
-    .where("source", "like", `%"identifier":${JSON.stringify(alert.identifier)}%`)
-    .execute();
-  const same = existing.find((w) => {
-    const s = JSON.parse(w.source ?? "{}") as RelaySource;
-    return s.identifier === alert.identifier && s.sender === alert.sender;
-  });
-  if (same) {
-    throw conflict(`该上级预警已导入（${alert.sender} ${alert.identifier}）`, { warningId: same.id });
-  }
+/** The relay draft an alert maps to: colour, title, subtype, period, content, district area, source. */
+export interface MappedAlert {
+  colour: WarningColour;
+  title: string;
+  subtypeId: string | undefined;
+  onsetAt: string | null;
+  expiresAt: string | null;
+  content: WarningContent;
+  area: WarningArea;
+  source: RelaySource;
+}
+
+/** Maps a parsed alert onto the district (areas by geocode and shape, colour by severity). */
+export async function mapAlert(ctx: AppContext, db: Db, alert: CapAlert): Promise<MappedAlert> {
   const infoIndex = Math.max(
     0,
     alert.infos.findIndex((i) => i.language.toLowerCase().startsWith("zh")),
@@ -88,7 +80,7 @@ export async function importCap(
   const inside = candidates.filter((s) => validateShapes([s], outline).length === 0);
   const geocodes = (info?.areas ?? []).flatMap((a) => a.geocodes.map((g) => g.value));
   const known = await unitsByIds(
-    scope.trx,
+    db,
     geocodes.filter((g) => /^[0-9]{9,12}$/.test(g)),
   );
   const area: WarningArea = {
@@ -105,23 +97,6 @@ export async function importCap(
         }
       : {}),
   };
-  // A references match links an update or cancellation to the relay already in the system.
-  let refersTo: string | undefined;
-  for (const ref of alert.references) {
-    const prior = await scope.trx
-      .selectFrom("warnings")
-      .select(["id", "source", "version"])
-      .where("origin", "=", "relayed")
-      .where("source", "like", `%${ref.identifier}%`)
-      .executeTakeFirst();
-    if (prior) {
-      refersTo = prior.id;
-      await addHistory(scope, { id: prior.id, version: prior.version }, "upstream_update", actor, {
-        msgType: alert.msgType,
-        identifier: alert.identifier,
-      });
-    }
-  }
   const source: RelaySource = {
     sender: alert.sender,
     identifier: alert.identifier,
@@ -138,42 +113,94 @@ export async function importCap(
       geocodes: a.geocodes.map((g) => `${g.valueName}:${g.value}`),
     })),
     references: alert.references,
-    ...(refersTo ? { refersTo } : {}),
     ...(colour ? {} : { colourUndetermined: true }),
     ...(candidates.length > inside.length ? { droppedShapes: candidates.length - inside.length } : {}),
   };
-  const title = (info?.headline ?? info?.event ?? alert.note ?? `上级预警 ${alert.identifier}`).slice(0, 80);
-  const subtypeId = guessSubtype(ctx, `${info?.event ?? ""} ${info?.headline ?? ""}`);
   const english = alert.infos.find((i) => i.language.toLowerCase().startsWith("en"));
+  return {
+    colour: colour ?? "blue",
+    title: (info?.headline ?? info?.event ?? alert.note ?? `上级预警 ${alert.identifier}`).slice(0, 80),
+    subtypeId: guessSubtype(ctx, `${info?.event ?? ""} ${info?.headline ?? ""}`),
+    onsetAt: info?.onset ?? info?.effective ?? null,
+    expiresAt: info?.expires ?? null,
+    content: {
+      ...(info?.description ? { situation: info.description.slice(0, 2000) } : {}),
+      ...(info?.instruction ? { publicAdvice: info.instruction.slice(0, 2000) } : {}),
+      ...(info?.contact ? { hotline: info.contact.slice(0, 40) } : {}),
+      ...(info?.event ? { precautions: info.event.slice(0, 2000) } : {}),
+      ...(english && english !== info
+        ? {
+            en: {
+              ...(english.headline ? { title: english.headline.slice(0, 200) } : {}),
+              ...(english.description ? { description: english.description.slice(0, 2000) } : {}),
+              ...(english.instruction ? { instruction: english.instruction.slice(0, 2000) } : {}),
+            },
+          }
+        : {}),
+    },
+    area,
+    source,
+  };
+}
+
+/**
+ * Imports one CAP 1.2 message: 400 for anything that is not one, 409 if this (sender, identifier)
+ * was imported before. An Update or Cancel whose `references` name a message already imported is
+ * applied to that relay (`applied`); anything else becomes a relay draft.
+ */
+export async function importCap(
+  ctx: AppContext,
+  scope: CommandScope,
+  actor: Actor,
+  xml: string,
+  issuingUnitId: string | undefined,
+): Promise<{ id: string; alert: CapAlert; applied: boolean }> {
+  const parsed = parseCap(xml);
+  if (!parsed.ok) {
+    throw badRequest(parsed.detail, parsed.errors);
+  }
+  const alert = parsed.alert;
+  await checkDraftInput(ctx, scope.trx, { issuingUnitId }, actor);
+  const same = await findRelay(scope.trx, alert.sender, alert.identifier);
+  if (same) {
+    throw conflict(`该上级预警已导入（${alert.sender} ${alert.identifier}）`, { warningId: same.warning_id });
+  }
+  const mapped = await mapAlert(ctx, scope.trx, alert);
+  const relay = (warningId: string) =>
+    insertRelay(scope.trx, {
+      sender: alert.sender,
+      identifier: alert.identifier,
+      warning_id: warningId,
+      msg_type: alert.msgType,
+      sent: alert.sent,
+      created_at: scope.now.toISOString(),
+    });
+  const linked =
+    alert.msgType === "Update" || alert.msgType === "Cancel"
+      ? await newestReferenced(scope.trx, alert.references)
+      : undefined;
+  if (linked) {
+    const row = await getWarning(scope.trx, linked.warning_id);
+    await applyUpstream(ctx, scope, actor, row, alert.msgType as "Update" | "Cancel", mapped);
+    await relay(row.id);
+    return { id: row.id, alert, applied: true };
+  }
   const id = await createWarning(
     ctx,
     scope,
     actor,
     {
       origin: "relayed",
-      colour: (colour ?? "blue") as WarningColour,
-      title,
-      ...(subtypeId ? { subtypeId } : {}),
+      colour: mapped.colour,
+      title: mapped.title,
+      ...(mapped.subtypeId ? { subtypeId: mapped.subtypeId } : {}),
       ...(issuingUnitId ? { issuingUnitId } : {}),
-      onsetAt: info?.onset ?? info?.effective ?? null,
-      expiresAt: info?.expires ?? null,
-      content: {
-        ...(info?.description ? { situation: info.description.slice(0, 2000) } : {}),
-        ...(info?.instruction ? { publicAdvice: info.instruction.slice(0, 2000) } : {}),
-        ...(info?.contact ? { hotline: info.contact.slice(0, 40) } : {}),
-        ...(info?.event ? { precautions: info.event.slice(0, 2000) } : {}),
-        ...(english && english !== info
-          ? {
-              en: {
-                ...(english.headline ? { title: english.headline.slice(0, 200) } : {}),
-                ...(english.description ? { description: english.description.slice(0, 2000) } : {}),
-                ...(english.instruction ? { instruction: english.instruction.slice(0, 2000) } : {}),
-              },
-            }
-          : {}),
-      },
+      onsetAt: mapped.onsetAt,
+      expiresAt: mapped.expiresAt,
+      content: mapped.content,
     },
-    { source, area },
+    { source: mapped.source, area: mapped.area },
   );
-  return { id, alert };
+  await relay(id);
+  return { id, alert, applied: false };
 }

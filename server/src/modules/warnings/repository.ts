@@ -12,6 +12,8 @@ import type {
   WarningTaskTable,
 } from "./tables.js";
 
+export * from "./repository/codecs.js";
+
 export type WarningRow = WarningTable;
 
 export async function insertWarning(db: Db, row: WarningRow): Promise<void> {

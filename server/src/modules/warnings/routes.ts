@@ -3,37 +3,33 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { type Static, type TSchema, Type } from "typebox";
 import type { WarningColour } from "../../../../shared/plan/schema.js";
 import type { WarningChannel } from "../../../../shared/warnings.js";
+import { authorize, can } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
-import { badRequest, forbidden, notFound } from "../../errors.js";
+import { AppError, badRequest, notFound } from "../../errors.js";
 import { type CommandScope, principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
-import { warningAuthority } from "../plans/index.js";
+import { isEmergencyOffice, warningAuthority } from "../plans/index.js";
+import { adjustWarning, expireWarning, liftWarning } from "./changes.js";
 import { runDisseminationJobs } from "./dissemination.js";
 import { actorOf, factsOf } from "./model.js";
-import { authorizeWarning, type WarningResource } from "./policy.js";
+import { newWarningPolicy, type WarningResource, warningPolicy, warningTaskPolicy } from "./policy.js";
 import { inInbox, presentSummaries, presentWarning } from "./present.js";
+import { mayRelease, publishWarning, releaseWarning } from "./publication.js";
 import { registerPublicWarningRoutes } from "./publicRoutes.js";
-import {
-  adjustWarning,
-  expireWarning,
-  liftWarning,
-  mayRelease,
-  publishWarning,
-  releaseWarning,
-} from "./publisher.js";
 import { importCap } from "./relay.js";
 import {
   deliveriesOf,
   dueExpiries,
   findTask,
+  findWarning,
   getWarning,
   listMessages,
   listWarnings,
   streetsOfDistrict,
   type WarningRow,
 } from "./repository.js";
-import { actsFor, streetOf, UNIT_STAFF_ROLES, type WarningFacts, type WarningStep } from "./rules.js";
+import type { WarningAction, WarningFacts } from "./rules.js";
 import {
   AdjustBody,
   AuthoriseBody,
@@ -62,17 +58,71 @@ import { maskAddress } from "./subscriptions.js";
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ACTIVE = ["draft", "proposed", "approved", "published"];
 
-/** Expires published warnings whose end time has passed (conditional update: one instance each). */
-async function expirySweep(ctx: AppContext): Promise<number> {
+/**
+ * The user's inbox, a page at a time: active warnings newest first (keyset on updated_at, id), kept
+ * when the user can take their next step. Scans on until the page is full or the rows run out, so
+ * the cursor walks every warning in the inbox and nothing is cut.
+ */
+async function inboxPage(
+  ctx: AppContext,
+  user: SessionUser,
+  after: [string, string] | undefined,
+  limit: number,
+): Promise<{ items: WarningRow[]; nextCursor: string | null }> {
+  const scan = limit * 2;
+  const found: WarningRow[] = [];
+  let before = after;
+  for (;;) {
+    const rows = await listWarnings(ctx.db, { statuses: ACTIVE, before, limit: scan });
+    for (const row of rows.slice(0, scan)) {
+      if (inInbox(ctx, user, row)) {
+        found.push(row);
+      }
+      if (found.length > limit) {
+        return page(found, limit, (r) => [r.updated_at, r.id]);
+      }
+    }
+    const last = rows[Math.min(rows.length, scan) - 1];
+    if (rows.length <= scan || last === undefined) {
+      return page(found, limit, (r) => [r.updated_at, r.id]);
+    }
+    before = [last.updated_at, last.id];
+  }
+}
+
+/**
+ * Expires published warnings whose end time has passed (conditional update: one instance each). A
+ * warning changed meanwhile (409: lifted, adjusted, or expired by another instance) is left to the
+ * next sweep's re-read; any other failure is logged, the others still expire, and the sweep then
+ * fails so the scheduler reports it.
+ */
+export async function expirySweep(ctx: AppContext): Promise<number> {
   const due = await dueExpiries(ctx.db, ctx.clock.now().toISOString(), 100);
   let handled = 0;
+  const failed: string[] = [];
   for (const row of due) {
     try {
       await runCommand(ctx, { id: `sweep:warning-expiry:${row.id}` }, (scope) => expireWarning(scope, row));
       handled++;
-    } catch {
-      // Changed meanwhile (lifted, adjusted, or another instance expired it): the next sweep re-reads.
+    } catch (error) {
+      if (error instanceof AppError && error.status === 409) {
+        continue;
+      }
+      failed.push(row.id);
+      console.error(
+        JSON.stringify({
+          level: "error",
+          sweep: "warning-expiry",
+          warningId: row.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
     }
+  }
+  if (failed.length > 0) {
+    throw new Error(
+      `warning-expiry: ${failed.length} of ${due.length} warnings failed to expire (${failed.join(", ")}); ${handled} expired`,
+    );
   }
   return handled;
 }
@@ -82,11 +132,20 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
   ctx.scheduler.register("warning-dissemination", runDisseminationJobs);
   registerPublicWarningRoutes(app, ctx);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const resource = (facts: WarningFacts, adjustTo?: WarningColour): WarningResource => ({
+  const resource = (facts: WarningFacts, adjustTo?: WarningColour | undefined): WarningResource => ({
     plan: ctx.plan,
     facts,
-    ...(adjustTo ? { adjustTo } : {}),
+    adjustTo,
   });
+  /** The warning as read in the command's transaction, as the policy's resource (undefined: 404). */
+  const stored = async (
+    scope: CommandScope,
+    id: string,
+    adjustTo?: (row: WarningRow) => WarningColour | undefined,
+  ): Promise<(WarningResource & { row: WarningRow }) | undefined> => {
+    const row = await findWarning(scope.trx, id);
+    return row && { ...resource(factsOf(row), adjustTo?.(row)), row };
+  };
   const load = async (id: string): Promise<WarningRow> => getWarning(ctx.db, id);
   const view = async (user: SessionUser, id: string) => presentWarning(ctx, ctx.db, user, await load(id));
 
@@ -110,10 +169,11 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       const q = req.query;
       const limit = q.limit ?? 50;
       if (q.inbox) {
-        const rows = (await listWarnings(ctx.db, { statuses: ACTIVE, limit: 500 })).filter((row) =>
-          inInbox(ctx, user, row),
-        );
-        return { items: await presentSummaries(ctx, ctx.db, user, rows.slice(0, limit)), nextCursor: null };
+        const result = await inboxPage(ctx, user, decodeCursor(q.cursor, isPair), limit);
+        return {
+          items: await presentSummaries(ctx, ctx.db, user, result.items),
+          nextCursor: result.nextCursor,
+        };
       }
       const rows = await listWarnings(ctx.db, {
         status: q.status,
@@ -152,8 +212,15 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
         streets: streets.map((u) => ({ code: u.id, name: u.name })),
         requiredContent: profile.warnings.requiredContent.fields,
         office: officeId(ctx),
-        canDraft: user.roles.some((r) => UNIT_STAFF_ROLES.includes(r)),
-        isOffice: actsFor(ctx.plan.org, user.unitId, officeId(ctx)),
+        canDraft: can(
+          newWarningPolicy,
+          user,
+          "create",
+          resource(
+            newDraftFacts(user, { origin: "local", colour: "blue", subtypeId: null, divisionCodes: [] }),
+          ),
+        ),
+        isOffice: isEmergencyOffice(ctx.plan, user),
         units: ctx.plan.org.units
           .filter((u) => u.type === "department" || u.type === "special_hq")
           .map((u) => ({ id: u.id, name: u.short ?? u.name })),
@@ -187,23 +254,17 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (req, reply) => {
       const user = principalOf(req).user;
       const body = req.body;
-      const facts: WarningFacts = {
+      const facts = newDraftFacts(user, {
         origin: body.origin ?? "local",
-        status: "draft",
         colour: body.colour,
         subtypeId: body.subtypeId,
         issuingUnitId: body.issuingUnitId ?? user.unitId,
-        drafterId: user.id,
         divisionCodes: body.area.divisionCodes,
-        authorisedUnitIds: [],
-        publicState: "none",
-        pendingKind: null,
-        pendingState: null,
-        pendingColour: null,
-        pendingById: null,
-      };
-      authorizeWarning(user, "create", resource(facts));
-      const id = await runCommand(ctx, req, (scope) => createWarning(ctx, scope, actorOf(user), body));
+      });
+      const id = await runCommand(ctx, req, (scope) => {
+        authorize(newWarningPolicy, user, "create", resource(facts));
+        return createWarning(ctx, scope, actorOf(user), body);
+      });
       reply.status(201);
       return view(user, id);
     },
@@ -222,22 +283,23 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
     async (req) => {
       const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      authorizeWarning(user, "edit", resource(factsOf(row)));
-      await runCommand(ctx, req, async (scope) =>
-        updateDraft(ctx, scope, actorOf(user), await getWarning(scope.trx, row.id), req.body),
-      );
-      return view(user, row.id);
+      const id = req.params.id;
+      await runCommand(ctx, req, async (scope) => {
+        const target = await stored(scope, id);
+        authorize(warningPolicy, user, "edit", target, `预警 ${id}`);
+        return updateDraft(ctx, scope, actorOf(user), target.row, req.body);
+      });
+      return view(user, id);
     },
   );
 
   /**
-   * POST /api/warnings/:id/<step>: authorize the step on the warning as stored (403 names the
-   * authority), run the command on the row as read inside its transaction, answer with the warning
-   * as the caller now sees it.
+   * POST /api/warnings/:id/<step>: inside one transaction, read the warning, authorize the step on
+   * that row (404, 403 naming the authority, 409 naming the state) and run the command on it; answer
+   * with the warning as the caller now sees it.
    */
   const step = <B extends TSchema>(
-    name: WarningStep,
+    name: WarningAction,
     summary: string,
     body: B,
     command: (scope: CommandScope, user: SessionUser, row: WarningRow, body: Static<B>) => Promise<unknown>,
@@ -250,13 +312,14 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
       async (req) => {
         const user = principalOf(req).user;
-        const row = await load(req.params.id);
+        const id = req.params.id;
         const input = req.body as Static<B>;
-        authorizeWarning(user, name, resource(factsOf(row), adjustTo?.(row, input)));
-        await runCommand(ctx, req, async (scope) =>
-          command(scope, user, await getWarning(scope.trx, row.id), input),
-        );
-        return view(user, row.id);
+        await runCommand(ctx, req, async (scope) => {
+          const target = await stored(scope, id, (row) => adjustTo?.(row, input));
+          authorize(warningPolicy, user, name, target, `预警 ${id}`);
+          return command(scope, user, target.row, input);
+        });
+        return view(user, id);
       },
     );
 
@@ -283,7 +346,7 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       actorOf(user),
       row,
       body.channels as WarningChannel[],
-      mayRelease(ctx, user, row),
+      mayRelease(ctx.plan, user, factsOf(row)),
     ),
   );
   step(
@@ -330,14 +393,15 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
     },
     async (req) => {
       const user = principalOf(req).user;
-      const row = await load(req.params.id);
-      const task = await findTask(ctx.db, row.id, req.params.taskId);
-      if (!task) {
-        throw notFound(`任务 ${req.params.taskId}`);
-      }
-      assertTaskAuthority(ctx, user, task, row.issuing_unit_id);
-      await runCommand(ctx, req, (scope) => updateWarningTask(scope, actorOf(user), row.id, task, req.body));
-      return view(user, row.id);
+      const { id, taskId } = req.params;
+      await runCommand(ctx, req, async (scope) => {
+        const row = await getWarning(scope.trx, id);
+        const task = await findTask(scope.trx, id, taskId);
+        const target = task && { plan: ctx.plan, task, issuingUnitId: row.issuing_unit_id };
+        authorize(warningTaskPolicy, user, "update", target, `任务 ${taskId}`);
+        return updateWarningTask(scope, actorOf(user), row, target.task, req.body);
+      });
+      return view(user, id);
     },
   );
 
@@ -426,12 +490,13 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       {
         schema: {
           tags: ["warnings"],
-          summary: "导入上级 CAP 1.2 预警，生成转发草稿（Content-Type: application/xml）",
+          summary:
+            "导入上级 CAP 1.2 预警，生成转发草稿（201）；上级的更新或取消应用于已导入的转发预警（200）（Content-Type: application/xml）",
           querystring: Type.Object(
             { unitId: Type.Optional(Type.String({ maxLength: 64 })) },
             { additionalProperties: false },
           ),
-          response: { 201: WarningView },
+          response: { 200: WarningView, 201: WarningView },
         },
       },
       async (req: FastifyRequest<{ Querystring: { unitId?: string } }>, reply) => {
@@ -449,45 +514,42 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
             { path: "body", message: "不是 XML" },
           ]);
         }
-        const unitId = req.query.unitId ?? user.unitId;
-        const facts: WarningFacts = {
+        const facts = newDraftFacts(user, {
           origin: "relayed",
-          status: "draft",
           colour: "blue",
           subtypeId: null,
-          issuingUnitId: unitId,
-          drafterId: user.id,
+          issuingUnitId: req.query.unitId ?? user.unitId,
           divisionCodes: [],
-          authorisedUnitIds: [],
-          publicState: "none",
-          pendingKind: null,
-          pendingState: null,
-          pendingColour: null,
-          pendingById: null,
-        };
-        authorizeWarning(user, "create", resource(facts));
-        const { id } = await runCommand(ctx, req, (scope) =>
-          importCap(ctx, scope, actorOf(user), xml, req.query.unitId),
-        );
-        reply.status(201);
+        });
+        const { id, applied } = await runCommand(ctx, req, (scope) => {
+          authorize(newWarningPolicy, user, "create", resource(facts));
+          return importCap(ctx, scope, actorOf(user), xml, req.query.unitId);
+        });
+        reply.status(applied ? 200 : 201);
         return view(user, id);
       },
     );
   });
 }
 
-/** A task's unit (its street for a community task), the issuing unit, or the emergency office. */
-function assertTaskAuthority(
-  ctx: AppContext,
+/** The facts of a draft about to be created by the user (the create rule reads its issuing unit). */
+function newDraftFacts(
   user: SessionUser,
-  task: { unit_id: string | null; unit_name: string },
-  issuingUnit: string,
-): void {
-  const org = ctx.plan.org;
-  const units = [task.unit_id, task.unit_id ? streetOf(task.unit_id) : null, issuingUnit, officeId(ctx)];
-  const staff = user.roles.some((r) => UNIT_STAFF_ROLES.includes(r));
-  if (!staff || !units.some((u) => u !== null && actsFor(org, user.unitId, u))) {
-    const needed = [`${task.unit_name}工作人员`, "发布单位工作人员", "区应急办工作人员"];
-    throw forbidden(`此任务只能由：${needed.join("；或 ")} 更新`, needed);
-  }
+  d: Pick<WarningFacts, "origin" | "colour" | "subtypeId" | "divisionCodes"> & { issuingUnitId?: string },
+): WarningFacts {
+  return {
+    origin: d.origin,
+    status: "draft",
+    colour: d.colour,
+    subtypeId: d.subtypeId,
+    issuingUnitId: d.issuingUnitId ?? user.unitId,
+    drafterId: user.id,
+    divisionCodes: d.divisionCodes,
+    authorisedUnitIds: [],
+    publicState: "none",
+    pendingKind: null,
+    pendingState: null,
+    pendingColour: null,
+    pendingById: null,
+  };
 }

@@ -2,15 +2,11 @@ import { describe, expect, it } from "vitest";
 import { beijingIso } from "../../../../shared/beijingTime.js";
 import { smsSegments } from "../../../../shared/warnings.js";
 import { loadActivePlan } from "../plans/active.js";
+import { capIdentifier, capSeverity, colourForSeverity } from "./cap/mapping.js";
+import { crossAreaDuties, filingDuties, responseOnPublish } from "./publicationRules.js";
 import {
-  capIdentifier,
-  capSeverity,
-  colourForSeverity,
-  crossAreaDuties,
-  filingDuties,
   missingContent,
   needsProposal,
-  responseOnPublish,
   stateProblem,
   type WarningDraft,
   type WarningFacts,
@@ -141,32 +137,29 @@ describe("required content (000 §3.3.1 第4项; 002 §4.2.2)", () => {
 });
 
 describe("filing, cross-area, response (000 §3.3.1 第1–3项, §3.3.2)", () => {
-  const { profile, org } = chaoyang;
+  const plan = chaoyang;
   it("files an own yellow warning with the office and the city (office, departments)", () => {
-    expect(filingDuties(profile, org, facts()).map((d) => d.to.label)).toEqual([
+    expect(filingDuties(plan, facts()).map((d) => d.to.label)).toEqual([
       "区应急办（区突发事件预警信息发布中心）",
       "市应急办",
       "市有关部门",
     ]);
   });
   it("files a relayed orange with the office only, a relayed red not at all (the office relays it)", () => {
-    expect(
-      filingDuties(profile, org, facts({ origin: "relayed", colour: "orange" })).map((d) => d.to.label),
-    ).toEqual(["区应急办（区突发事件预警信息发布中心）"]);
-    expect(filingDuties(profile, org, facts({ origin: "relayed", colour: "red" }))).toEqual([]);
+    expect(filingDuties(plan, facts({ origin: "relayed", colour: "orange" })).map((d) => d.to.label)).toEqual(
+      ["区应急办（区突发事件预警信息发布中心）"],
+    );
+    expect(filingDuties(plan, facts({ origin: "relayed", colour: "red" }))).toEqual([]);
   });
   it("reports own orange/red that may affect other areas to the city and notifies those areas", () => {
-    const duties = crossAreaDuties(profile, org, facts({ colour: "orange" }), true, ["通州区"]);
+    const duties = crossAreaDuties(plan, facts({ colour: "orange" }), true, ["通州区"]);
     expect(duties.map((d) => d.label)).toEqual(["市应急办或相关单位", "通州区"]);
-    expect(crossAreaDuties(profile, org, facts({ colour: "yellow" }), true, ["通州区"])).toEqual([]);
-    expect(crossAreaDuties(profile, org, facts({ colour: "red" }), false, [])).toEqual([]);
-    expect(
-      crossAreaDuties(profile, org, facts({ colour: "red", origin: "relayed" }), true, ["通州区"]),
-    ).toEqual([]);
+    expect(crossAreaDuties(plan, facts({ colour: "yellow" }), true, ["通州区"])).toEqual([]);
+    expect(crossAreaDuties(plan, facts({ colour: "red" }), false, [])).toEqual([]);
+    expect(crossAreaDuties(plan, facts({ colour: "red", origin: "relayed" }), true, ["通州区"])).toEqual([]);
   });
   it("starts the response the colour names: HQ office/lead dept, the special HQ, the committee", () => {
-    const by = (colour: WarningFacts["colour"]) =>
-      responseOnPublish(profile, org, facts({ colour }))?.activatedBy;
+    const by = (colour: WarningFacts["colour"]) => responseOnPublish(plan, facts({ colour }))?.activatedBy;
     expect(by("yellow")?.[0]?.unitIds).toEqual(["hq-public-facilities", "dept-chengguan"]);
     expect(by("orange")?.[0]).toEqual({
       label: "区相关专项应急指挥部（或临时指挥部）",

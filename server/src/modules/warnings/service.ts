@@ -12,19 +12,33 @@ import { badRequest, conflict, type FieldError } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { districtOutline, parseShapes, validateShapes } from "../geo/index.js";
 import { notifyUsers } from "../notify/index.js";
-import { findSubtype } from "../plans/index.js";
+import { actsFor, findSubtype } from "../plans/index.js";
 import type { Actor, RelaySource, WarningArea } from "./model.js";
-import { areaOf, contentOf, factsOf, parseJson, recordChange, recordTransition } from "./model.js";
 import {
-  getWarning,
+  areaOf,
+  authorisedUnitsOf,
+  contentOf,
+  factsOf,
+  recordChange,
+  recordTransition,
+  sourceOf,
+} from "./model.js";
+import {
+  affectedAreasColumn,
+  areaColumn,
+  authorisedUnitsColumn,
+  channelsColumn,
+  contentColumn,
+  historyDetailColumn,
   insertHistory,
   insertWarning,
+  sourceColumn,
   unitsByIds,
   updateTask,
   updateWarningIf,
   type WarningRow,
 } from "./repository.js";
-import { actsFor, missingContent, stateProblem, type WarningDraft, type WarningStep } from "./rules.js";
+import { missingContent, stateProblem, type WarningDraft, type WarningStep } from "./rules.js";
 import type { WarningAreaInput, WarningContent } from "./schema.js";
 
 export const HISTORY_NAMES: Record<string, string> = {
@@ -50,6 +64,8 @@ export const HISTORY_NAMES: Record<string, string> = {
   response: "启动预警响应",
   task: "任务进展",
   upstream_update: "上级预警有更新",
+  upstream_cancel: "上级预警已取消",
+  withdraw: "上级取消，撤回转发草稿",
 };
 
 export async function addHistory(
@@ -67,7 +83,7 @@ export async function addHistory(
     actor_id: actor.id,
     actor_name: actor.name,
     version: row.version,
-    detail: JSON.stringify(detail),
+    detail: historyDetailColumn.encode(detail),
   });
 }
 
@@ -197,7 +213,7 @@ export function draftOf(row: WarningRow): WarningDraft {
 /** 400 naming every required field (000 §3.3.1 第4项) the warning still lacks. */
 export function assertComplete(ctx: AppContext, row: WarningRow): void {
   const errors = missingContent(ctx.plan.profile, draftOf(row));
-  const source = parseJson<RelaySource>(row.source);
+  const source = sourceOf(row);
   if (source?.colourUndetermined) {
     errors.push({ path: "colour", message: "上级预警未给出严重程度，请确认预警颜色后保存" });
   }
@@ -233,16 +249,16 @@ export async function createWarning(
     drafter_id: actor.id,
     drafter_name: actor.name,
     title: input.title,
-    content: JSON.stringify(input.content ?? {}),
-    area: JSON.stringify(area ?? { divisionCodes: [], features: [] }),
+    content: contentColumn.encode(input.content ?? {}),
+    area: areaColumn.encode(area ?? { divisionCodes: [], features: [] }),
     onset_at: toUtc(input.onsetAt) ?? null,
     expires_at: toUtc(input.expiresAt) ?? null,
     affects_other_areas: input.affectsOtherAreas ? 1 : 0,
-    affected_areas: JSON.stringify(input.affectedAreas ?? []),
+    affected_areas: affectedAreasColumn.encode(input.affectedAreas ?? []),
     version: 0,
     public_state: "none",
-    channels: "[]",
-    authorised_unit_ids: "[]",
+    channels: channelsColumn.encode([]),
+    authorised_unit_ids: authorisedUnitsColumn.encode([]),
     approved_by_id: null,
     approved_by_name: null,
     approved_at: null,
@@ -259,7 +275,7 @@ export async function createWarning(
     pending_approved_by_name: null,
     rejected_reason: null,
     response: null,
-    source: options.source ? JSON.stringify(options.source) : null,
+    source: options.source ? sourceColumn.encode(options.source) : null,
     created_at: now,
     updated_at: now,
   };
@@ -289,7 +305,7 @@ export async function updateDraft(
 ): Promise<void> {
   assertState(ctx, "edit", row);
   const area = await checkDraftInput(ctx, scope.trx, patch, actor);
-  const source = parseJson<RelaySource>(row.source);
+  const source = sourceOf(row);
   const set: Partial<WarningRow> = {
     ...(patch.colour !== undefined ? { colour: patch.colour } : {}),
     ...(patch.subtypeId !== undefined ? { subtype_id: patch.subtypeId } : {}),
@@ -297,14 +313,16 @@ export async function updateDraft(
     ...(patch.issuingUnitId !== undefined ? { issuing_unit_id: patch.issuingUnitId } : {}),
     ...(patch.onsetAt !== undefined ? { onset_at: toUtc(patch.onsetAt) ?? null } : {}),
     ...(patch.expiresAt !== undefined ? { expires_at: toUtc(patch.expiresAt) ?? null } : {}),
-    ...(patch.content !== undefined ? { content: JSON.stringify(patch.content) } : {}),
-    ...(area !== undefined ? { area: JSON.stringify(area) } : {}),
+    ...(patch.content !== undefined ? { content: contentColumn.encode(patch.content) } : {}),
+    ...(area !== undefined ? { area: areaColumn.encode(area) } : {}),
     ...(patch.affectsOtherAreas !== undefined
       ? { affects_other_areas: patch.affectsOtherAreas ? 1 : 0 }
       : {}),
-    ...(patch.affectedAreas !== undefined ? { affected_areas: JSON.stringify(patch.affectedAreas) } : {}),
+    ...(patch.affectedAreas !== undefined
+      ? { affected_areas: affectedAreasColumn.encode(patch.affectedAreas) }
+      : {}),
     ...(patch.colour !== undefined && source?.colourUndetermined
-      ? { source: JSON.stringify({ ...source, colourUndetermined: false }) }
+      ? { source: sourceColumn.encode({ ...source, colourUndetermined: false }) }
       : {}),
   };
   const next = await applyChange(scope, row, set);
@@ -427,13 +445,13 @@ export async function authoriseUnits(
   if (errors.length > 0) {
     throw badRequest(errors.map((e) => e.message).join("; "), errors);
   }
-  const next = await applyChange(scope, row, { authorised_unit_ids: JSON.stringify(unitIds) });
+  const next = await applyChange(scope, row, { authorised_unit_ids: authorisedUnitsColumn.encode(unitIds) });
   await addHistory(scope, next, "authorise", actor, { units: found.map((u) => u.short_name ?? u.name) });
   await recordChange(
     scope,
     row.id,
     "warning.authorise",
-    { before: { units: JSON.parse(row.authorised_unit_ids) }, after: { units: unitIds } },
+    { before: { units: authorisedUnitsOf(row) }, after: { units: unitIds } },
     { status: row.status },
   );
 }
@@ -442,11 +460,11 @@ export async function authoriseUnits(
 export async function updateWarningTask(
   scope: CommandScope,
   actor: Actor,
-  warningId: string,
+  row: WarningRow,
   task: { id: string; unit_id: string | null; state: string; title: string },
   change: { state: string; note?: string | undefined },
 ): Promise<void> {
-  const row = await getWarning(scope.trx, warningId);
+  const warningId = row.id;
   await updateTask(scope.trx, task.id, {
     state: change.state,
     note: change.note ?? null,

@@ -130,6 +130,17 @@ export interface WarningDispatchJobTable {
   finished_at: string | null;
 }
 
+/** One upstream CAP message (Alert, Update, Cancel) and the relayed warning it belongs to (migration 0009). */
+export interface WarningRelayTable {
+  sender: string;
+  identifier: string;
+  warning_id: string;
+  msg_type: string;
+  /** The message's own `sent`, as it gave it (with its offset). */
+  sent: string;
+  created_at: string;
+}
+
 declare module "../../db/schema.js" {
   interface Database {
     warnings: WarningTable;
@@ -138,5 +149,6 @@ declare module "../../db/schema.js" {
     warning_tasks: WarningTaskTable;
     warning_subscribers: WarningSubscriberTable;
     warning_dispatch_jobs: WarningDispatchJobTable;
+    warning_relays: WarningRelayTable;
   }
 }

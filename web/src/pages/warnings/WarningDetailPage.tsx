@@ -517,6 +517,23 @@ export function WarningDetailPage() {
                         sender: w.source.senderName ?? w.source.sender,
                         identifier: w.source.identifier,
                       })}
+                      {w.source.upstreamCancelled ? (
+                        <Alert
+                          type="warning"
+                          showIcon
+                          message={t("warnings.detail.upstreamCancelled", {
+                            identifier: w.source.upstreamCancelled.identifier,
+                          })}
+                        />
+                      ) : w.source.upstreamUpdated && w.status === "published" ? (
+                        <Alert
+                          type="info"
+                          showIcon
+                          message={t("warnings.detail.upstreamUpdated", {
+                            identifier: w.source.upstreamUpdated.identifier,
+                          })}
+                        />
+                      ) : null}
                     </Descriptions.Item>
                   ) : null}
                 </Descriptions>

@@ -29,10 +29,22 @@ function useList(inbox: boolean, active: boolean, tick: number) {
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     void tick; // a bump reloads
-    warningsApi
-      .list({ ...(inbox ? { inbox } : {}), ...(active ? { active } : {}), limit: 100 })
-      .then((p) => {
-        setItems(p.items);
+    const query = { ...(inbox ? { inbox } : {}), ...(active ? { active } : {}), limit: 100 };
+    // The inbox is everything awaiting the user: follow its cursor (a few pages at most in practice).
+    const load = async (): Promise<WarningSummary[]> => {
+      const first = await warningsApi.list(query);
+      const all = [...first.items];
+      let cursor = first.nextCursor;
+      for (let pages = 1; inbox && cursor && pages < 20; pages++) {
+        const next = await warningsApi.list({ ...query, cursor });
+        all.push(...next.items);
+        cursor = next.nextCursor;
+      }
+      return all;
+    };
+    load()
+      .then((all) => {
+        setItems(all);
         setError(undefined);
       })
       .catch((e: unknown) => setError(errorMessage(e)));

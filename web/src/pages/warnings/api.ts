@@ -102,6 +102,9 @@ export interface Warning extends WarningSummary {
     senderName?: string;
     severity?: string;
     msgType: string;
+    /** The upper level cancelled / updated its alert after this relay was published. */
+    upstreamCancelled?: { identifier: string; sent: string; at: string };
+    upstreamUpdated?: { identifier: string; sent: string; at: string };
   } | null;
   capSeverity: string;
   smsText: string;

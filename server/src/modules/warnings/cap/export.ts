@@ -6,7 +6,8 @@
 import { beijingIso } from "../../../../../shared/beijingTime.js";
 import type { PlanProfile, WarningColour } from "../../../../../shared/plan/schema.js";
 import type { AreaShape, CircleShape } from "../../geo/index.js";
-import { capCategory, capSeverity, capUrgencyCertainty, colourName } from "../rules.js";
+import { colourName } from "../rules.js";
+import { capCategory, capSeverity, capUrgencyCertainty } from "./mapping.js";
 
 export const CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2";
 
