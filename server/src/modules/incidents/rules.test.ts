@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { PlanProfile } from "../../../../shared/plan/schema.js";
 import { distanceMeters } from "../geo/index.js";
 import { loadProfile } from "../plans/loader.js";
-import { instructionFeedbackDeadlines } from "../plans/rules.js";
+import { instructionFeedbackDeadlines } from "../plans/reporting.js";
 import {
   boxAround,
   formatIncidentNumber,

@@ -26,6 +26,22 @@ export class UnitDirectory {
     });
   }
 
+  /** Units of these types under any of the parents, in tree order (communities of streets). */
+  async childrenOf(parentIds: readonly string[], types: readonly string[]): Promise<OrgUnitTable[]> {
+    const parents = new Set(parentIds);
+    return this.sorted((u) => u.parent_id !== null && parents.has(u.parent_id) && types.includes(u.type));
+  }
+
+  /** Every unit of these types, in tree order (the district's streets and townships). */
+  async ofTypes(types: readonly string[]): Promise<OrgUnitTable[]> {
+    return this.sorted((u) => types.includes(u.type));
+  }
+
+  private async sorted(keep: (u: OrgUnitTable) => boolean): Promise<OrgUnitTable[]> {
+    const units = [...(await this.all()).values()].filter(keep);
+    return units.sort((a, b) => (a.sort_key < b.sort_key ? -1 : a.sort_key > b.sort_key ? 1 : 0));
+  }
+
   /** Reads the tree now (once it is seeded), so no command has to. */
   async load(): Promise<void> {
     await this.all();

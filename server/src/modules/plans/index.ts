@@ -5,5 +5,6 @@
 export { type LoadedPlan, loadActivePlan } from "./active.js";
 export { runPlanLint } from "./lint.js";
 export * from "./parties.js";
+export * from "./reporting.js";
 export { registerPlanRoutes } from "./routes.js";
 export * from "./rules.js";

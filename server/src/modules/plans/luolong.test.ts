@@ -9,6 +9,7 @@ import { REPO_ROOT } from "../../config.js";
 import { readOrgFile } from "../org/orgFile.js";
 import { lintProfile } from "./lint.js";
 import { loadProfile } from "./loader.js";
+import { reportingDeadlines } from "./reporting.js";
 import {
   addDuration,
   assessmentDeadlines,
@@ -16,7 +17,6 @@ import {
   type Figures,
   gradingInputs,
   type IncidentFacts,
-  reportingDeadlines,
   responseLevelFor,
   suggestLevel,
   warningAuthority,

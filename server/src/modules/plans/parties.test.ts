@@ -8,7 +8,11 @@
 import { describe, expect, it } from "vitest";
 import type { Party } from "../../../../shared/plan/schema.js";
 import { demoAccounts } from "../../demo/accounts.js";
+import { incidentPartyCase } from "../incidents/index.js";
 import { divisionsOf } from "../org/divisions.js";
+import { dispatchPartyCase } from "../resources/index.js";
+import { responsePartyCase } from "../response/index.js";
+import { warningPartyCase } from "../warnings/index.js";
 import { loadProfile } from "./loader.js";
 import {
   actingUnit,
@@ -19,10 +23,11 @@ import {
   type PlanData,
   partyCandidates,
   partyLabel,
+  partyUnits,
 } from "./parties.js";
 
-type Ctx = "warning" | "response" | "dispatch";
-const CONTEXTS: Ctx[] = ["warning", "response", "dispatch"];
+type Ctx = "incident" | "warning" | "response" | "dispatch";
+const CONTEXTS: Ctx[] = ["incident", "warning", "response", "dispatch"];
 
 interface Setup {
   plan: PlanData;
@@ -50,19 +55,39 @@ function setup(profileName: string, subtypeId: string, hq: string | undefined): 
     plan: { profile, org },
     users,
     street,
+    // Each module builds its own case from its own facts (the builders its door exports).
     cases: {
+      // duty desk: the incident reported by the department, in the demo street.
+      incident: incidentPartyCase({ subtype_id: subtypeId, street_code: street, reporter_unit_id: dept }),
       // warnings: the issuing unit, the streets of the area, the units the office authorised.
-      warning: { subtypeId, ownUnitId: dept, streetCodes: [street], authorisedUnitIds: hq ? [hq] : [] },
-      // response: the street, the activating unit, everyone who took part, the post's named people.
-      response: {
+      warning: warningPartyCase({
+        origin: "local",
+        status: "draft",
+        colour: "yellow",
         subtypeId,
-        streetCodes: [street],
+        issuingUnitId: dept,
+        drafterId: null,
+        divisionCodes: [`${street}001`],
+        authorisedUnitIds: hq ? [hq] : [],
+        publicState: "none",
+        pendingKind: null,
+        pendingState: null,
+        pendingColour: null,
+        pendingById: null,
+      }),
+      // response: the street, the activating unit, everyone who took part, the post's named people.
+      response: responsePartyCase({
+        subtypeId,
+        streetCode: street,
         activatingUnitId: hq ?? dept,
         participatingUnitIds: [dept, street],
         commandPostUserIds: ["chengguan_staff"],
-      },
-      // dispatch: the requesting unit (a street asking for another unit's team).
-      dispatch: { subtypeId, ownUnitId: street },
+      }),
+      // dispatch: a street asking for another unit's team; sign-offs resolve for the requester.
+      dispatch: dispatchPartyCase(
+        { incidentSubtype: subtypeId, requestingUnitId: street, owningUnitId: "office" },
+        "sign-off",
+      ),
     },
   };
 }
@@ -84,9 +109,10 @@ const OFFICE = ["duty", "office_staff", "office"];
 const COMMITTEE = ["leader", "deputy", "director"];
 const NONE: string[] = [];
 
-/** [party, who fills it in the warning, response and dispatch contexts]. */
+/** [party, who fills it in the incident, warning, response and dispatch contexts]. */
 type Row = [string, Party, Record<Ctx, string[]>];
 const same = (users: string[]): Record<Ctx, string[]> => ({
+  incident: users,
   warning: users,
   response: users,
   dispatch: users,
@@ -98,13 +124,22 @@ const CHAOYANG: Row[] = [
   [
     "commander",
     { role: "commander" },
-    { warning: ["commander"], response: ["commander", "chengguan_staff"], dispatch: ["commander"] },
+    {
+      incident: ["commander"],
+      warning: ["commander"],
+      response: ["commander", "chengguan_staff"],
+      dispatch: ["commander"],
+    },
   ],
   ["区应急办 (unit)", { unit: "office" }, same(OFFICE)],
   ["区应急办 (scope)", EMERGENCY_OFFICE, same(OFFICE)],
   ["区应急委 (unit)", { unit: "committee" }, same(COMMITTEE)],
   ["区应急委 (scope)", { scope: "committee" }, same(COMMITTEE)],
-  ["own unit", { scope: "own_unit" }, { warning: DEPT, response: NONE, dispatch: ["jianwai"] }],
+  [
+    "own unit",
+    { scope: "own_unit" },
+    { incident: DEPT, warning: DEPT, response: NONE, dispatch: ["jianwai"] },
+  ],
   ["lead department", { scope: "lead_department" }, same(DEPT)],
   ["cooperating department", { scope: "cooperating_department" }, same(NONE)],
   ["special HQ", { scope: "hq" }, same(DEPT)],
@@ -116,20 +151,24 @@ const CHAOYANG: Row[] = [
   [
     "street of the event",
     { scope: "street_in_area" },
-    { warning: ["jianwai"], response: ["jianwai"], dispatch: NONE },
+    { incident: ["jianwai"], warning: ["jianwai"], response: ["jianwai"], dispatch: NONE },
   ],
   [
     "street staff there",
     { role: "street_staff", scope: "street_in_area" },
-    { warning: ["jianwai"], response: ["jianwai"], dispatch: NONE },
+    { incident: ["jianwai"], warning: ["jianwai"], response: ["jianwai"], dispatch: NONE },
   ],
   ["key area", { scope: "key_area_in_area" }, same(NONE)],
   ["incident unit", { scope: "incident_unit" }, same(NONE)],
-  ["activating unit", { scope: "activating_unit" }, { warning: NONE, response: DEPT, dispatch: NONE }],
+  [
+    "activating unit",
+    { scope: "activating_unit" },
+    { incident: NONE, warning: NONE, response: DEPT, dispatch: NONE },
+  ],
   [
     "participating units",
     { scope: "participating_units" },
-    { warning: NONE, response: [...DEPT, "jianwai"], dispatch: NONE },
+    { incident: NONE, warning: NONE, response: [...DEPT, "jianwai"], dispatch: NONE },
   ],
   ["affected areas", { scope: "affected_areas" }, same(NONE)],
   ["区应急委主任", { role: "committee_director" }, same(["director"])],
@@ -139,7 +178,7 @@ const CHAOYANG: Row[] = [
   [
     "authorised HQ office",
     { scope: "hq_office", authorisedBy: "office" },
-    { warning: DEPT, response: NONE, dispatch: NONE },
+    { incident: NONE, warning: DEPT, response: NONE, dispatch: NONE },
   ],
 ];
 
@@ -149,12 +188,21 @@ const LUOLONG: Row[] = [
   [
     "commander",
     { role: "commander" },
-    { warning: ["commander"], response: ["commander", "chengguan_staff"], dispatch: ["commander"] },
+    {
+      incident: ["commander"],
+      warning: ["commander"],
+      response: ["commander", "chengguan_staff"],
+      dispatch: ["commander"],
+    },
   ],
   ["区应急办 (unit)", { unit: "office" }, same(OFFICE)],
   ["区应急办 (scope)", EMERGENCY_OFFICE, same(OFFICE)],
   ["区应急委 (unit)", { unit: "committee" }, same(COMMITTEE)],
-  ["own unit", { scope: "own_unit" }, { warning: DEPT, response: NONE, dispatch: ["jianwai"] }],
+  [
+    "own unit",
+    { scope: "own_unit" },
+    { incident: DEPT, warning: DEPT, response: NONE, dispatch: ["jianwai"] },
+  ],
   ["lead department", { scope: "lead_department" }, same(DEPT)],
   ["cooperating department", { scope: "cooperating_department" }, same(NONE)],
   ["special HQ (none: a temporary HQ)", { scope: "hq" }, same(NONE)],
@@ -166,14 +214,18 @@ const LUOLONG: Row[] = [
   [
     "street of the event",
     { scope: "street_in_area" },
-    { warning: ["jianwai"], response: ["jianwai"], dispatch: NONE },
+    { incident: ["jianwai"], warning: ["jianwai"], response: ["jianwai"], dispatch: NONE },
   ],
   ["incident unit", { scope: "incident_unit" }, same(NONE)],
-  ["activating unit", { scope: "activating_unit" }, { warning: NONE, response: DEPT, dispatch: NONE }],
+  [
+    "activating unit",
+    { scope: "activating_unit" },
+    { incident: NONE, warning: NONE, response: DEPT, dispatch: NONE },
+  ],
   [
     "participating units",
     { scope: "participating_units" },
-    { warning: NONE, response: [...DEPT, "jianwai"], dispatch: NONE },
+    { incident: NONE, warning: NONE, response: [...DEPT, "jianwai"], dispatch: NONE },
   ],
   ["区应急委主任", { role: "committee_director", unit: "committee" }, same(["director"])],
   ["区应急办主任", { role: "office_director", unit: "office" }, same(["office"])],
@@ -248,6 +300,18 @@ describe("the readings the issue found in disagreement", () => {
     );
     expect(c.roles).toEqual(["committee_director"]);
     expect(c.unitIds.sort()).toEqual(["dept-chengguan", "duty-room", "hq-public-facilities", "office"]);
+  });
+
+  it("points a party at the units of the case", () => {
+    const c: PartyCase = { subtypeId: "gas", ownUnitId: "dept-chengguan", streetCodes: ["110105001"] };
+    expect(partyUnits(s.plan, { scope: "responsible_unit" }, c)).toEqual([
+      "hq-public-facilities",
+      "dept-chengguan",
+    ]);
+    expect(partyUnits(s.plan, { scope: "street_in_area" }, c)).toEqual(["110105001"]);
+    expect(partyUnits(s.plan, { unit: "office" }, c)).toEqual(["office"]);
+    expect(partyUnits(s.plan, { role: "district_leader", scope: "in_charge_of_category" }, c)).toEqual([]);
+    expect(partyUnits(s.plan, { scope: "related_department", unitType: "special_hq" }, c)).toEqual([]);
   });
 
   it("labels a party in Chinese, with the units it is for this matter", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { IncidentFlag, WarningColour, WarningOrigin } from "../../../../shared/plan/schema.js";
 import { ManualClock } from "../../clock.js";
 import { loadProfile } from "./loader.js";
+import { instructionFeedbackDeadlines, overdueReports, reportingDeadlines } from "./reporting.js";
 import {
   assessmentDeadlines,
   compareLevels,
@@ -9,15 +10,11 @@ import {
   dispatchApproval,
   endDeclarers,
   type IncidentFacts,
-  instructionFeedbackDeadlines,
   leadDepartments,
   levelAtLeast,
   levelBelow,
   levelMatchesPhrase,
   measuresFor,
-  overdueReports,
-  partyUnitsLegacy,
-  reportingDeadlines,
   responseLevelFor,
   specialResponseCase,
   suggestLevel,
@@ -562,18 +559,5 @@ describe("organisation, catalogue and plan management", () => {
       "评估总结",
       "改进",
     ]);
-  });
-
-  it("partyUnits resolves scopes against the incident", () => {
-    const ctx = { subtypeId: "gas", ownUnitId: "dept-chengguan", streetCode: "110105001" };
-    expect(partyUnitsLegacy(profile, org, { scope: "responsible_unit" }, ctx)).toEqual([
-      "hq-public-facilities",
-      "dept-chengguan",
-    ]);
-    expect(partyUnitsLegacy(profile, org, { scope: "street_in_area" }, ctx)).toEqual(["110105001"]);
-    expect(partyUnitsLegacy(profile, org, { unit: "office" }, ctx)).toEqual(["office"]);
-    expect(
-      partyUnitsLegacy(profile, org, { role: "district_leader", scope: "in_charge_of_category" }, ctx),
-    ).toEqual([]);
   });
 });

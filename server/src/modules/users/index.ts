@@ -2,6 +2,7 @@
 export { hashPassword, verifyPassword } from "./password.js";
 export { userPolicy } from "./policy.js";
 export {
+  activeUsersOfUnits,
   displayNamesOf,
   findUserById,
   findUserByUsername,

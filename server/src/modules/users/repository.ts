@@ -285,3 +285,19 @@ export function setLoginFailures(db: Db, id: string, failedLogins: number, locke
     .where("id", "=", id)
     .execute();
 }
+
+/** Active users of these units, with their phones (in-app notices and duty contacts of a warning). */
+export function activeUsersOfUnits(
+  db: Db,
+  unitIds: readonly string[],
+): Promise<{ id: string; unit_id: string; phone: string | null; display_name: string; roles: string }[]> {
+  if (unitIds.length === 0) {
+    return Promise.resolve([]);
+  }
+  return db
+    .selectFrom("users")
+    .select(["id", "unit_id", "phone", "display_name", "roles"])
+    .where("disabled", "=", 0)
+    .where("unit_id", "in", [...unitIds])
+    .execute();
+}

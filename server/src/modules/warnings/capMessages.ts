@@ -15,15 +15,14 @@ import {
   insertMessage,
   listMessages,
   snapshotColumn,
-  unitsByIds,
   type WarningRow,
 } from "./repository.js";
 import type { WarningMessageTable } from "./tables.js";
 
 /** Names for a CAP snapshot: subtype, issuing unit, area divisions. */
-async function snapshotOf(ctx: AppContext, scope: CommandScope, row: WarningRow): Promise<CapSnapshot> {
+async function snapshotOf(ctx: AppContext, row: WarningRow): Promise<CapSnapshot> {
   const area = areaOf(row);
-  const units = await unitsByIds(scope.trx, [row.issuing_unit_id, ...area.divisionCodes]);
+  const units = await ctx.units.many([row.issuing_unit_id, ...area.divisionCodes]);
   const name = (id: string) => units.find((u) => u.id === id)?.name ?? id;
   const source = sourceOf(row);
   const governed = governedBy(ctx.plan.profile, row.subtype_id);
@@ -80,7 +79,7 @@ export async function emitMessage(
   const references = previous
     .filter((m) => capScope === "Restricted" || m.scope === "Public")
     .map((m) => ({ sender: m.sender, identifier: m.identifier, sent: beijingIso(m.sent_at) }));
-  const snapshot = await snapshotOf(ctx, scope, row);
+  const snapshot = await snapshotOf(ctx, row);
   const xml = buildCapXml(ctx.plan.profile, snapshot, {
     identifier,
     sender,

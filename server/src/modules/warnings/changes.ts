@@ -37,7 +37,7 @@ export async function adjustWarning(
 ): Promise<"pending" | "published"> {
   assertState(ctx, "adjust", row);
   const area = body.changes.area
-    ? await checkDraftInput(ctx, scope.trx, { area: body.changes.area as never }, actor)
+    ? await checkDraftInput(ctx, { area: body.changes.area as never }, actor)
     : undefined;
   if (body.changes.expiresAt && body.changes.expiresAt <= scope.now.toISOString()) {
     throw conflict("新的结束时间已过，请直接解除预警");

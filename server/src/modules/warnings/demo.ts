@@ -13,7 +13,7 @@ import { findUserByUsername } from "../users/index.js";
 import { liftWarning } from "./changes.js";
 import type { Actor } from "./model.js";
 import { publishWarning, releaseWarning } from "./publication.js";
-import { getWarning, gridCell, insertSubscribers, streetsOfDistrict } from "./repository.js";
+import { getWarning, gridCell, insertSubscribers } from "./repository.js";
 import { approveWarning, createWarning, type NewWarning, proposeWarning } from "./service.js";
 
 const HOUR = 3_600_000;
@@ -112,7 +112,7 @@ export async function seedWarningsDemo(ctx: AppContext): Promise<void> {
   );
 
   // 2. 大风蓝色预警 for the whole district: 区应急局 proposes to the leader in charge of natural disasters.
-  const streets = await streetsOfDistrict(ctx.db);
+  const streets = await ctx.units.ofTypes(["street", "township"]);
   const wholeDistrict = { divisionCodes: streets.map((x) => x.id), features: [], description: "朝阳区全区" };
   const galeId = await step(-1, (c, s) =>
     createWarning(

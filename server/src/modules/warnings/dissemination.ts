@@ -15,6 +15,7 @@ import type { CommandScope } from "../../http/command.js";
 import { runCommand } from "../../http/command.js";
 import { compileShapes, shapeBbox } from "../geo/index.js";
 import { enqueue, notifyUsers, type OutboundMessage } from "../notify/index.js";
+import { activeUsersOfUnits } from "../users/index.js";
 import type { WarningArea } from "./model.js";
 import { areaOf, contentOf, responseOf } from "./model.js";
 import {
@@ -26,7 +27,6 @@ import {
   subscribersByKeys,
   subscribersInBbox,
   subscribersInDivisions,
-  usersOfUnits,
   type WarningRow,
 } from "./repository.js";
 import { colourName, streetOf } from "./rules.js";
@@ -107,7 +107,7 @@ export async function disseminate(
   const out: OutboundMessage[] = [];
   if (plan.internal) {
     const units = audienceUnits(ctx, row, plan.previousArea ? [plan.previousArea] : []);
-    const users = await usersOfUnits(scope.trx, units);
+    const users = await activeUsersOfUnits(scope.trx, units);
     if (channels.has("inApp")) {
       inApp = users.length;
       await notifyUsers(

@@ -10,14 +10,7 @@ import { enqueue, notifyUsers } from "../notify/index.js";
 import { usersInUnits } from "../users/index.js";
 import { type Actor, affectedAreasOf, areaOf, factsOf } from "./model.js";
 import { crossAreaDuties, filingDuties, measureChecklist, responseOnPublish } from "./publicationRules.js";
-import {
-  communitiesOf,
-  insertTasks,
-  listTasks,
-  responseColumn,
-  unitsByIds,
-  type WarningRow,
-} from "./repository.js";
+import { insertTasks, listTasks, responseColumn, type WarningRow } from "./repository.js";
 import { streetOf } from "./rules.js";
 import { addHistory } from "./service.js";
 import type { WarningMessageTable, WarningTaskTable } from "./tables.js";
@@ -62,8 +55,8 @@ export async function doorToDoorTasks(
   const streets = [...new Set(area.divisionCodes.filter((c) => c.length <= 9))];
   const named = area.divisionCodes.filter((c) => c.length > 9);
   const communities = [
-    ...(await communitiesOf(scope.trx, streets)),
-    ...(await unitsByIds(scope.trx, named)).filter((u) => !streets.includes(streetOf(u.id))),
+    ...(await ctx.units.childrenOf(streets, ["community", "village"])),
+    ...(await ctx.units.many(named)).filter((u) => !streets.includes(streetOf(u.id))),
   ];
   const groups = ctx.plan.profile.warnings.dissemination?.specialGroups ?? ["老", "幼", "病", "残", "孕"];
   const title = `组织人员逐户逐人告知：${groups.join("、")}等特殊人群（000 §3.3.1 第6项）`;
@@ -213,7 +206,7 @@ export async function startResponse(
   }
   const now = scope.now.toISOString();
   const ids = response.activatedBy.flatMap((a) => a.unitIds);
-  const found = await unitsByIds(scope.trx, ids);
+  const found = await ctx.units.many(ids);
   const units = ids.map((id) => found.find((u) => u.id === id)).filter((u) => u !== undefined);
   const items = measureChecklist(ctx.plan.profile, response);
   await insertTasks(

@@ -30,7 +30,6 @@ import {
   listHistory,
   listMessages,
   listTasks,
-  unitsByIds,
   type WarningRow,
 } from "./repository.js";
 import { colourName, needsProposal, STATUS_NAMES, stepAuthority, type WarningAction } from "./rules.js";
@@ -108,11 +107,10 @@ function pendingView(row: WarningRow) {
 
 export async function presentSummaries(
   ctx: AppContext,
-  db: Db,
   user: SessionUser,
   rows: WarningRow[],
 ): Promise<WarningSummary[]> {
-  const units = await unitsByIds(db, [...new Set(rows.map((r) => r.issuing_unit_id))]);
+  const units = await ctx.units.many([...new Set(rows.map((r) => r.issuing_unit_id))]);
   return rows.map((row) => {
     const unit = units.find((u) => u.id === row.issuing_unit_id);
     return {
@@ -149,9 +147,9 @@ export async function presentWarning(
   user: SessionUser,
   row: WarningRow,
 ): Promise<WarningView> {
-  const [summary] = await presentSummaries(ctx, db, user, [row]);
+  const [summary] = await presentSummaries(ctx, user, [row]);
   const area = areaOf(row);
-  const areaUnits = await unitsByIds(db, area.divisionCodes);
+  const areaUnits = await ctx.units.many(area.divisionCodes);
   const [history, messages, tasks, deliveries] = await Promise.all([
     listHistory(db, row.id),
     listMessages(db, row.id),
@@ -224,7 +222,7 @@ export async function presentWarning(
 
 export async function presentPublic(ctx: AppContext, db: Db, rows: WarningRow[]): Promise<PublicWarning[]> {
   const codes = [...new Set(rows.flatMap((r) => [r.issuing_unit_id, ...areaOf(r).divisionCodes]))];
-  const units = await unitsByIds(db, codes);
+  const units = await ctx.units.many(codes);
   const name = (id: string) => units.find((u) => u.id === id)?.name ?? id;
   const latest = await latestPublicMessages(
     db,

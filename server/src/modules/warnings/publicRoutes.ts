@@ -12,13 +12,7 @@ import { runCommand } from "../../http/command.js";
 import { buildAtom } from "./cap/atom.js";
 import { contentOf } from "./model.js";
 import { presentPublic } from "./present.js";
-import {
-  findWarning,
-  latestMessage,
-  latestPublicMessages,
-  publicWarnings,
-  streetsOfDistrict,
-} from "./repository.js";
+import { findWarning, latestMessage, latestPublicMessages, publicWarnings } from "./repository.js";
 import { PublicWarning, SubscriptionBody } from "./schema.js";
 import { subscribe } from "./subscriptions.js";
 
@@ -151,7 +145,9 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
     },
     async (_req, reply) => {
       reply.header("cache-control", "public, max-age=3600");
-      return { items: (await streetsOfDistrict(ctx.db)).map((u) => ({ code: u.id, name: u.name })) };
+      return {
+        items: (await ctx.units.ofTypes(["street", "township"])).map((u) => ({ code: u.id, name: u.name })),
+      };
     },
   );
 

@@ -7,7 +7,6 @@
  */
 import type { WarningColour } from "../../../../shared/plan/schema.js";
 import type { AppContext } from "../../context.js";
-import type { Db } from "../../db/index.js";
 import { badRequest, conflict } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { type AreaShape, districtOutline, parseShapes, validateShapes } from "../geo/index.js";
@@ -15,7 +14,7 @@ import { type CapAlert, parseCap, primaryInfo } from "./cap/import.js";
 import { colourForSeverity } from "./cap/mapping.js";
 import type { Actor, RelaySource, WarningArea } from "./model.js";
 import { findRelay, insertRelay, newestReferenced } from "./repository/relays.js";
-import { getWarning, unitsByIds } from "./repository.js";
+import { getWarning } from "./repository.js";
 import type { WarningContent } from "./schema.js";
 import { checkDraftInput, createWarning } from "./service.js";
 import { applyUpstream } from "./upstream.js";
@@ -67,7 +66,7 @@ export interface MappedAlert {
 }
 
 /** Maps a parsed alert onto the district (areas by geocode and shape, colour by severity). */
-export async function mapAlert(ctx: AppContext, db: Db, alert: CapAlert): Promise<MappedAlert> {
+export async function mapAlert(ctx: AppContext, alert: CapAlert): Promise<MappedAlert> {
   const infoIndex = Math.max(
     0,
     alert.infos.findIndex((i) => i.language.toLowerCase().startsWith("zh")),
@@ -79,10 +78,7 @@ export async function mapAlert(ctx: AppContext, db: Db, alert: CapAlert): Promis
   const candidates = shapesOf(alert, infoIndex);
   const inside = candidates.filter((s) => validateShapes([s], outline).length === 0);
   const geocodes = (info?.areas ?? []).flatMap((a) => a.geocodes.map((g) => g.value));
-  const known = await unitsByIds(
-    db,
-    geocodes.filter((g) => /^[0-9]{9,12}$/.test(g)),
-  );
+  const known = await ctx.units.many(geocodes.filter((g) => /^[0-9]{9,12}$/.test(g)));
   const area: WarningArea = {
     divisionCodes: known
       .filter((u) => ["street", "township", "community", "village"].includes(u.type))
@@ -160,12 +156,12 @@ export async function importCap(
     throw badRequest(parsed.detail, parsed.errors);
   }
   const alert = parsed.alert;
-  await checkDraftInput(ctx, scope.trx, { issuingUnitId }, actor);
+  await checkDraftInput(ctx, { issuingUnitId }, actor);
   const same = await findRelay(scope.trx, alert.sender, alert.identifier);
   if (same) {
     throw conflict(`该上级预警已导入（${alert.sender} ${alert.identifier}）`, { warningId: same.warning_id });
   }
-  const mapped = await mapAlert(ctx, scope.trx, alert);
+  const mapped = await mapAlert(ctx, alert);
   const relay = (warningId: string) =>
     insertRelay(scope.trx, {
       sender: alert.sender,

@@ -1,7 +1,6 @@
 /** All SQL of the warnings module (Kysely; the same queries on SQLite and PostgreSQL except the spatial index). */
 import { sql } from "kysely";
 import type { Db, Dialect } from "../../db/index.js";
-import type { OrgUnitTable } from "../../db/schema.js";
 import { notFound } from "../../errors.js";
 import type {
   WarningDispatchJobTable,
@@ -203,56 +202,6 @@ export async function updateTask(db: Db, id: string, set: Partial<WarningTaskTab
 // ---------------------------------------------------------------------------------------------
 // org lookups
 // ---------------------------------------------------------------------------------------------
-
-export function unitsByIds(db: Db, ids: readonly string[]): Promise<OrgUnitTable[]> {
-  if (ids.length === 0) {
-    return Promise.resolve([]);
-  }
-  return db
-    .selectFrom("org_units")
-    .selectAll()
-    .where("id", "in", [...ids])
-    .execute();
-}
-
-/** Communities and villages under these streets/townships (door-to-door tasks, 000 §3.3.1 第6项). */
-export function communitiesOf(db: Db, streetIds: readonly string[]): Promise<OrgUnitTable[]> {
-  if (streetIds.length === 0) {
-    return Promise.resolve([]);
-  }
-  return db
-    .selectFrom("org_units")
-    .selectAll()
-    .where("parent_id", "in", [...streetIds])
-    .where("type", "in", ["community", "village"])
-    .orderBy("sort_key")
-    .execute();
-}
-
-export function streetsOfDistrict(db: Db): Promise<OrgUnitTable[]> {
-  return db
-    .selectFrom("org_units")
-    .selectAll()
-    .where("type", "in", ["street", "township"])
-    .orderBy("sort_key")
-    .execute();
-}
-
-/** Active users of these units, with their phones (in-app notices and duty contacts). */
-export function usersOfUnits(
-  db: Db,
-  unitIds: readonly string[],
-): Promise<{ id: string; unit_id: string; phone: string | null; display_name: string; roles: string }[]> {
-  if (unitIds.length === 0) {
-    return Promise.resolve([]);
-  }
-  return db
-    .selectFrom("users")
-    .select(["id", "unit_id", "phone", "display_name", "roles"])
-    .where("disabled", "=", 0)
-    .where("unit_id", "in", [...unitIds])
-    .execute();
-}
 
 // ---------------------------------------------------------------------------------------------
 // subscribers and the spatial index

@@ -26,7 +26,6 @@ import {
   getWarning,
   listMessages,
   listWarnings,
-  streetsOfDistrict,
   type WarningRow,
 } from "./repository.js";
 import type { WarningAction, WarningFacts } from "./rules.js";
@@ -171,7 +170,7 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       if (q.inbox) {
         const result = await inboxPage(ctx, user, decodeCursor(q.cursor, isPair), limit);
         return {
-          items: await presentSummaries(ctx, ctx.db, user, result.items),
+          items: await presentSummaries(ctx, user, result.items),
           nextCursor: result.nextCursor,
         };
       }
@@ -183,7 +182,7 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
       });
       const result = page(rows, limit, (row) => [row.updated_at, row.id]);
       return {
-        items: await presentSummaries(ctx, ctx.db, user, result.items),
+        items: await presentSummaries(ctx, user, result.items),
         nextCursor: result.nextCursor,
       };
     },
@@ -200,7 +199,7 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
     async (req) => {
       const user = principalOf(req).user;
       const { profile } = ctx.plan;
-      const streets = await streetsOfDistrict(ctx.db);
+      const streets = await ctx.units.ofTypes(["street", "township"]);
       return {
         district: profile.meta.district,
         colours: profile.warnings.colours.map((c) => ({ id: c.id, name: c.name, severity: c.cap.severity })),

@@ -7,7 +7,6 @@
 import { randomUUID } from "node:crypto";
 import type { WarningColour, WarningOrigin } from "../../../../shared/plan/schema.js";
 import type { AppContext } from "../../context.js";
-import type { Db } from "../../db/index.js";
 import { badRequest, conflict, type FieldError } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { districtOutline, parseShapes, validateShapes } from "../geo/index.js";
@@ -33,7 +32,6 @@ import {
   insertHistory,
   insertWarning,
   sourceColumn,
-  unitsByIds,
   updateTask,
   updateWarningIf,
   type WarningRow,
@@ -142,7 +140,6 @@ interface DraftInput {
 /** Checks what the schema cannot: subtype in the plan, units exist, area geometry (400 naming each field). */
 export async function checkDraftInput(
   ctx: AppContext,
-  db: Db,
   input: DraftInput,
   actor: Actor,
 ): Promise<WarningArea | undefined> {
@@ -151,7 +148,7 @@ export async function checkDraftInput(
     errors.push({ path: "subtypeId", message: `预案中没有事件子类“${input.subtypeId}”` });
   }
   if (input.issuingUnitId !== undefined && input.issuingUnitId !== actor.unitId) {
-    const [unit] = await unitsByIds(db, [input.issuingUnitId]);
+    const [unit] = await ctx.units.many([input.issuingUnitId]);
     if (!unit) {
       errors.push({ path: "issuingUnitId", message: `组织单元 ${input.issuingUnitId} 不存在` });
     } else if (
@@ -170,7 +167,7 @@ export async function checkDraftInput(
   let area: WarningArea | undefined;
   if (input.area) {
     const codes = input.area.divisionCodes;
-    const found = await unitsByIds(db, codes);
+    const found = await ctx.units.many(codes);
     const divisionTypes = new Set(["street", "township", "community", "village"]);
     codes.forEach((code, i) => {
       const unit = found.find((u) => u.id === code);
@@ -236,7 +233,7 @@ export async function createWarning(
   input: NewWarning,
   options: { source?: RelaySource; area?: WarningArea } = {},
 ): Promise<string> {
-  const area = options.area ?? (await checkDraftInput(ctx, scope.trx, input, actor));
+  const area = options.area ?? (await checkDraftInput(ctx, input, actor));
   const id = randomUUID();
   const now = scope.now.toISOString();
   const row: WarningRow = {
@@ -304,7 +301,7 @@ export async function updateDraft(
   patch: DraftInput,
 ): Promise<void> {
   assertState(ctx, "edit", row);
-  const area = await checkDraftInput(ctx, scope.trx, patch, actor);
+  const area = await checkDraftInput(ctx, patch, actor);
   const source = sourceOf(row);
   const set: Partial<WarningRow> = {
     ...(patch.colour !== undefined ? { colour: patch.colour } : {}),
@@ -436,7 +433,7 @@ export async function authoriseUnits(
   unitIds: string[],
 ): Promise<void> {
   assertState(ctx, "authorise", row);
-  const found = await unitsByIds(scope.trx, unitIds);
+  const found = await ctx.units.many(unitIds);
   const errors = unitIds
     .map((u, i) =>
       found.some((f) => f.id === u) ? undefined : { path: `unitIds.${i}`, message: `组织单元 ${u} 不存在` },

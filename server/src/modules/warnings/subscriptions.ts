@@ -9,7 +9,7 @@ import type { AppContext } from "../../context.js";
 import { badRequest, type FieldError } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { districtOutline } from "../geo/index.js";
-import { findSubscriber, gridCell, insertSubscribers, unitsByIds, updateSubscriber } from "./repository.js";
+import { findSubscriber, gridCell, insertSubscribers, updateSubscriber } from "./repository.js";
 import type { SubscriptionBody } from "./schema.js";
 
 export const MOBILE = /^1[3-9][0-9]{9}$/;
@@ -37,7 +37,7 @@ export async function subscribe(ctx: AppContext, scope: CommandScope, body: Subs
     errors.push({ path: "divisionCode", message: "请选择街道（乡）或提供位置" });
   }
   if (body.divisionCode !== undefined) {
-    const [unit] = await unitsByIds(scope.trx, [body.divisionCode]);
+    const [unit] = await ctx.units.many([body.divisionCode]);
     if (!unit || !["street", "township", "community", "village"].includes(unit.type)) {
       errors.push({ path: "divisionCode", message: "不是本区的街道（乡）或社区（村）" });
     }
