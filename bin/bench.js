@@ -16,6 +16,8 @@ for (const f of files) {
   const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "bench", f)], {
     stdio: "inherit",
     cwd: root,
+    // One JSON line per figure on stdout: the servers a benchmark starts log nothing (unless asked).
+    env: { FENGHUO_LOG_LEVEL: "silent", ...process.env },
   });
   if (r.status !== 0) {
     failed++;

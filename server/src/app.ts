@@ -11,6 +11,7 @@ import type { AppContext } from "./context.js";
 import { badRequest } from "./errors.js";
 import { registerStreamRoute } from "./events/routes.js";
 import { registerIdempotency } from "./http/idempotency.js";
+import { registerBoundedJsonParser } from "./http/jsonBody.js";
 import { registerProblemHandler, sendFrameworkError, sendNotFound } from "./http/problem.js";
 import { nulPath, validatorCompiler } from "./http/validation.js";
 import { registerAuditRoutes } from "./modules/audit/index.js";
@@ -27,8 +28,32 @@ import { registerUserRoutes, unitMembers } from "./modules/users/index.js";
 import { registerWarningRoutes } from "./modules/warnings/index.js";
 
 export interface BuildOptions {
-  logger?: boolean;
+  /** Where the JSON log lines go (default stdout); tests pass a stream they read. */
+  logStream?: { write(line: string): void };
 }
+
+/**
+ * Never in a log line, whoever logs the object: credentials in headers and bodies (Fastify's request
+ * serializer logs neither today; this holds if someone logs `req.headers` or a body).
+ */
+const REDACTED = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  "headers.authorization",
+  "headers.cookie",
+  'headers["x-csrf-token"]',
+  "body.password",
+  "body.token",
+  "body.csrfToken",
+  "password",
+  "token",
+  "csrfToken",
+  "*.password",
+  "*.token",
+  "*.csrfToken",
+];
 
 /**
  * The HTTP pipeline (ARCHITECTURE.md): rate limit → authenticate (+CSRF) → validate (schema) →
@@ -37,7 +62,13 @@ export interface BuildOptions {
  */
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: "info" } : false,
+    // Logged in every mode (demo too: its 500s must leave a trace); every line of a request carries
+    // its reqId, the id a 500 problem shows as requestId.
+    logger: {
+      level: ctx.config.log.level,
+      redact: { paths: REDACTED, censor: "[redacted]" },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     bodyLimit: 1024 * 1024,
     // Only the configured proxies may say who the client is (X-Forwarded-For); otherwise anyone could
     // rotate the header past the per-client login limit.
@@ -50,6 +81,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     frameworkErrors: sendFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
+  registerBoundedJsonParser(app);
 
   // PostgreSQL cannot store NUL in text; refuse it at the edge, by field, on every route.
   app.addHook("preValidation", async (req) => {

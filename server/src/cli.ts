@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
         config.server.port = port;
       }
       const runtime = await openRuntime(config);
-      const { url, demo } = await startServer(runtime, { demo: values.demo ?? false, logger: !values.demo });
+      const { url, demo } = await startServer(runtime, { demo: values.demo ?? false });
       console.log(`\n烽火 Fenghuo 已启动: ${url}`);
       console.log(
         `数据库: ${runtime.ctx.dialect === "sqlite" ? `${config.database.dataDir}/fenghuo.db (SQLite)` : "PostgreSQL"}`,

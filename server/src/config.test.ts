@@ -26,6 +26,7 @@ describe("loadConfig", () => {
     expect(loadConfig({})).toEqual({
       server: { port: 8080, host: "0.0.0.0", trustedProxies: [] },
       database: { url: undefined, dataDir: path.join(REPO_ROOT, "data") },
+      log: { level: "info" },
       plan: "chaoyang-2022",
       production: false,
       auth: { sessionIdleMinutes: 720, maxFailedLogins: 5, lockoutMinutes: 15, loginRateLimit: 20 },
@@ -57,6 +58,8 @@ describe("loadConfig", () => {
     ["NODE_ENV", "development", (c) => c.production, false],
     ["FENGHUO_DATA_DIR", "/srv/fenghuo", (c) => c.database.dataDir, "/srv/fenghuo"],
     ["FENGHUO_DATA_DIR", "rel/dir", (c) => c.database.dataDir, path.resolve("rel/dir")],
+    ["FENGHUO_LOG_LEVEL", "debug", (c) => c.log.level, "debug"],
+    ["FENGHUO_LOG_LEVEL", "silent", (c) => c.log.level, "silent"],
     ["FENGHUO_PLAN", "luolong", (c) => c.plan, "luolong"],
     ["FENGHUO_DEMO_PASSWORD", "s3cret-demo", (c) => c.demo.password, "s3cret-demo"],
     ["FENGHUO_SESSION_IDLE_MINUTES", "60", (c) => c.auth.sessionIdleMinutes, 60],
@@ -139,6 +142,11 @@ describe("loadConfig", () => {
       '环境变量 FENGHUO_TRUSTED_PROXIES="10.0.0.0/33" 无效，应为 逗号分隔的代理 IP 地址或网段（如 127.0.0.1,10.0.0.0/8）',
     ],
     ["PORT", "70000", '环境变量 PORT="70000" 无效，应为 0–65535 的整数'],
+    [
+      "FENGHUO_LOG_LEVEL",
+      "verbose",
+      '环境变量 FENGHUO_LOG_LEVEL="verbose" 无效，应为 fatal、error、warn、info、debug、trace、silent',
+    ],
     ["NODE_ENV", "prod", '环境变量 NODE_ENV="prod" 无效，应为 development、production 或 test'],
     [
       "DATABASE_URL",

@@ -50,6 +50,18 @@ export const ConfigSchema = Type.Object({
     url: optional(Type.Refine(Type.String(), (s: string) => isUrl(s, ["postgres:", "postgresql:"]))),
     dataDir: Type.String({ minLength: 1 }),
   }),
+  /** Request and error logs (JSON lines on stdout, each with its request id); pino's levels, `silent` = none. */
+  log: Type.Object({
+    level: Type.Union([
+      Type.Literal("fatal"),
+      Type.Literal("error"),
+      Type.Literal("warn"),
+      Type.Literal("info"),
+      Type.Literal("debug"),
+      Type.Literal("trace"),
+      Type.Literal("silent"),
+    ]),
+  }),
   /** The active plan profile: a name under plans/ or a path. */
   plan: Type.String({ minLength: 1 }),
   production: Type.Boolean(),
@@ -151,6 +163,11 @@ const SETTINGS: Record<string, Setting> = {
     default: path.join(REPO_ROOT, "data"),
     parse: (raw) => path.resolve(raw),
     expect: "目录路径",
+  },
+  FENGHUO_LOG_LEVEL: {
+    at: "log.level",
+    default: "info",
+    expect: "fatal、error、warn、info、debug、trace、silent",
   },
   FENGHUO_PLAN: { at: "plan", default: "chaoyang-2022", expect: "plans/ 下的预案名或文件路径" },
   FENGHUO_DEMO_PASSWORD: { at: "demo.password", default: undefined, expect: "非空字符串", secret: true },

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
-import { buildApp } from "./app.js";
+import { type BuildOptions, buildApp } from "./app.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
@@ -109,7 +109,8 @@ export async function startServer(
     demo: boolean;
     /** With `demo`: also the demo incidents and the response built on one (default true). */
     demoIncidents?: boolean;
-    logger?: boolean;
+    /** Where the JSON log lines go (default stdout; the level is `config.log.level`). */
+    logStream?: BuildOptions["logStream"];
     sweepIntervalMs?: number;
   },
 ): Promise<{ app: FastifyInstance; url: string; demo?: DemoResult }> {
@@ -120,7 +121,7 @@ export async function startServer(
   if (!demo) {
     await ensureOrg(ctx);
   }
-  const app = await buildApp(ctx, { logger: options.logger ?? false });
+  const app = await buildApp(ctx, options.logStream ? { logStream: options.logStream } : {});
   await app.listen({ port: ctx.config.server.port, host: ctx.config.server.host });
   // Catch up on everything that fell due while the server was down, then keep sweeping.
   await ctx.scheduler.runOnce(ctx);

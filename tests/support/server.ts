@@ -39,6 +39,8 @@ export function testConfig(db: TestDatabase, overrides: ConfigOverrides = {}): C
     NODE_ENV: "test",
     FENGHUO_DATA_DIR: db.dataDir,
     FENGHUO_DEMO_PASSWORD: TEST_PASSWORD,
+    // Quiet test output; a test that reads the logs sets `log: { level: "info" }` and a logStream.
+    FENGHUO_LOG_LEVEL: "silent",
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
   });
   const sections = config as Record<string, unknown>;
@@ -57,6 +59,8 @@ export interface StartOptions {
   clock?: Clock;
   demo?: boolean;
   config?: ConfigOverrides;
+  /** Where the server's JSON log lines go (with `config: { log: { level } }`). */
+  logStream?: { write(line: string): void };
 }
 
 /** The real server on a random port over a fresh database, seeded with the demo accounts. */
@@ -71,6 +75,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     demo: options.demo ?? true,
     demoIncidents: false,
     sweepIntervalMs: 0,
+    ...(options.logStream ? { logStream: options.logStream } : {}),
   });
   const server: TestServer = {
     url,

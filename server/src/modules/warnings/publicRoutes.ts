@@ -97,8 +97,12 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
       config: { public: true },
       schema: { tags: ["public"], summary: "当前公开预警的 Atom 订阅源（每条链接 CAP 1.2 消息）" },
     },
-    async (req, reply) => {
-      const base = ctx.config.warnings.publicBaseUrl ?? `${req.protocol}://${req.host}`;
+    async (_req, reply) => {
+      // Absolute links only from the configured base: the Host header is the client's to choose, and
+      // a cached or relayed feed built from it would point readers at another site. Unconfigured,
+      // links are root-relative, which feed readers resolve against the feed's own address (RFC 4287
+      // §4.2.7: an IRI reference), and the feed's id is a URN of the district.
+      const base = ctx.config.warnings.publicBaseUrl ?? "";
       const rows = await publicWarnings(ctx.db, true, 100);
       const latest = await latestPublicMessages(
         ctx.db,
@@ -124,6 +128,9 @@ export function registerPublicWarningRoutes(app: FastifyInstance, ctx: AppContex
       reply.type("application/atom+xml; charset=utf-8");
       return buildAtom({
         title: `${ctx.plan.profile.meta.district.name}突发事件预警信息`,
+        id: base
+          ? `${base}/api/public/cap.atom`
+          : `urn:fenghuo:${ctx.plan.profile.meta.district.code}:cap.atom`,
         selfUrl: `${base}/api/public/cap.atom`,
         updated: entries[0]?.updated ?? ctx.clock.now().toISOString(),
         entries,

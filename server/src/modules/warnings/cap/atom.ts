@@ -13,6 +13,8 @@ export interface AtomEntry {
 }
 
 export function buildAtom(feed: {
+  /** atom:id, an absolute IRI that does not change (RFC 4287 §4.2.6). */
+  id: string;
   title: string;
   selfUrl: string;
   updated: string;
@@ -34,7 +36,7 @@ export function buildAtom(feed: {
     .join("");
   return `<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
-  <id>${escapeXml(feed.selfUrl)}</id>
+  <id>${escapeXml(feed.id)}</id>
   <title>${escapeXml(feed.title)}</title>
   <updated>${escapeXml(feed.updated)}</updated>
   <author><name>${escapeXml(feed.title)}</name></author>
