@@ -15,7 +15,7 @@ import { registerBoundedJsonParser } from "./http/jsonBody.js";
 import { registerProblemHandler, sendFrameworkError, sendNotFound } from "./http/problem.js";
 import { nulPath, validatorCompiler } from "./http/validation.js";
 import { registerAuditRoutes } from "./modules/audit/index.js";
-import { deleteSessionsOfUser, registerAuthHooks, registerAuthRoutes } from "./modules/auth/index.js";
+import { endUserSessions, registerAuthHooks, registerAuthRoutes } from "./modules/auth/index.js";
 import { registerGeoRoutes } from "./modules/geo/index.js";
 import { registerHealthRoutes } from "./modules/health/index.js";
 import { registerIncidentRoutes } from "./modules/incidents/index.js";
@@ -155,7 +155,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   registerHealthRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
-  registerUserRoutes(app, ctx, { endSessions: deleteSessionsOfUser });
+  registerUserRoutes(app, ctx, { endSessions: endUserSessions });
   registerOrgRoutes(app, ctx, { membersOf: unitMembers });
   registerAuditRoutes(app, ctx);
   registerPlanRoutes(app, ctx);

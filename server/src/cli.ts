@@ -1,11 +1,12 @@
 import { parseArgs } from "node:util";
 import { ROLES, type Role } from "../../shared/roles.js";
-import { loadConfig } from "./config.js";
-import { ensureOrg } from "./demo/seed.js";
+import { type Config, loadConfig } from "./config.js";
+import { activeDemoAccounts, ensureOrg } from "./demo/seed.js";
 import { runCommand } from "./http/command.js";
 import { verifyAuditChain } from "./modules/audit/index.js";
+import { endUserSessions } from "./modules/auth/index.js";
 import { runPlanLint } from "./modules/plans/index.js";
-import { createUser } from "./modules/users/index.js";
+import { createUser, disableAccounts } from "./modules/users/index.js";
 import { openRuntime, startServer } from "./server.js";
 
 const USAGE = `用法: fenghuo <命令>
@@ -13,6 +14,7 @@ const USAGE = `用法: fenghuo <命令>
   migrate                        迁移数据库到最新结构
   users create --username U --name 姓名 --unit 单元ID --roles r1,r2 [--categories 自然灾害,...]
                                  新建用户（密码取自环境变量 FENGHUO_PASSWORD）
+  users disable-demo             停用演示账号（生产环境有在用的演示账号时拒绝启动）
   audit verify                   校验审计哈希链（完好退出 0，否则指出第一条问题记录）
   plan lint FILE                 校验预案配置文件
 环境变量: PORT, DATABASE_URL, FENGHUO_PLAN, FENGHUO_DATA_DIR, FENGHUO_DEMO_PASSWORD … 见 README「Configuration」；
@@ -65,6 +67,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "users": {
+      if (sub === "disable-demo") {
+        return disableDemo(config);
+      }
       if (sub !== "create") {
         break;
       }
@@ -140,6 +145,26 @@ async function main(argv: string[]): Promise<number> {
   }
   console.error(USAGE);
   return 2;
+}
+
+/** `users disable-demo`: the active demo accounts are disabled (audited; sessions and tokens end). */
+async function disableDemo(config: Config): Promise<number> {
+  const runtime = await openRuntime(config);
+  try {
+    await ensureOrg(runtime.ctx);
+    const accounts = await activeDemoAccounts(runtime.ctx);
+    if (accounts.length === 0) {
+      console.log("没有在用的演示账号");
+      return 0;
+    }
+    const disabled = await runCommand(runtime.ctx, { id: "cli" }, (scope) =>
+      disableAccounts(scope, endUserSessions, accounts),
+    );
+    console.log(`已停用演示账号: ${disabled.join(", ")}`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
 }
 
 main(process.argv.slice(2)).then(

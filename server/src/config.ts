@@ -68,9 +68,23 @@ export const ConfigSchema = Type.Object({
   auth: Type.Object({
     /** Sessions expire after this long without use. */
     sessionIdleMinutes: Count,
-    /** Lock an account for lockoutMinutes after this many consecutive failed logins. */
+    /**
+     * Failed logins one client may make for one username before it has to wait (1 s, 2 s, 4 s …);
+     * the right password from another client is never refused for them.
+     */
     maxFailedLogins: Count,
+    /** The longest such wait, and how long failures are remembered (minutes). */
     lockoutMinutes: Count,
+    /** Failed logins on one account from all clients before every attempt on it is spaced out. */
+    accountMaxFailedLogins: Count,
+    /** The spacing then: one attempt per this many seconds on that account (a fixed, short wait). */
+    accountLoginDelaySeconds: Count,
+    /** The longest lifetime of an API token, and the default. */
+    tokenMaxDays: Count,
+    /** Password policy: minimum length (never below the 8 of the request schema). */
+    passwordMinLength: Type.Integer({ minimum: 8, maximum: 256 }),
+    /** Password policy: how many kinds of character (letters, digits, other) a password mixes. */
+    passwordMinClasses: Type.Integer({ minimum: 1, maximum: 3 }),
     /** Per-IP login attempts per minute before 429. */
     loginRateLimit: Count,
   }),
@@ -183,6 +197,31 @@ const SETTINGS: Record<string, Setting> = {
     default: 15,
     parse: number,
     expect: "正整数（分钟）",
+  },
+  FENGHUO_ACCOUNT_MAX_FAILED_LOGINS: {
+    at: "auth.accountMaxFailedLogins",
+    default: 50,
+    parse: number,
+    expect: "正整数",
+  },
+  FENGHUO_ACCOUNT_LOGIN_DELAY_SECONDS: {
+    at: "auth.accountLoginDelaySeconds",
+    default: 5,
+    parse: number,
+    expect: "正整数（秒）",
+  },
+  FENGHUO_TOKEN_MAX_DAYS: { at: "auth.tokenMaxDays", default: 90, parse: number, expect: "正整数（天）" },
+  FENGHUO_PASSWORD_MIN_LENGTH: {
+    at: "auth.passwordMinLength",
+    default: 10,
+    parse: number,
+    expect: "8–256 的整数",
+  },
+  FENGHUO_PASSWORD_MIN_CLASSES: {
+    at: "auth.passwordMinClasses",
+    default: 2,
+    parse: number,
+    expect: "1–3 的整数（字母、数字、其他字符中至少几类）",
   },
   FENGHUO_LOGIN_RATE_LIMIT: {
     at: "auth.loginRateLimit",

@@ -10,12 +10,13 @@ import type { AppContext } from "./context.js";
 import { GroupCommitter } from "./db/groupCommit.js";
 import { type DatabaseHandle, openDatabase } from "./db/index.js";
 import { migrateToLatest } from "./db/migrate.js";
-import { type DemoOptions, demoLoaded, ensureOrg, seedDemo } from "./demo/seed.js";
+import { activeDemoAccounts, type DemoOptions, demoLoaded, ensureOrg, seedDemo } from "./demo/seed.js";
 import { EventHub } from "./events/hub.js";
 import { newSecret } from "./modules/auth/index.js";
 import { configuredChannels, webhookAdapter } from "./modules/notify/index.js";
 import { UnitDirectory } from "./modules/org/index.js";
 import { loadActivePlan } from "./modules/plans/index.js";
+import { passwordProblems } from "./modules/users/index.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 
 const require = createRequire(import.meta.url);
@@ -72,6 +73,17 @@ export async function openRuntime(
   };
 }
 
+/** A random demo password that meets the configured policy (random base64url almost always does). */
+function generatedPassword(ctx: AppContext): string {
+  const length = Math.ceil(Math.max(12, ctx.config.auth.passwordMinLength) * 0.75);
+  for (;;) {
+    const candidate = newSecret(length);
+    if (passwordProblems(candidate, ctx.config.auth).length === 0) {
+      return candidate;
+    }
+  }
+}
+
 export interface DemoResult {
   created: boolean;
   accounts: string[];
@@ -92,7 +104,13 @@ export async function prepareDemo(ctx: AppContext, options: DemoOptions = {}): P
   if (await demoLoaded(ctx)) {
     return { created: false, accounts: [], password: envPassword, credentialsFile };
   }
-  const password = envPassword || newSecret(9);
+  if (envPassword) {
+    const problems = passwordProblems(envPassword, ctx.config.auth);
+    if (problems.length > 0) {
+      throw new Error(`FENGHUO_DEMO_PASSWORD 不符合密码规则：${problems.join("；")}`);
+    }
+  }
+  const password = envPassword || generatedPassword(ctx);
   const accounts = await seedDemo(ctx, password, options);
   if (!envPassword) {
     fs.mkdirSync(ctx.config.database.dataDir, { recursive: true });
@@ -101,6 +119,23 @@ export async function prepareDemo(ctx: AppContext, options: DemoOptions = {}): P
     });
   }
   return { created: true, accounts, password, credentialsFile };
+}
+
+/**
+ * A data directory that once ran `--demo` still has the demo accounts, on a password printed to a
+ * console or kept in a file: production does not start until they are disabled.
+ */
+async function refuseDemoAccountsInProduction(ctx: AppContext): Promise<void> {
+  const accounts = await activeDemoAccounts(ctx);
+  if (accounts.length > 0) {
+    throw new Error(
+      [
+        `NODE_ENV=production：数据库中仍有 ${accounts.length} 个在用的演示账号（${accounts.join(", ")}），其密码是演示密码，拒绝启动。`,
+        "请先建立自己的系统管理员账号：FENGHUO_PASSWORD=… npx fenghuo users create --username … --name … --unit … --roles admin",
+        "再停用演示账号（记入审计日志）：npx fenghuo users disable-demo",
+      ].join("\n"),
+    );
+  }
 }
 
 export async function startServer(
@@ -120,6 +155,9 @@ export async function startServer(
     : undefined;
   if (!demo) {
     await ensureOrg(ctx);
+  }
+  if (ctx.config.production) {
+    await refuseDemoAccountsInProduction(ctx);
   }
   const app = await buildApp(ctx, options.logStream ? { logStream: options.logStream } : {});
   await app.listen({ port: ctx.config.server.port, host: ctx.config.server.host });

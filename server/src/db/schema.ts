@@ -65,6 +65,8 @@ export interface ApiTokenTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Past this instant the token is refused (migration 0011; null only if never backfilled). */
+  expires_at: string | null;
 }
 
 export interface AuditLogTable {

@@ -1,5 +1,6 @@
 import type { AppContext } from "../context.js";
 import { runCommand } from "../http/command.js";
+import { listAudit } from "../modules/audit/index.js";
 import { seedIncidentsDemo } from "../modules/incidents/index.js";
 import { countUnits, firstUnitOfTypes, seedOrgUnits } from "../modules/org/index.js";
 import { seedResourcesDemo } from "../modules/resources/index.js";
@@ -23,6 +24,31 @@ export async function ensureOrg(ctx: AppContext): Promise<boolean> {
 /** True when the demo accounts are already there (demo data is loaded on first run only). */
 export async function demoLoaded(ctx: AppContext): Promise<boolean> {
   return (await findUserByUsername(ctx.db, "admin")) !== undefined;
+}
+
+/**
+ * The demo accounts still active: accounts with a demo username that the demo seeder created (an
+ * operator's own `admin` made with `users create` is not one). Their password is the demo password.
+ */
+export async function activeDemoAccounts(ctx: AppContext): Promise<string[]> {
+  const names = demoAccounts(ctx.plan.org, undefined, ctx.plan.categoryNames).map((a) => a.username);
+  const active: string[] = [];
+  for (const name of names) {
+    const row = await findUserByUsername(ctx.db, name);
+    if (!row || row.disabled === 1) {
+      continue;
+    }
+    const [created] = await listAudit(ctx.db, {
+      entityType: "user",
+      entityId: row.id,
+      action: "user.create",
+      limit: 1,
+    });
+    if (created?.request_id === SYSTEM.id) {
+      active.push(name);
+    }
+  }
+  return active;
 }
 
 export interface DemoOptions {

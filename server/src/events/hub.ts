@@ -14,6 +14,35 @@ export interface DomainEvent {
 
 type Listener = (event: DomainEvent) => void;
 
+/** Sent to a user's streams when their session ends: the stream says so and closes. */
+export const SESSION_ENDED = "session.ended";
+
+/**
+ * The event that ends a user's streams: one session (`sessionId`: logout), or every stream of the
+ * user but the one of `exceptSessionId` (disable, password reset or change; token streams too).
+ */
+export function sessionEnded(
+  userId: string,
+  which: { sessionId?: string; exceptSessionId?: string },
+): Omit<DomainEvent, "at"> {
+  return { type: SESSION_ENDED, entityType: "user", entityId: userId, userIds: [userId], data: which };
+}
+
+/** Whether a session-ended event closes the stream of `sessionId` (undefined: a token's stream). */
+export function endsStream(event: DomainEvent, userId: string, sessionId: string | undefined): boolean {
+  if (event.type !== SESSION_ENDED || event.entityId !== userId) {
+    return false;
+  }
+  const { sessionId: only, exceptSessionId } = (event.data ?? {}) as {
+    sessionId?: string;
+    exceptSessionId?: string;
+  };
+  if (only !== undefined) {
+    return only === sessionId;
+  }
+  return sessionId === undefined || sessionId !== exceptSessionId;
+}
+
 const CHANNEL = "fenghuo_events";
 
 /**

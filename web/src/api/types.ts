@@ -99,12 +99,15 @@ export interface ApiToken {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** After this the token is refused (null only for a token never backfilled). */
+  expiresAt: string | null;
 }
 
 export interface CreatedApiToken {
   id: string;
   name: string;
   scopes: string[];
+  expiresAt: string;
   /** The bearer secret: returned once, never again. */
   token: string;
 }

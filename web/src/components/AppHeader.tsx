@@ -1,6 +1,8 @@
-import { LogoutOutlined, UserOutlined } from "@ant-design/icons";
+import { KeyOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
 import { App, Button, Flex, Tag, Tooltip, Typography } from "antd";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ChangePasswordModal } from "../auth/ChangePasswordModal.js";
 import { useCurrentUser, useSession } from "../auth/session.js";
 import { roleLabel } from "../lib/labels.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
@@ -25,6 +27,7 @@ export function AppHeader() {
   const user = useCurrentUser();
   const { logout } = useSession();
   const { modal } = App.useApp();
+  const [changingPassword, setChangingPassword] = useState(false);
   const visible = user.roles.slice(0, VISIBLE_ROLES);
   const hidden = user.roles.slice(VISIBLE_ROLES);
 
@@ -64,6 +67,10 @@ export function AppHeader() {
           </span>
         </Flex>
         <LanguageSwitch signedIn />
+        <Button icon={<KeyOutlined />} onClick={() => setChangingPassword(true)}>
+          {t("header.changePassword")}
+        </Button>
+        <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
         <Button icon={<LogoutOutlined />} onClick={confirmLogout}>
           {t("header.logout")}
         </Button>

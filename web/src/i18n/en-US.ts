@@ -68,6 +68,7 @@ export const enUS: Messages = {
     saved: "Saved",
   },
   header: {
+    changePassword: "Change password",
     language: "Language",
     logout: "Sign out",
     logoutConfirmTitle: "Sign out?",
@@ -190,6 +191,20 @@ export const enUS: Messages = {
     categoriesFallback: "Plan categories are not available; showing the four categories of the general plan",
     noPermission: "This account may not manage users",
   },
+  password: {
+    title: "Change password",
+    current: "Current password",
+    new: "New password",
+    confirm: "New password again",
+    rule: "At least 10 characters mixing at least two of letters, digits and symbols; not a common password, not containing the username",
+    currentRequired: "Enter your current password",
+    newRequired: "Enter a new password",
+    confirmRequired: "Enter the new password again",
+    mismatch: "The two new passwords differ",
+    effect: "Your sessions on other devices end and all your API tokens are revoked.",
+    submit: "Change password",
+    changed: "Password changed",
+  },
   tokens: {
     title: "API tokens",
     intro: "API tokens let external systems call the Fenghuo API. A token is as sensitive as a password.",
@@ -212,6 +227,12 @@ export const enUS: Messages = {
     createdTitle: "Token created",
     createdOnce: "The token is shown only this once. Copy it now and store it somewhere safe.",
     never: "Never",
+    expiresAt: "Expires",
+    expired: "expired",
+    lifetime: "Lifetime",
+    lifetimeDays: "{{days}} days",
+    lifetimeHelp:
+      "The token stops working when it expires, and is revoked when its user is disabled or their password reset",
   },
   audit: {
     title: "Audit log",

@@ -107,12 +107,20 @@ export function TokensPage() {
                 render: (_, tk) => (tk.lastUsedAt ? formatDateTime(tk.lastUsedAt) : t("tokens.never")),
               },
               {
+                key: "expires",
+                title: t("tokens.expiresAt"),
+                width: 170,
+                render: (_, tk) => (tk.expiresAt ? formatDateTime(tk.expiresAt) : "—"),
+              },
+              {
                 key: "status",
                 title: t("tokens.status"),
                 width: 200,
                 render: (_, tk) =>
                   tk.revokedAt ? (
                     <Tag>{t("tokens.revoked", { time: formatDateTime(tk.revokedAt) })}</Tag>
+                  ) : !tk.expiresAt || new Date(tk.expiresAt).getTime() <= Date.now() ? (
+                    <Tag color="orange">{t("tokens.expired")}</Tag>
                   ) : (
                     <Tag color="green">{t("tokens.active")}</Tag>
                   ),

@@ -21,8 +21,24 @@ export function deleteSession(db: Db, id: string) {
   return db.deleteFrom("sessions").where("id", "=", id).execute();
 }
 
-export function deleteSessionsOfUser(db: Db, userId: string) {
-  return db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+/** Ends every session of a user, or every one but `exceptId` (the caller's own, on a password change). */
+export function deleteSessionsOfUser(db: Db, userId: string, exceptId?: string) {
+  return db
+    .deleteFrom("sessions")
+    .where("user_id", "=", userId)
+    .$if(exceptId !== undefined, (q) => q.where("id", "<>", exceptId ?? ""))
+    .execute();
+}
+
+/** Whether a session is still open (a live stream re-checks on its heartbeat). */
+export async function sessionOpen(db: Db, id: string, now: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("sessions")
+    .select("id")
+    .where("id", "=", id)
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 const scopesColumn = jsonColumn("api_tokens.scopes", Type.Array(Type.String()));
@@ -54,6 +70,28 @@ export function listApiTokens(db: Db, userId: string | undefined) {
 
 export function revokeApiToken(db: Db, id: string, at: string) {
   return db.updateTable("api_tokens").set({ revoked_at: at }).where("id", "=", id).execute();
+}
+
+/** Revokes every live token of a user; returns the ids revoked (for the audit row). */
+export async function revokeTokensOfUser(db: Db, userId: string, at: string): Promise<string[]> {
+  const live = await db
+    .selectFrom("api_tokens")
+    .select("id")
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .execute();
+  if (live.length > 0) {
+    await db
+      .updateTable("api_tokens")
+      .set({ revoked_at: at })
+      .where(
+        "id",
+        "in",
+        live.map((t) => t.id),
+      )
+      .execute();
+  }
+  return live.map((t) => t.id);
 }
 
 export function markTokenUsed(db: Db, id: string, at: string) {

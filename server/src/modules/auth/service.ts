@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Principal } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
-import { rateLimited, unauthorized } from "../../errors.js";
-import { runCommand } from "../../http/command.js";
+import { AppError, unauthorized } from "../../errors.js";
+import { sessionEnded } from "../../events/hub.js";
+import { type CommandScope, runCommand } from "../../http/command.js";
 import {
   findUserById,
   findUserByUsername,
@@ -13,13 +14,17 @@ import {
 } from "../users/index.js";
 import {
   deleteSession,
+  deleteSessionsOfUser,
   findApiToken,
   findSessionWithUser,
   insertSession,
   markTokenUsed,
+  revokeTokensOfUser,
   scopesOf,
+  sessionOpen,
   touchSession,
 } from "./repository.js";
+import type { LoginThrottle } from "./throttle.js";
 import { API_TOKEN_PREFIX, newSecret, sha256 } from "./tokens.js";
 
 const MINUTE = 60_000;
@@ -28,7 +33,7 @@ const TOUCH_INTERVAL_MS = 5 * MINUTE;
 
 let dummyHash: Promise<string> | undefined;
 /** Verifying against a dummy hash for unknown users keeps response time from revealing who exists. */
-function timingDummy(): Promise<string> {
+export function timingDummy(): Promise<string> {
   dummyHash ??= hashPassword(newSecret());
   return dummyHash;
 }
@@ -39,43 +44,56 @@ export interface LoginResult {
   expiresAt: Date;
 }
 
-/** 000-independent account rule: lock after `maxFailedLogins` consecutive failures. */
+/** 429 with how long to wait; the same for every username, known or not. */
+function loginThrottled(seconds: number): AppError {
+  return new AppError(
+    429,
+    "rate-limited",
+    "请求过于频繁",
+    `登录失败次数过多，请 ${seconds} 秒后再试`,
+    undefined,
+    { retryAfter: seconds },
+  );
+}
+
+/**
+ * Signs a user in. A wrong password and an unknown username get the same answer, after the same
+ * work (a password hash and one audited write); failures slow the client that makes them, never the
+ * owner elsewhere (throttle.ts).
+ */
 export async function login(
   ctx: AppContext,
-  req: { id: string },
+  throttle: LoginThrottle,
+  req: { id: string; ip: string },
   username: string,
   password: string,
 ): Promise<LoginResult> {
-  const row = await findUserByUsername(ctx.db, username);
-  if (!row) {
-    await verifyPassword(await timingDummy(), password);
-    throw unauthorized("用户名或密码错误");
-  }
   const now = ctx.clock.now();
-  if (row.locked_until && row.locked_until > now.toISOString()) {
-    const minutes = Math.ceil((new Date(row.locked_until).getTime() - now.getTime()) / MINUTE);
-    throw rateLimited(`登录失败次数过多，账号已锁定，请 ${minutes} 分钟后再试或联系管理员`);
+  const wait = throttle.waitSeconds(req.ip, username, now.getTime());
+  if (wait > 0) {
+    throw loginThrottled(wait);
   }
-  const ok = await verifyPassword(row.password_hash, password);
-  if (!ok || row.disabled) {
-    const failures = row.failed_logins + 1;
-    const lock = failures >= ctx.config.auth.maxFailedLogins;
-    const lockedUntil = lock
-      ? new Date(now.getTime() + ctx.config.auth.lockoutMinutes * MINUTE).toISOString()
-      : null;
+  const row = await findUserByUsername(ctx.db, username);
+  const ok = await verifyPassword(row?.password_hash ?? (await timingDummy()), password);
+  if (!row || !ok) {
+    throttle.recordFailure(req.ip, username, now.getTime());
     await runCommand(ctx, req, async ({ trx, audit }) => {
-      await setLoginFailures(trx, row.id, lock ? 0 : failures, lockedUntil);
+      if (row) {
+        await setLoginFailures(trx, row.id, row.failed_logins + 1, null);
+      }
       await audit({
-        action: lock ? "auth.lockout" : "auth.login_failed",
-        entityType: "user",
-        entityId: row.id,
-        after: { failedLogins: failures, lockedUntil },
+        action: "auth.login_failed",
+        entityType: row ? "user" : "login",
+        entityId: row ? row.id : username,
+        after: { client: req.ip, ...(row ? { failedLogins: row.failed_logins + 1 } : {}) },
       });
     });
-    if (lock) {
-      throw rateLimited(`连续 ${failures} 次登录失败，账号已锁定 ${ctx.config.auth.lockoutMinutes} 分钟`);
-    }
-    throw unauthorized(row.disabled ? "账号已停用，请联系管理员" : "用户名或密码错误");
+    throw unauthorized("用户名或密码错误");
+  }
+  throttle.recordSuccess(req.ip, username);
+  if (row.disabled) {
+    // Only someone who knows the password learns that the account is disabled.
+    throw unauthorized("账号已停用，请联系管理员");
   }
   const user = toSessionUser(row);
   const sessionToken = newSecret();
@@ -109,10 +127,42 @@ export async function logout(ctx: AppContext, req: { id: string; principal?: Pri
   if (!sessionId) {
     return;
   }
-  await runCommand(ctx, req, async ({ trx, audit }) => {
+  const userId = req.principal?.user.id ?? "";
+  await runCommand(ctx, req, async ({ trx, audit, publish }) => {
     await deleteSession(trx, sessionId);
     await audit({ action: "auth.logout", entityType: "session", entityId: sessionId });
+    publish(sessionEnded(userId, { sessionId }));
   });
+}
+
+/**
+ * Ends a user's sessions (all, or all but the caller's own) and revokes their API tokens, in the
+ * command's transaction; their live streams close once it commits. Used on disable, password reset
+ * and password change (the users module receives it as its `EndSessions`).
+ */
+export async function endUserSessions(
+  scope: CommandScope,
+  userId: string,
+  options: { reason: string; exceptSessionId?: string | undefined },
+): Promise<void> {
+  await deleteSessionsOfUser(scope.trx, userId, options.exceptSessionId);
+  const revoked = await revokeTokensOfUser(scope.trx, userId, scope.now.toISOString());
+  if (revoked.length > 0) {
+    await scope.audit({
+      action: "token.revoke",
+      entityType: "user",
+      entityId: userId,
+      after: { tokens: revoked, reason: options.reason },
+    });
+  }
+  scope.publish(
+    sessionEnded(userId, options.exceptSessionId ? { exceptSessionId: options.exceptSessionId } : {}),
+  );
+}
+
+/** Whether a stream's session is still open (checked on each heartbeat: idle expiry, deletion). */
+export function sessionStillOpen(ctx: AppContext, sessionId: string): Promise<boolean> {
+  return sessionOpen(ctx.db, sessionId, ctx.clock.now().toISOString());
 }
 
 /** Resolves a session cookie to its principal, sliding the idle expiry; undefined if invalid. */
@@ -140,14 +190,17 @@ export async function principalFromBearer(ctx: AppContext, bearer: string): Prom
     return undefined;
   }
   const token = await findApiToken(ctx.db, id);
+  const now = ctx.clock.now().toISOString();
   if (!token || token.revoked_at || token.token_hash !== sha256(secret)) {
+    return undefined;
+  }
+  if (!token.expires_at || token.expires_at <= now) {
     return undefined;
   }
   const row = await findUserById(ctx.db, token.user_id);
   if (!row || row.disabled) {
     return undefined;
   }
-  const now = ctx.clock.now().toISOString();
   if (!token.last_used_at || token.last_used_at.slice(0, 13) !== now.slice(0, 13)) {
     // Hourly resolution is enough to see whether a token is still in use.
     await markTokenUsed(ctx.db, id, now);

@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { allowedActions, authorize, can } from "../../authz/policy.js";
 import type { AppContext } from "../../context.js";
+import { badRequest, forbidden } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
 import { displayNamesOf } from "../users/index.js";
 import { tokenListPolicy, tokenPolicy } from "./policy.js";
@@ -21,7 +22,10 @@ const TokenView = Type.Object({
   createdAt: Type.String(),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
 });
+
+const DAY = 24 * 3600_000;
 
 /** API bearer tokens for machine clients: created by a signed-in user, shown once, revocable. */
 export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -57,6 +61,7 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void
           createdAt: t.created_at,
           lastUsedAt: t.last_used_at,
           revokedAt: t.revoked_at,
+          expiresAt: t.expires_at,
         })),
       };
     },
@@ -75,14 +80,36 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void
               minItems: 1,
               uniqueItems: true,
             }),
+            expiresAt: Type.Optional(
+              Type.String({
+                format: "date-time",
+                description: "到期时间；缺省为最长有效期（FENGHUO_TOKEN_MAX_DAYS，默认 90 天）",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
       },
     },
     async (req, reply) => {
-      const user = principalOf(req).user;
+      const principal = principalOf(req);
+      if (principal.via !== "session") {
+        // A leaked write token must not be able to mint itself successors.
+        throw forbidden("只能在登录会话中创建 API 令牌（API 令牌不能创建令牌）", ["登录会话"]);
+      }
+      const user = principal.user;
       const body = req.body;
+      const nowMs = ctx.clock.now().getTime();
+      const latest = nowMs + ctx.config.auth.tokenMaxDays * DAY;
+      const expiresMs = body.expiresAt !== undefined ? new Date(body.expiresAt).getTime() : latest;
+      if (expiresMs <= nowMs || expiresMs > latest) {
+        const message =
+          expiresMs <= nowMs
+            ? "到期时间须晚于现在"
+            : `有效期最长 ${ctx.config.auth.tokenMaxDays} 天（不晚于 ${new Date(latest).toISOString()}）`;
+        throw badRequest(`expiresAt: ${message}`, [{ path: "expiresAt", message }]);
+      }
+      const expiresAt = new Date(expiresMs).toISOString();
       const id = randomUUID();
       const secret = newSecret();
       await runCommand(ctx, req, async ({ trx, now, audit }) => {
@@ -95,16 +122,17 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void
           created_at: now.toISOString(),
           last_used_at: null,
           revoked_at: null,
+          expires_at: expiresAt,
         });
         await audit({
           action: "token.create",
           entityType: "api_token",
           entityId: id,
-          after: { name: body.name, scopes: body.scopes },
+          after: { name: body.name, scopes: body.scopes, expiresAt },
         });
       });
       reply.status(201);
-      return { id, name: body.name, scopes: body.scopes, token: formatBearer(id, secret) };
+      return { id, name: body.name, scopes: body.scopes, expiresAt, token: formatBearer(id, secret) };
     },
   );
 

@@ -1,5 +1,6 @@
 /** The users module's door: accounts, who holds which role, and the people who fill a plan's parties. */
 export { hashPassword, verifyPassword } from "./password.js";
+export { passwordProblems } from "./passwordPolicy.js";
 export { userPolicy } from "./policy.js";
 export {
   activeUsersOfUnits,
@@ -19,4 +20,10 @@ export {
   usersWithRolesOrUnits,
 } from "./repository.js";
 export { registerUserRoutes } from "./routes.js";
-export { createUser, type EndSessions } from "./service.js";
+export {
+  assertPasswordAcceptable,
+  changeOwnPassword,
+  createUser,
+  disableAccounts,
+  type EndSessions,
+} from "./service.js";

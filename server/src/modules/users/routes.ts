@@ -142,7 +142,7 @@ export function registerUserRoutes(
       const { id } = req.params;
       await runCommand(ctx, req, (scope) => {
         authorize(userPolicy, viewer, "resetPassword", { id });
-        return setPassword(scope, endSessions, id, req.body.password);
+        return setPassword(ctx, scope, endSessions, id, req.body.password);
       });
       reply.status(204);
     },
