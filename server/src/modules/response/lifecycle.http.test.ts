@@ -77,7 +77,7 @@ describe("a 一般 gas leak: Ⅱ级 by the special HQ's office, upgraded and dow
       level: "level_ii",
     });
     expect(byStreet.status).toBe(403);
-    expect(byStreet.body.needed?.[0]).toContain("区城市公共设施事故应急指挥部");
+    expect(byStreet.body.needed?.join("；")).toContain("区城市公共设施事故应急指挥部");
     const res = await hqoffice.post<{ response: { activatingUnit: { id: string } } }>(
       `/api/incidents/${id}/response`,
       { level: "level_ii" },
