@@ -26,6 +26,11 @@ export interface ResponseTable {
   /** 002 §5.6: the committee's approval of the end. */
   end_approved_by_name: string | null;
   end_summary: string | null;
+  /** 000 §4.9 较大以上: the city department (external org unit) that announced the end (migration 0013). */
+  end_announced_by_unit_id: string | null;
+  end_announced_at: string | null;
+  /** 文号 of the city department's announcement. */
+  end_doc_no: string | null;
   /** Editable parts of the assessment report (000 §4.9: 原因、经验教训、改进措施). */
   causes: string;
   lessons: string;
@@ -69,6 +74,28 @@ export interface ResponseDecisionTable {
   /** The party of the profile the approver filled (区应急委主任 …). */
   approved_as: string;
   decided_at: string;
+  created_at: string;
+  /** 000 §4.3.2 “经区应急委主任或区应急委会议研究同意”: director | meeting (null before 0013). */
+  approval: string | null;
+  meeting_at: string | null;
+  /** JSON array of {userId, name, unitId}: the committee members present (codec in the repository). */
+  meeting_attendees: string | null;
+  meeting_minutes: string | null;
+}
+
+/** 000 §4.3.4: an event handed to the city or Party leading bodies (migration 0013). */
+export interface ResponseHandoverTable {
+  id: string;
+  incident_id: string;
+  /** response.handovers[].id of the profile. */
+  rule_id: string;
+  /** Who it was handed to (the profile's body, 市委平安北京建设领导小组 …). */
+  to_body: string;
+  at: string;
+  by_id: string | null;
+  by_name: string;
+  note: string | null;
+  source: string;
   created_at: string;
 }
 
@@ -218,5 +245,6 @@ declare module "../../db/schema.js" {
     command_cordons: CommandCordonTable;
     response_tasks: ResponseTaskTable;
     response_assessments: ResponseAssessmentTable;
+    response_handovers: ResponseHandoverTable;
   }
 }
