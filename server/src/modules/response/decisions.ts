@@ -87,10 +87,6 @@ export async function recordDecision(
     approved_as: approvedAs ? (partyLabels(plan, [approvedAs])[0] ?? "") : "",
     decided_at: decidedAt.toISOString(),
     created_at: scope.now.toISOString(),
-    approval: null,
-    meeting_at: null,
-    meeting_attendees: null,
-    meeting_minutes: null,
   });
   const timeline = timelineFor(scope);
   timeline.add(

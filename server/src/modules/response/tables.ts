@@ -75,28 +75,6 @@ export interface ResponseDecisionTable {
   approved_as: string;
   decided_at: string;
   created_at: string;
-  /** 000 §4.3.2 “经区应急委主任或区应急委会议研究同意”: director | meeting (null before 0013). */
-  approval: string | null;
-  meeting_at: string | null;
-  /** JSON array of {userId, name, unitId}: the committee members present (codec in the repository). */
-  meeting_attendees: string | null;
-  meeting_minutes: string | null;
-}
-
-/** 000 §4.3.4: an event handed to the city or Party leading bodies (migration 0013). */
-export interface ResponseHandoverTable {
-  id: string;
-  incident_id: string;
-  /** response.handovers[].id of the profile. */
-  rule_id: string;
-  /** Who it was handed to (the profile's body, 市委平安北京建设领导小组 …). */
-  to_body: string;
-  at: string;
-  by_id: string | null;
-  by_name: string;
-  note: string | null;
-  source: string;
-  created_at: string;
 }
 
 /** The on-site command post (000 §4.4). */
@@ -245,6 +223,5 @@ declare module "../../db/schema.js" {
     command_cordons: CommandCordonTable;
     response_tasks: ResponseTaskTable;
     response_assessments: ResponseAssessmentTable;
-    response_handovers: ResponseHandoverTable;
   }
 }
