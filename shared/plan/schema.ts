@@ -592,6 +592,11 @@ export const EndOfResponseSchema = Strict({
       by: Parties,
       /** The end must first be approved by one of these (002: the committee approves). */
       approvedBy: Type.Optional(Parties),
+      /**
+       * The end is announced by a body outside the district (000 §4.9: 启动应急响应的市属部门), a unit
+       * of this type in the org file; `by` then only enters that announcement (who, when, 文号).
+       */
+      announcedBy: Type.Optional(Strict({ unitType: OrgUnitTypeSchema, label: Zh })),
     }),
   ),
   notify: Type.Optional(Rule({ to: Parties, publicWhenNecessary: Type.Boolean() })),

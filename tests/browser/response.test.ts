@@ -119,12 +119,19 @@ describe("incident workspace (应急响应)", () => {
     ]);
   });
 
-  it("lets the committee end the response after a confirmation", async () => {
-    await open("director");
+  it("lets the office enter the city department's end of the response after a confirmation", async () => {
+    // 000 §4.9 “较大以上突发事件由启动应急响应的市属部门宣布应急结束”: the office records that announcement.
+    clock.advanceMinutes(2);
+    const local = new Date(clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+    await open("office");
     await page.goto(`${server.url}/response/${incidentId}`);
     await page.getByTestId("end-response").click();
     const dialog = page.getByRole("dialog");
     await dialog.getByText("此操作不可撤回").waitFor();
+    await dialog.getByTestId("end-announcer").click();
+    await page.locator(".ant-select-item-option", { hasText: "市有关部门" }).click();
+    await dialog.getByTestId("end-announced-at").fill(local);
+    await dialog.getByTestId("end-doc-no").fill("京应急〔2026〕5号");
     await dialog.getByTestId("end-summary").fill("明火扑灭，伤员全部送医，次生危害基本消除");
     await shot("5-end-confirm");
     await dialog.getByTestId("confirm-end").click();

@@ -667,6 +667,10 @@ export const enUS: Messages = {
     endRequestedInfo: "{{by}} requested the end at {{at}}; awaiting {{who}}",
     endLabel: "End of response",
     endBy: "Declared by: {{who}}",
+    endAnnouncedBy: "The end is announced by {{who}}: enter the announcement",
+    endAnnouncer: "Announced by",
+    endAnnouncedAt: "Announced at",
+    endDocNo: "Document number",
     endApprovedBy: "Approved by: {{who}}",
     done: "Done",
     tabs: {

@@ -622,6 +622,10 @@ export const zhCN = {
     endRequestedInfo: "{{at}} {{by}}已请示结束，等待{{who}}批准",
     endLabel: "应急结束",
     endBy: "宣布结束：{{who}}",
+    endAnnouncedBy: "应急结束由{{who}}宣布，请录入其宣布",
+    endAnnouncer: "宣布单位",
+    endAnnouncedAt: "宣布时间",
+    endDocNo: "文号",
     endApprovedBy: "批准结束：{{who}}",
     done: "操作成功",
     tabs: {

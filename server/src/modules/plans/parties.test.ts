@@ -205,7 +205,9 @@ const LUOLONG: Row[] = [
   ],
   ["lead department", { scope: "lead_department" }, same(DEPT)],
   ["cooperating department", { scope: "cooperating_department" }, same(NONE)],
-  ["special HQ (none: a temporary HQ)", { scope: "hq" }, same(NONE)],
+  // 002 has no temporary HQ; the profile's fallback (002 §2.4, §5.4.3) is the committee through its office.
+  ["no special HQ: the fallback's formers", { scope: "hq" }, same(["director", ...OFFICE])],
+  ["the fallback's 区应急委主任", { role: "committee_director", scope: "hq" }, same(["director"])],
   ["HQ office (none)", { scope: "hq_office" }, same(NONE)],
   ["lead department as responsible unit", { scope: "responsible_unit" }, same(DEPT)],
   ["related departments", { scope: "related_department" }, same(DEPT)],
@@ -323,5 +325,39 @@ describe("the readings the issue found in disagreement", () => {
     expect(partyLabel(s.plan, { role: "dept_head", scope: "lead_department", label: "主责部门负责人" })).toBe(
       "主责部门负责人",
     );
+  });
+});
+
+/**
+ * 000 §2.1.4 “除以上区专项应急指挥部外，如发生其他突发事件，由分管区领导和区委、区政府相关主责单位主要
+ * 负责同志成立临时应急指挥部”: for a subtype without a special HQ, `hq` is that temporary HQ (the
+ * profile's taxonomy.fallback.formedBy), never every member of the lead unit.
+ */
+describe("the temporary HQ of 000 §2.1.4 (Chaoyang subtypes without a special HQ)", () => {
+  const s = setup("chaoyang-2022", "snowstorm", undefined);
+  const who = (party: Party, c: PartyCase) =>
+    [...s.users.entries()]
+      .filter(([, u]) => fills(s.plan, { ...u, roles: u.roles as never }, party, c))
+      .map(([name]) => name)
+      .sort();
+  // [subtype, its lead unit, party, who fills it]: 暴雪 is 区城管委's (the demo department), the demo
+  // leader is in charge of 事故灾难 (城市轨道交通, lead 区交通委: no demo account there).
+  const rows: [string, Party, string[]][] = [
+    ["snowstorm", { scope: "hq" }, ["chengguan"]],
+    ["snowstorm", { role: "dept_head", scope: "hq" }, ["chengguan"]],
+    ["snowstorm", { role: "district_leader", scope: "hq" }, []],
+    ["snowstorm", { role: "dept_staff", scope: "hq" }, []],
+    ["urban_rail_transit", { scope: "hq" }, ["leader"]],
+    ["urban_rail_transit", { role: "district_leader", scope: "hq" }, ["leader"]],
+    ["gas", { scope: "hq" }, ["chengguan", "chengguan_staff", "hqoffice"]],
+  ];
+  it.each(rows)("%s: %j", (subtypeId, party, expected) => {
+    expect(who(party, { subtypeId })).toEqual(expected);
+  });
+
+  it("points the temporary HQ at the lead unit, and asks the directory for its formers", () => {
+    expect(partyUnits(s.plan, { scope: "hq" }, { subtypeId: "snowstorm" })).toEqual(["dept-chengguan"]);
+    const c = partyCandidates(s.plan, [{ scope: "hq" }], { subtypeId: "snowstorm" });
+    expect(c.roles.sort()).toEqual(["dept_head", "district_leader"]);
   });
 });

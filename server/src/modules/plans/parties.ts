@@ -14,7 +14,9 @@
  *   区应急办以区委区政府总值班室名义统一接收突发事件信息);
  * - a leader "in charge of" (分管／主管) the matter is one whose portfolio holds the matter's category;
  *   a matter without a category has no such leader;
- * - whoever the command post names in a role acts as `commander` for that incident (000 §4.4 gap).
+ * - whoever the command post names in a role acts as `commander` for that incident (000 §4.4 gap);
+ * - for a subtype without a special HQ, `hq` is the temporary HQ of 000 §2.1.4: the parties of the
+ *   profile's `taxonomy.fallback.formedBy` (Chaoyang: 分管区领导 and the lead unit's 主要负责同志).
  */
 import type { Party, PlanProfile, Scope } from "../../../../shared/plan/schema.js";
 import { ROLE_LABELS, type Role } from "../../../../shared/roles.js";
@@ -97,7 +99,10 @@ const SCOPE_UNITS: Record<Scope, (plan: PlanData, c: PartyCase) => readonly stri
   own_unit: (_, c) => (c.ownUnitId === undefined ? [] : [c.ownUnitId]),
   lead_department: (p, c) => subtypeOf(p.profile, c.subtypeId)?.subtype.lead ?? [],
   cooperating_department: (p, c) => subtypeOf(p.profile, c.subtypeId)?.subtype.cooperating ?? [],
-  hq: (p, c) => hqOf(p, c),
+  hq: (p, c) => {
+    const formers = temporaryHqFormers(p, c);
+    return formers === undefined ? hqOf(p, c) : formers.flatMap((f) => partyUnits(p, f, c));
+  },
   hq_office: (p, c) => hqOf(p, c),
   responsible_unit: (p, c) => [...hqOf(p, c), ...(subtypeOf(p.profile, c.subtypeId)?.subtype.lead ?? [])],
   related_department: (p, c) => {
@@ -114,6 +119,43 @@ const SCOPE_UNITS: Record<Scope, (plan: PlanData, c: PartyCase) => readonly stri
   participating_units: (_, c) => c.participatingUnitIds ?? [],
   affected_areas: (_, c) => c.affectedAreaCodes ?? [],
 };
+
+/**
+ * 000 §2.1.4 “除以上区专项应急指挥部外，如发生其他突发事件，由分管区领导和区委、区政府相关主责单位
+ * 主要负责同志成立临时应急指挥部”: for a known subtype without a special HQ, the `hq` scope is that
+ * temporary HQ, i.e. the parties of `taxonomy.fallback.formedBy` (undefined when a special HQ exists,
+ * the subtype is unknown or the profile names no fallback). Formers naming `hq` themselves are skipped.
+ */
+function temporaryHqFormers(plan: PlanData, c: PartyCase): Party[] | undefined {
+  const found = subtypeOf(plan.profile, c.subtypeId);
+  const formedBy = plan.profile.taxonomy.fallback?.formedBy;
+  if (!found || found.subtype.hq !== undefined || formedBy === undefined) {
+    return undefined;
+  }
+  return formedBy.filter((f) => f.scope !== "hq");
+}
+
+/**
+ * The formers a party on the temporary HQ reaches: those of a compatible role (a party naming a role
+ * reaches the formers holding it, or naming none), carrying the party's own unit filters.
+ */
+function throughTemporaryHq(plan: PlanData, party: Party, c: PartyCase): Party[] | undefined {
+  if (party.scope !== "hq") {
+    return undefined;
+  }
+  const formers = temporaryHqFormers(plan, c);
+  if (formers === undefined) {
+    return undefined;
+  }
+  return formers
+    .filter((f) => party.role === undefined || f.role === undefined || f.role === party.role)
+    .map((f) => ({
+      ...f,
+      role: party.role ?? f.role,
+      ...(party.unitType !== undefined ? { unitType: party.unitType } : {}),
+      ...(party.authorisedBy !== undefined ? { authorisedBy: party.authorisedBy } : {}),
+    }));
+}
 
 function hqOf(plan: PlanData, c: PartyCase): string[] {
   const hq = subtypeOf(plan.profile, c.subtypeId)?.subtype.hq;
@@ -172,6 +214,11 @@ function holdsRole(user: Actor, role: Role, c: PartyCase): boolean {
  * no unit restriction, the user's own unit.
  */
 function fillingUnits(plan: PlanData, user: Actor, party: Party, c: PartyCase): string[] {
+  const formers = throughTemporaryHq(plan, party, c);
+  if (formers !== undefined) {
+    // The temporary HQ acts through the people who form it (000 §2.1.4), not every member of their units.
+    return [...new Set(formers.flatMap((f) => fillingUnits(plan, user, f, c)))];
+  }
   if (party.role !== undefined) {
     if (!holdsRole(user, party.role, c)) {
       return [];
@@ -252,7 +299,7 @@ export function partyCandidates(
 ): { roles: Role[]; unitIds: string[] } {
   const roles = new Set<Role>();
   const units = new Set<string>();
-  for (const p of parties) {
+  for (const p of parties.flatMap((x) => throughTemporaryHq(plan, x, c) ?? [x])) {
     if (p.role !== undefined) {
       roles.add(p.role);
       continue;

@@ -421,7 +421,12 @@ describe("response levels (000 §4.3.1)", () => {
 
   it("who activates each level", () => {
     expect(responseLevelFor(profile, "larger")?.activatedBy[0]?.unit).toBe("committee");
-    expect(responseLevelFor(profile, "general")?.activatedBy[0]?.scope).toBe("hq");
+    // 000 §4.3.1, §2.1.4: the HQ's 总指挥 (分管区领导), its office on its decision, or the temporary HQ.
+    expect(responseLevelFor(profile, "general")?.activatedBy.map((p) => p.scope)).toEqual([
+      "in_charge_of_category",
+      "hq_office",
+      "hq",
+    ]);
     expect(responseLevelFor(profile, "below_general")?.activatedBy.map((p) => p.scope)).toEqual([
       "lead_department",
       "street_in_area",

@@ -211,7 +211,15 @@ async function prove(wd: World, user: Username, state: string, shared: Entity, b
   expect(endSteps.length, tag("at most one end step")).toBeLessThanOrEqual(1);
   const endStep = endSteps[0];
   const endTarget = endStep ? await build() : shared;
-  const ended = await c.post(`/api/incidents/${endTarget.id}/response/end`, { summary: "行动测试" });
+  // 000 §4.9 较大以上: the end records the city department's announcement.
+  const city = w.plan.endAnnouncedBy?.units[0]?.id;
+  const announcement = city
+    ? { announcement: { unitId: city, announcedAt: "2026-06-01T02:00:00Z", docNo: "京应急〔2026〕1号" } }
+    : {};
+  const ended = await c.post(`/api/incidents/${endTarget.id}/response/end`, {
+    summary: "行动测试",
+    ...announcement,
+  });
   expectVerdict(ended, endStep !== undefined, tag(`end (${endStep ?? "none listed"})`));
   if (endStep) {
     const after = await workspace(c, endTarget.id);
@@ -295,7 +303,12 @@ describe("Chaoyang: every offered action is accepted, every other refused", () =
   };
   const ended = async () => {
     const e = await withPost("larger");
-    await step(wd, "director", (scope, u) => endResponse(wd.server.ctx, scope, e.id, {}, u));
+    const announcement = {
+      unitId: "ext-city-departments",
+      announcedAt: "2026-06-01T02:00:00Z",
+      docNo: "京应急〔2026〕1号",
+    };
+    await step(wd, "office", (scope, u) => endResponse(wd.server.ctx, scope, e.id, { announcement }, u));
     return e;
   };
 

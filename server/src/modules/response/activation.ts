@@ -3,13 +3,21 @@
  * grade unless a reason is recorded; who may is the policy's (the level's activators).
  */
 import { randomUUID } from "node:crypto";
+import type { Party } from "../../../../shared/plan/schema.js";
 import { authorize } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import { conflict } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { notifyUsers } from "../notify/index.js";
-import { actingUnit, partyLabels } from "../plans/index.js";
+import {
+  actingUnit,
+  filledParty,
+  type PartyCase,
+  type PlanData,
+  partyLabels,
+  partyUnits,
+} from "../plans/index.js";
 import { usersFilling } from "../users/index.js";
 import { fail, link, loadCase, planOf, responseResource, timelineFor } from "./case.js";
 import { responsePolicy } from "./policy.js";
@@ -47,7 +55,7 @@ export async function activateResponse(
   const name = resource.unitName;
   const parties = activators(profile, level, l.case);
   const now = scope.now.toISOString();
-  const activatingUnit = actingUnit(planOf(ctx), user, parties, responsePartyCase(l.case));
+  const activatingUnit = activatingUnitOf(planOf(ctx), user, parties, responsePartyCase(l.case));
   const special = specialCaseOf(profile, l.case);
   const id = randomUUID();
   const row: ResponseTable = {
@@ -70,6 +78,9 @@ export async function activateResponse(
     ended_by_name: null,
     end_approved_by_name: null,
     end_summary: null,
+    end_announced_by_unit_id: null,
+    end_announced_at: null,
+    end_doc_no: null,
     causes: "",
     lessons: "",
     improvements: "",
@@ -228,4 +239,26 @@ export async function changeResponseLevel(
     entityId: l.incident.id,
     data: { kind, from: current.id, to: target.id },
   });
+}
+
+/**
+ * The unit a response is activated for. A leader in charge (分管区领导) activates as the HQ's 总指挥
+ * (000 §2.1.4, §4.3.1 Ⅱ级: 由区相关专项应急指挥部（或临时应急指挥部）启动), so the response is the HQ's
+ * (the temporary HQ's: its lead unit) and the HQ's office declares its end (000 §4.9); anyone else
+ * activates for the unit they acted for.
+ */
+function activatingUnitOf(
+  plan: PlanData,
+  user: SessionUser,
+  parties: readonly Party[],
+  c: PartyCase,
+): string {
+  const party = filledParty(plan, user, parties, c);
+  if (party?.role === "district_leader" && party.scope === "in_charge_of_category") {
+    const hq = partyUnits(plan, { scope: "hq" }, c)[0];
+    if (hq !== undefined) {
+      return hq;
+    }
+  }
+  return actingUnit(plan, user, parties, c);
 }

@@ -18,6 +18,7 @@ import { usersFilling, usersInUnits } from "../users/index.js";
 import {
   clip,
   expandUnits,
+  fail,
   type Loaded,
   link,
   loadCase,
@@ -37,7 +38,13 @@ import {
   updatePost,
   updateResponse,
 } from "./repository.js";
-import { assessmentsAfterEnd, endRule, participatingUnits, responsePartyCase } from "./rules.js";
+import {
+  assessmentsAfterEnd,
+  endAnnouncementErrors,
+  endRule,
+  participatingUnits,
+  responsePartyCase,
+} from "./rules.js";
 import type { AssessmentBody, EndBody } from "./schema.js";
 import { responseSettings } from "./settings.js";
 
@@ -59,6 +66,17 @@ export async function endResponse(
   const plan = planOf(ctx);
   const l = await loadCase(ctx, scope.trx, incidentId);
   const rule = endRule(profile, l.incident.level, l.level);
+  const announcement = body.announcement;
+  const invalid = endAnnouncementErrors(
+    plan,
+    rule,
+    announcement,
+    l.response ? new Date(l.response.activated_at) : undefined,
+    scope.now,
+  );
+  if (invalid.length > 0) {
+    fail(invalid);
+  }
   const awaitingApproval = l.response?.state === "end_requested" && rule?.approvedBy !== undefined;
   // One endpoint, three steps of the plan: which one this call is follows from the row.
   const action = awaitingApproval ? "approveEnd" : rule?.approvedBy ? "requestEnd" : "end";
@@ -119,16 +137,22 @@ export async function endResponse(
     return "end_requested";
   }
 
-  const declarer = awaitingApproval ? response.end_requested_by_name : user.displayName;
+  // 000 §4.9 较大以上: the city department declared the end; the office enters it.
+  const announcer = announcement ? name(announcement.unitId) : undefined;
+  const declarer = announcer ?? (awaitingApproval ? response.end_requested_by_name : user.displayName);
+  const endedAt = announcement ? new Date(announcement.announcedAt).toISOString() : now;
   const summary = body.summary ?? response.end_request_note ?? null;
   if (
     !(await updateResponse(scope.trx, response.id, ["active", "end_requested"], {
       state: "ended",
-      ended_at: now,
+      ended_at: endedAt,
       ended_by: awaitingApproval ? response.end_requested_by : user.id,
       ended_by_name: declarer,
       end_approved_by_name: awaitingApproval ? user.displayName : null,
       end_summary: summary,
+      end_announced_by_unit_id: announcement?.unitId ?? null,
+      end_announced_at: announcement ? endedAt : null,
+      end_doc_no: announcement?.docNo ?? null,
       updated_at: now,
     }))
   ) {
@@ -141,7 +165,7 @@ export async function endResponse(
   // Handling has ended: continuing reports stop (the incidents module owns its deadlines).
   const cancelled = await endReporting(scope, l.incident.id);
 
-  const assessments = assessmentsAfterEnd(profile, l.incident.level, l.level, scope.now);
+  const assessments = assessmentsAfterEnd(profile, l.incident.level, l.level, new Date(endedAt));
   await insertAssessments(
     scope.trx,
     assessments.map((a) => ({
@@ -171,7 +195,7 @@ export async function endResponse(
   timeline.add(
     l.incident.id,
     "response.ended",
-    `${declarer ?? ""}宣布应急结束${awaitingApproval ? `（${user.displayName}批准）` : ""}${summary ? `：${summary}` : ""}；已通知参与处置的 ${units.length} 个单位${
+    `${declarer ?? ""}宣布应急结束${announcement ? `（${announcement.docNo}，${user.displayName}录入）` : ""}${awaitingApproval ? `（${user.displayName}批准）` : ""}${summary ? `：${summary}` : ""}；已通知参与处置的 ${units.length} 个单位${
       assessments.length > 0
         ? `；${assessments.map((a) => `${a.name}应于 ${beijingChinese(a.targetAt)} 前完成`).join("；")}`
         : ""
@@ -187,6 +211,9 @@ export async function endResponse(
     after: {
       state: "ended",
       endedBy: declarer,
+      endedAt,
+      announcement: announcement ?? null,
+      enteredBy: announcement ? user.displayName : null,
       approvedBy: awaitingApproval ? user.displayName : null,
       summary,
       participatingUnits: units,

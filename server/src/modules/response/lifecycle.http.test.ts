@@ -77,7 +77,7 @@ describe("a 一般 gas leak: Ⅱ级 by the special HQ's office, upgraded and dow
       level: "level_ii",
     });
     expect(byStreet.status).toBe(403);
-    expect(byStreet.body.needed?.[0]).toContain("区城市公共设施事故应急指挥部");
+    expect(byStreet.body.needed?.join("；")).toContain("区城市公共设施事故应急指挥部");
     const res = await hqoffice.post<{ response: { activatingUnit: { id: string } } }>(
       `/api/incidents/${id}/response`,
       { level: "level_ii" },
@@ -206,7 +206,15 @@ describe("a 重大 explosion: the end stops the continuing reports", () => {
       ).body.items.filter((d) => d.kind === "continuing");
     expect((await pending()).map((d) => d.state)).toContain("pending");
     clock.advanceMinutes(10);
-    const end = await director.post(`/api/incidents/${id}/response/end`, { summary: "处置结束" });
+    // 000 §4.9: a 重大 response ends when the city department announces it; the office enters that.
+    const end = await office.post(`/api/incidents/${id}/response/end`, {
+      summary: "处置结束",
+      announcement: {
+        unitId: "ext-city-departments",
+        announcedAt: clock.now().toISOString(),
+        docNo: "京应急〔2026〕3号",
+      },
+    });
     expect(end.status, JSON.stringify(end.body)).toBe(200);
     expect((await pending()).every((d) => d.state !== "pending")).toBe(true);
     const w = await workspace(office, id);

@@ -10,7 +10,7 @@ import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import { deadlinesOf, eventsOf, loadIncident, reportsOf } from "../incidents/index.js";
-import { partyLabels, partyUnits } from "../plans/index.js";
+import { partyLabels, partyUnits, unitLabel } from "../plans/index.js";
 import { dispatchesOfIncident } from "../resources/index.js";
 import { publishedWarningsOfSubtype } from "../warnings/index.js";
 import { type Loaded, loadCase, type Namer, planOf, responseResource, taskUnits, unitNamer } from "./case.js";
@@ -29,6 +29,7 @@ import {
 import {
   activators,
   announcementText,
+  announcingUnits,
   checklistFor,
   decisionApplies,
   decisionProposers,
@@ -279,6 +280,17 @@ export async function buildWorkspace(
           endedByName: l.response.ended_by_name,
           endApprovedByName: l.response.end_approved_by_name,
           endSummary: l.response.end_summary,
+          endAnnouncement:
+            l.response.end_announced_by_unit_id && l.response.end_announced_at
+              ? {
+                  unit: {
+                    id: l.response.end_announced_by_unit_id,
+                    name: unitLabel(plan.org, l.response.end_announced_by_unit_id),
+                  },
+                  announcedAt: l.response.end_announced_at,
+                  docNo: l.response.end_doc_no ?? "",
+                }
+              : null,
           causes: l.response.causes,
           lessons: l.response.lessons,
           improvements: l.response.improvements,
@@ -387,6 +399,9 @@ export async function buildWorkspace(
       checklist: checklistFor(profile, i.category_id).map((c) => ({ ref: c.ref, no: c.no, text: c.text })),
       endBy: end ? partyLabels(plan, end.by, partyCase, name) : [],
       endApprovedBy: end?.approvedBy ? partyLabels(plan, end.approvedBy, partyCase, name) : [],
+      endAnnouncedBy: end?.announcedBy
+        ? { label: end.announcedBy.label, units: announcingUnits(plan, end) }
+        : null,
       endConditions: profile.endOfResponse.conditions?.text ?? null,
     },
     allowedActions: offer.allowedActions,

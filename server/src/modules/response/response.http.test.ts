@@ -393,25 +393,34 @@ describe("Chaoyang: a 较大 gas explosion from registration to the assessment r
     server.ctx.config.response.notifyWebhookUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/`;
     try {
       const before = await counts(incidentId);
-      for (const wrong of [office, chengguan]) {
+      // 000 §4.9 “较大以上突发事件由启动应急响应的市属部门宣布应急结束”: the office enters the announcement.
+      const announcement = {
+        unitId: "ext-city-departments",
+        announcedAt: clock.now().toISOString(),
+        docNo: "京应急〔2026〕8号",
+      };
+      for (const wrong of [director, chengguan]) {
         const res = await wrong.post<Problem>(`/api/incidents/${incidentId}/response/end`, {
           summary: "处置基本完成",
+          announcement,
         });
         expect(res.status).toBe(403);
-        expect(res.body.needed?.[0]).toContain("区应急委");
+        expect(res.body.needed?.[0]).toContain("区应急办");
         expect(res.body.detail).toContain("000 §4.9");
       }
       expect(await counts(incidentId)).toEqual(before);
-      expect((await workspace(director, incidentId)).allowedActions).toContain("end");
+      expect((await workspace(office, incidentId)).allowedActions).toContain("end");
 
-      const end = await director.post<{ response: { state: string; endedByName: string }; post: PostView }>(
+      const end = await office.post<{ response: { state: string; endedByName: string }; post: PostView }>(
         `/api/incidents/${incidentId}/response/end`,
-        { summary: "现场明火扑灭，伤员全部送医，燃气已关阀，次生危害基本消除" },
+        { summary: "现场明火扑灭，伤员全部送医，燃气已关阀，次生危害基本消除", announcement },
       );
       expect(end.status, JSON.stringify(end.body)).toBe(200);
-      expect(end.body.response).toMatchObject({ state: "ended", endedByName: "区应急委主任 吴刚" });
+      expect(end.body.response).toMatchObject({ state: "ended", endedByName: "市有关部门" });
       expect(end.body.post.state).toBe("closed");
-      expect((await director.post(`/api/incidents/${incidentId}/response/end`, {})).status).toBe(409);
+      expect((await office.post(`/api/incidents/${incidentId}/response/end`, { announcement })).status).toBe(
+        409,
+      );
       expect(
         (await chengguan.post(`/api/incidents/${incidentId}/tasks`, { title: "x", unitId: "dept-fire" }))
           .status,

@@ -130,22 +130,78 @@ describe("who fills a party of the profile", () => {
     );
   });
 
-  it("000 §2.1.5 Ⅱ级: the special HQ acts through the department hosting its office", () => {
-    const party = levelII?.activatedBy[0];
-    if (!party) {
-      throw new Error("no party");
-    }
-    expect(
-      userFillsParty(
-        plan(chaoyang),
-        user({ unitId: "dept-chengguan", roles: ["hq_office_head"] }),
-        party,
-        gas,
-      ),
-    ).toBe(true);
-    expect(
-      userFillsParty(plan(chaoyang), user({ unitId: "dept-water", roles: ["hq_office_head"] }), party, gas),
-    ).toBe(false);
+  /**
+   * 000 §4.3.1 Ⅱ级 “由区相关专项应急指挥部（或临时应急指挥部）启动应急机制”; §2.1.4 “区专项应急指挥部总指挥
+   * 由分管区领导担任”, “除以上区专项应急指挥部外，如发生其他突发事件，由分管区领导和区委、区政府相关主责单位
+   * 主要负责同志成立临时应急指挥部”; §2.1.5 办公室“负责组织落实本指挥部决定”.
+   */
+  const ACCIDENT = ["事故灾难"];
+  const NATURE = ["自然灾害"];
+  const rows: [string, string, Partial<SessionUser>, boolean][] = [
+    // subtype (HQ), who, may start Ⅱ级
+    [
+      "gas (区城市公共设施事故应急指挥部)",
+      "gas",
+      { unitId: "committee", roles: ["district_leader"], categories: ACCIDENT },
+      true,
+    ],
+    ["gas: its office head", "gas", { unitId: "dept-chengguan", roles: ["hq_office_head"] }, true],
+    ["gas: another HQ's office head", "gas", { unitId: "dept-water", roles: ["hq_office_head"] }, false],
+    [
+      "gas: staff of the hosting department",
+      "gas",
+      { unitId: "dept-chengguan", roles: ["dept_staff"] },
+      false,
+    ],
+    ["gas: head of the hosting department", "gas", { unitId: "dept-chengguan", roles: ["dept_head"] }, false],
+    [
+      "gas: a leader of another portfolio",
+      "gas",
+      { unitId: "committee", roles: ["district_leader"], categories: NATURE },
+      false,
+    ],
+    [
+      "snowstorm (临时): 分管区领导",
+      "snowstorm",
+      { unitId: "committee", roles: ["district_leader"], categories: NATURE },
+      true,
+    ],
+    [
+      "snowstorm: 主责单位主要负责同志",
+      "snowstorm",
+      { unitId: "dept-chengguan", roles: ["dept_head"] },
+      true,
+    ],
+    ["snowstorm: 主责单位工作人员", "snowstorm", { unitId: "dept-chengguan", roles: ["dept_staff"] }, false],
+    [
+      "snowstorm: another department's head",
+      "snowstorm",
+      { unitId: "dept-water", roles: ["dept_head"] },
+      false,
+    ],
+    [
+      "snowstorm: an HQ office head (no special HQ)",
+      "snowstorm",
+      { unitId: "dept-chengguan", roles: ["hq_office_head"] },
+      false,
+    ],
+    [
+      "stampede (临时, 公安朝阳分局): its head",
+      "stampede",
+      { unitId: "dept-police", roles: ["dept_head"] },
+      true,
+    ],
+    [
+      "stampede: 区应急委副主任",
+      "stampede",
+      { unitId: "committee", roles: ["committee_deputy_director"] },
+      false,
+    ],
+  ];
+  it.each(rows)("000 §4.3.1 Ⅱ级, §2.1.4: %s", (_label, subtypeId, who, expected) => {
+    const parties = levelII?.activatedBy ?? [];
+    const c = { ...gas, subtypeId, grade: "general" };
+    expect(parties.some((p) => userFillsParty(plan(chaoyang), user(who), p, c))).toBe(expected);
   });
 
   it("000 §4.4 gap: whoever the post names as 指挥长 acts as commander (Luolong's end is asked by 现场指挥部)", () => {

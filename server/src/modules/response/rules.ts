@@ -493,3 +493,80 @@ export function assessmentEditors(
     EMERGENCY_OFFICE,
   ];
 }
+
+// ---------------------------------------------------------------------------------------------
+// the end announced outside the district (000 §4.9)
+// ---------------------------------------------------------------------------------------------
+
+export interface EndAnnouncementInput {
+  unitId: string;
+  announcedAt: string;
+  docNo: string;
+}
+
+/** The units that may have announced the end (announcedBy: the org file's units of that type). */
+export function announcingUnits(plan: PlanData, rule: EndRule | undefined): { id: string; name: string }[] {
+  const by = rule?.announcedBy;
+  if (!by) {
+    return [];
+  }
+  return plan.org.units
+    .filter((u) => u.type === by.unitType)
+    .map((u) => ({ id: u.id, name: u.short ?? u.name }));
+}
+
+type EndRule = NonNullable<ReturnType<typeof endDeclarers>>;
+
+/**
+ * 000 §4.9 “一般突发事件由启动应急响应的区相关专项应急指挥部办公室、相关部门宣布应急结束。较大以上突发事件
+ * 由启动应急响应的市属部门宣布应急结束”: where the profile's rule has `announcedBy`, the end is the record
+ * of that body's announcement (who, when, 文号), which must be given; elsewhere the district declares
+ * the end itself and no announcement is entered.
+ */
+export function endAnnouncementErrors(
+  plan: PlanData,
+  rule: EndRule | undefined,
+  announcement: EndAnnouncementInput | undefined,
+  activatedAt: Date | undefined,
+  now: Date,
+): FieldError[] {
+  const by = rule?.announcedBy;
+  if (!rule) {
+    return [];
+  }
+  if (!by) {
+    return announcement
+      ? [
+          {
+            path: "announcement",
+            message: `本级事件由${partyLabels(plan, rule.by).join("或")}宣布应急结束（${rule.source}），不录入外部单位的宣布`,
+          },
+        ]
+      : [];
+  }
+  if (!announcement) {
+    return [
+      {
+        path: "announcement",
+        message: `应急结束由${by.label}宣布（${rule.source}）：请录入宣布的单位、宣布时间和文号`,
+      },
+    ];
+  }
+  const errors: FieldError[] = [];
+  if (!announcingUnits(plan, rule).some((u) => u.id === announcement.unitId)) {
+    errors.push({
+      path: "announcement.unitId",
+      message: `“${announcement.unitId}”不是组织文件中的外部单位，应急结束应由${by.label}宣布（${rule.source}）`,
+    });
+  }
+  const at = new Date(announcement.announcedAt);
+  if (at.getTime() > now.getTime() + 5 * 60_000) {
+    errors.push({ path: "announcement.announcedAt", message: "宣布时间不能晚于当前时间" });
+  } else if (activatedAt && at.getTime() < activatedAt.getTime()) {
+    errors.push({ path: "announcement.announcedAt", message: "宣布时间不能早于启动应急响应的时间" });
+  }
+  if (announcement.docNo.trim() === "") {
+    errors.push({ path: "announcement.docNo", message: "请填写宣布应急结束的文号" });
+  }
+  return errors;
+}

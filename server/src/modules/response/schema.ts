@@ -47,6 +47,20 @@ export const EndBody = Type.Object(
     summary: Type.Optional(Text(RESPONSE_LIMITS.note)),
     /** Also announce the end to the public (000 §4.9 必要时…向社会发布). */
     announcePublicly: Type.Optional(Type.Boolean()),
+    /**
+     * 000 §4.9 较大以上 “由启动应急响应的市属部门宣布应急结束”: the announcement being entered — the
+     * city department (an external unit of the org file), when it announced, its document number.
+     */
+    announcement: Type.Optional(
+      Type.Object(
+        {
+          unitId: Id,
+          announcedAt: Iso,
+          docNo: Text(RESPONSE_LIMITS.name),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -355,6 +369,8 @@ export const ResponseView = Type.Object({
   endedByName: Nullable(Type.String()),
   endApprovedByName: Nullable(Type.String()),
   endSummary: Nullable(Type.String()),
+  /** 000 §4.9 较大以上: the city department's announcement the end records. */
+  endAnnouncement: Nullable(Type.Object({ unit: Named, announcedAt: Type.String(), docNo: Type.String() })),
   causes: Type.String(),
   lessons: Type.String(),
   improvements: Type.String(),
@@ -500,6 +516,8 @@ export const WorkspaceView = Type.Object({
     checklist: Type.Array(Type.Object({ ref: Type.String(), no: Type.Number(), text: Type.String() })),
     endBy: Type.Array(Type.String()),
     endApprovedBy: Type.Array(Type.String()),
+    /** 000 §4.9: who announces the end when it is not the district (市属部门), and the units to pick. */
+    endAnnouncedBy: Nullable(Type.Object({ label: Type.String(), units: Type.Array(Named) })),
     endConditions: Nullable(Type.String()),
   }),
   allowedActions: Type.Array(Type.String()),

@@ -26,6 +26,11 @@ export interface ResponseTable {
   /** 002 §5.6: the committee's approval of the end. */
   end_approved_by_name: string | null;
   end_summary: string | null;
+  /** 000 §4.9 较大以上: the city department (external org unit) that announced the end (migration 0013). */
+  end_announced_by_unit_id: string | null;
+  end_announced_at: string | null;
+  /** 文号 of the city department's announcement. */
+  end_doc_no: string | null;
   /** Editable parts of the assessment report (000 §4.9: 原因、经验教训、改进措施). */
   causes: string;
   lessons: string;

@@ -22,7 +22,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { errorMessage } from "../../api/client.js";
 import { PageHeader } from "../../components/PageHeader.js";
-import { formatDateTime } from "../../lib/format.js";
+import { formatDateTime, shanghaiToIso } from "../../lib/format.js";
 import { responseApi, type Workspace } from "./api.js";
 import { CommandPostPanel, CordonModal } from "./CommandPostPanel.js";
 import { STATE_COLOURS } from "./ResponseListPage.js";
@@ -180,7 +180,9 @@ function LevelModal({
 function EndModal({ w, onClose }: { w: Workspace; onClose: (ok: boolean) => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ summary?: string }>();
+  const [form] = Form.useForm<{ summary?: string; unitId?: string; announcedAt?: string; docNo?: string }>();
+  // 000 §4.9 较大以上: the end is the city department's announcement, entered here.
+  const announced = w.plan.endAnnouncedBy;
   const actions = w.allowedActions;
   const approving = actions.includes("approveEnd");
   const requesting = actions.includes("requestEnd");
@@ -223,7 +225,11 @@ function EndModal({ w, onClose }: { w: Workspace; onClose: (ok: boolean) => void
         initialValues={{ summary: w.response?.endRequestNote ?? "" }}
         onFinish={async (v) => {
           try {
-            await responseApi.end(w.incident.id, v.summary?.trim() || undefined);
+            const announcement =
+              announced && v.unitId && v.announcedAt && v.docNo
+                ? { unitId: v.unitId, announcedAt: shanghaiToIso(v.announcedAt), docNo: v.docNo.trim() }
+                : undefined;
+            await responseApi.end(w.incident.id, v.summary?.trim() || undefined, announcement);
             message.success(t("response.done"));
             onClose(true);
           } catch (error) {
@@ -231,6 +237,27 @@ function EndModal({ w, onClose }: { w: Workspace; onClose: (ok: boolean) => void
           }
         }}
       >
+        {announced ? (
+          <>
+            <Typography.Paragraph>
+              {t("response.endAnnouncedBy", { who: announced.label })}
+            </Typography.Paragraph>
+            <Form.Item name="unitId" label={t("response.endAnnouncer")} rules={[{ required: true }]}>
+              <Select
+                data-testid="end-announcer"
+                showSearch
+                optionFilterProp="label"
+                options={announced.units.map((u) => ({ value: u.id, label: u.name }))}
+              />
+            </Form.Item>
+            <Form.Item name="announcedAt" label={t("response.endAnnouncedAt")} rules={[{ required: true }]}>
+              <Input type="datetime-local" data-testid="end-announced-at" />
+            </Form.Item>
+            <Form.Item name="docNo" label={t("response.endDocNo")} rules={[{ required: true }]}>
+              <Input maxLength={200} data-testid="end-doc-no" />
+            </Form.Item>
+          </>
+        ) : null}
         <Form.Item name="summary" label={t("response.endSummary")} extra={t("response.endSummaryHint")}>
           <Input.TextArea rows={3} maxLength={4000} data-testid="end-summary" />
         </Form.Item>

@@ -117,6 +117,7 @@ export interface Workspace {
     endedByName: string | null;
     endApprovedByName: string | null;
     endSummary: string | null;
+    endAnnouncement: { unit: Named; announcedAt: string; docNo: string } | null;
     causes: string;
     lessons: string;
     improvements: string;
@@ -193,6 +194,8 @@ export interface Workspace {
     checklist: { ref: string; no: number; text: string }[];
     endBy: string[];
     endApprovedBy: string[];
+    /** 000 §4.9 较大以上: the end records this body's announcement (市属部门). */
+    endAnnouncedBy: { label: string; units: Named[] } | null;
     endConditions: string | null;
   };
   allowedActions: string[];
@@ -233,8 +236,11 @@ export const responseApi = {
     api.post<Workspace>(`${base(id)}/response`, { level, ...(reason ? { reason } : {}) }),
   changeLevel: (id: string, kind: "upgrade" | "downgrade", level: string, reason: string) =>
     api.post<Workspace>(`${base(id)}/response/${kind}`, { level, reason }),
-  end: (id: string, summary?: string) =>
-    api.post<Workspace>(`${base(id)}/response/end`, summary ? { summary } : {}),
+  end: (id: string, summary?: string, announcement?: EndAnnouncement) =>
+    api.post<Workspace>(`${base(id)}/response/end`, {
+      ...(summary ? { summary } : {}),
+      ...(announcement ? { announcement } : {}),
+    }),
   decide: (id: string, body: Record<string, unknown>) => api.post(`${base(id)}/decisions`, body),
   createPost: (id: string, body: Record<string, unknown>) => api.post<Post>(`${base(id)}/command-post`, body),
   saveGroup: (postId: string, body: Record<string, unknown>) =>
@@ -262,3 +268,10 @@ export const responseApi = {
   docxUrl: (id: string) => `${base(id)}/assessment.docx`,
   pdfUrl: (id: string) => `${base(id)}/assessment.pdf`,
 };
+
+/** The city department's announcement of the end (000 §4.9 较大以上). */
+export interface EndAnnouncement {
+  unitId: string;
+  announcedAt: string;
+  docNo: string;
+}
