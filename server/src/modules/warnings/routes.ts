@@ -49,13 +49,14 @@ import {
   officeId,
   proposeWarning,
   rejectWarning,
+  submitWarning,
   updateDraft,
   updateWarningTask,
 } from "./service.js";
 import { maskAddress } from "./subscriptions.js";
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const ACTIVE = ["draft", "proposed", "approved", "published"];
+const ACTIVE = ["draft", "proposed", "submitted", "approved", "published"];
 
 /**
  * The user's inbox, a page at a time: active warnings newest first (keyset on updated_at, id), kept
@@ -324,6 +325,12 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   step("propose", "提出预警建议 / 报批", NoteBody, (scope, user, row, body) =>
     proposeWarning(ctx, scope, actorOf(user), row, body.note),
+  );
+  step(
+    "submit",
+    "报请批准（经区应急办报请区应急委领导，000 §3.3.1 第2项；报请后方可批准）",
+    NoteBody,
+    (scope, user, row, body) => submitWarning(ctx, scope, actorOf(user), row, body.note),
   );
   step("approve", "批准 / 签发（起草人不能批准本人的预警）", NoteBody, (scope, user, row, body) => {
     const rule = warningAuthority(
