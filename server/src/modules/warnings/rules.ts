@@ -208,15 +208,21 @@ export function stepAuthority(
     case "authorise": {
       const publish = rule("publish");
       const lift = rule("lift");
-      const authorisers = [...(publish?.by ?? []), ...(lift?.by ?? [])]
-        .map((p) => p.authorisedBy)
-        .filter((u): u is string => u !== undefined);
+      const publishers = [...(publish?.by ?? []), ...(lift?.by ?? [])];
+      const authorisers = publishers.map((p) => p.authorisedBy).filter((u): u is string => u !== undefined);
       if (authorisers.length === 0) {
         return { parties: [], missing: `预案未规定${name}预警可授权发布` };
       }
       const source = publish?.source ?? lift?.source;
+      // Authorising hands on the authoriser's own publication: whoever may not publish for it (its duty
+      // room, where the profile excludes it) may not hand that on either.
+      const excluded = (u: string) => publishers.some((p) => p.unit === u && p.excludesDutyRoom === true);
       return {
-        parties: [...new Set(authorisers)].map((u) => ({ unit: u, label: unitLabel(org, u) })),
+        parties: [...new Set(authorisers)].map((u) => ({
+          unit: u,
+          label: unitLabel(org, u),
+          ...(excluded(u) ? { excludesDutyRoom: true } : {}),
+        })),
         ...(source ? { source } : {}),
       };
     }

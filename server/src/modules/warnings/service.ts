@@ -67,6 +67,7 @@ export const HISTORY_NAMES: Record<string, string> = {
   lift_request: "提出解除",
   lift: "解除",
   expire: "到期失效",
+  lift_reminder: "提醒解除",
   file: "备案",
   cross_area: "跨区域报告与通报",
   response: "启动预警响应",
@@ -283,6 +284,7 @@ export async function createWarning(
     rejected_reason: null,
     response: null,
     source: options.source ? sourceColumn.encode(options.source) : null,
+    lift_reminded_version: null,
     created_at: now,
     updated_at: now,
   };
