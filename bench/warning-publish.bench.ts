@@ -1,7 +1,7 @@
 // Issue 5 §Performance: approve → published and visible in the public CAP feed, end to end over
 // HTTP on the real server (SQLite, demo data): the committee director approves an orange warning
-// the 区城管委 proposed, the emergency office publishes it to the public, and the Atom feed is read
-// until the new CAP identifier appears. p50 / p95 over the runs.
+// the 区城管委 proposed and the office submitted (untimed), the emergency office publishes it to the
+// public, and the Atom feed is read until the new CAP identifier appears. p50 / p95 over the runs.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -75,6 +75,11 @@ try {
     await runCommand(ctx, { id: "bench" }, async (s) =>
       proposeWarning(ctx, s, staff, await getWarning(s.trx, id), undefined),
     );
+    // 000 §3.3.1 第2项: the office submits (报请) the proposal before the director may approve it.
+    const submitted = await office.post(`/api/warnings/${id}/submit`, {});
+    if (submitted.status !== 200) {
+      throw new Error(`submit ${submitted.status}`);
+    }
     ids.push(id);
   }
   const latencies: number[] = [];

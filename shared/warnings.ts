@@ -4,9 +4,25 @@
  */
 import type { WarningColour } from "./plan/schema.js";
 
-/** Lifecycle of a warning (issue 5 §1). `proposed` exists only where the profile has a propose rule. */
-export const WARNING_STATUSES = ["draft", "proposed", "approved", "published", "lifted", "expired"] as const;
+/**
+ * Lifecycle of a warning (issue 5 §1). `proposed` exists only where the profile has a propose rule;
+ * `submitted` (报请) only where the approval passes through someone (`approve.via`, 000 §3.3.1 第2项:
+ * the emergency office 报请 the committee's leaders).
+ */
+export const WARNING_STATUSES = [
+  "draft",
+  "proposed",
+  "submitted",
+  "approved",
+  "published",
+  "lifted",
+  "expired",
+] as const;
 export type WarningStatus = (typeof WARNING_STATUSES)[number];
+
+/** Where a pending change stands: asked for, submitted (报请, where its rule has `via`), approved. */
+export const PENDING_STATES = ["proposed", "submitted", "approved"] as const;
+export type PendingState = (typeof PENDING_STATES)[number];
 
 /** A change to a published warning that waits for its approval (adjust / lift with `approvedBy`). */
 export const PENDING_KINDS = ["adjust", "lift"] as const;
@@ -16,6 +32,7 @@ export type PendingKind = (typeof PENDING_KINDS)[number];
 export const WARNING_USER_ACTIONS = [
   "edit",
   "propose",
+  "submit",
   "approve",
   "reject",
   "publish",

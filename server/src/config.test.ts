@@ -44,7 +44,7 @@ describe("loadConfig", () => {
       response: { notifyWebhookUrl: undefined },
       sms: { url: undefined, token: undefined, rate: 50 },
       mail: { smtpUrl: undefined, from: "烽火预警 <noreply@fenghuo.local>" },
-      warnings: { webhooks: [], upstreamUrl: undefined, publicBaseUrl: undefined },
+      warnings: { webhooks: [], upstreamUrl: undefined, publicBaseUrl: undefined, liftReminderMinutes: 60 },
       map: { tileUrl: undefined, tileAttribution: undefined },
       pdf: { font: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc" },
       demo: { password: undefined },
@@ -112,6 +112,7 @@ describe("loadConfig", () => {
       (c) => c.warnings.upstreamUrl,
       "http://city.local/intake",
     ],
+    ["FENGHUO_WARNING_LIFT_REMINDER_MINUTES", "30", (c) => c.warnings.liftReminderMinutes, 30],
     [
       "FENGHUO_PUBLIC_BASE_URL",
       "https://yj.example.cn/",
@@ -172,6 +173,11 @@ describe("loadConfig", () => {
       "FENGHUO_SESSION_IDLE_MINUTES",
       "0",
       '环境变量 FENGHUO_SESSION_IDLE_MINUTES="0" 无效，应为 正整数（分钟）',
+    ],
+    [
+      "FENGHUO_WARNING_LIFT_REMINDER_MINUTES",
+      "0",
+      '环境变量 FENGHUO_WARNING_LIFT_REMINDER_MINUTES="0" 无效，应为 正整数（分钟）',
     ],
     ["FENGHUO_MAX_FAILED_LOGINS", "2.5", '环境变量 FENGHUO_MAX_FAILED_LOGINS="2.5" 无效，应为 正整数'],
     [

@@ -118,6 +118,8 @@ export const ConfigSchema = Type.Object({
     upstreamUrl: optional(HttpUrl),
     /** Absolute base of the public portal for links in the Atom feed (no trailing slash). */
     publicBaseUrl: optional(HttpUrl),
+    /** Remind whoever may lift a published warning this long before its expected end (000 §3.3.1 第5项). */
+    liftReminderMinutes: Count,
   }),
   /** Basemap tiles; unset = the offline basemap drawn from the district outline. */
   map: Type.Object({ tileUrl: optional(TileTemplate), tileAttribution: optional(Type.String()) }),
@@ -268,6 +270,12 @@ const SETTINGS: Record<string, Setting> = {
     expect: "逗号分隔的 http(s) 网址",
   },
   FENGHUO_WARNING_UPSTREAM_URL: { at: "warnings.upstreamUrl", default: undefined, expect: "http(s) 网址" },
+  FENGHUO_WARNING_LIFT_REMINDER_MINUTES: {
+    at: "warnings.liftReminderMinutes",
+    default: 60,
+    parse: number,
+    expect: "正整数（分钟）",
+  },
   FENGHUO_PUBLIC_BASE_URL: {
     at: "warnings.publicBaseUrl",
     default: undefined,

@@ -38,7 +38,7 @@ export const SCOPE_DOCS = {
   related_department:
     "相关部门／职能部门：主责、协作部门及专项指挥部办公室所在部门（lead, cooperating and HQ-office host departments of the subtype）",
   emergency_office:
-    "区应急办（含总值班室、预警信息发布中心）（the district emergency office and its duty room）",
+    "区应急办（含总值班室、预警信息发布中心；标 excludesDutyRoom 时不含总值班室）（the district emergency office and its duty room, unless the party has `excludesDutyRoom`）",
   committee: "区应急委（the district emergency committee）",
   in_charge_of_category:
     "分管／主管该类事件的领导（with district_leader or committee_deputy_director: the leader whose portfolio covers the subtype）",
@@ -184,6 +184,12 @@ export const PartySchema = Strict({
   unitType: Type.Optional(OrgUnitTypeSchema),
   /** The party may act only when authorised by this unit (000 §3.3.1: 授权…发布和解除). */
   authorisedBy: Type.Optional(UnitId),
+  /**
+   * The emergency office's duty room (总值班室) does not act for the office in this party. By default
+   * it does (000 §2.1.3: information intake in the 总值班室's name); a rule marks the office's own acts
+   * it does not take over, e.g. publishing and lifting warnings (000 §3.3.1: 区应急办（发布中心）).
+   */
+  excludesDutyRoom: Type.Optional(Type.Boolean()),
   /** Chinese label shown to users, e.g. 主管区领导. */
   label: Type.Optional(Zh),
 });

@@ -137,4 +137,38 @@ describe("warnings in the browser", () => {
     const unexpected = errors.flat().filter((e) => !e.includes("401"));
     expect(unexpected, unexpected.join("\n")).toEqual([]);
   }, 120_000);
+
+  it("an orange proposal is submitted by the office (报请批准), and the approval names who submitted", async () => {
+    // 000 §3.3.1 第2项: 由区应急办（区突发事件预警信息发布中心）分别报请区应急委主管或主要领导批准.
+    const api = await server.login("chengguan_staff");
+    const title = "朝外燃气管网橙色预警";
+    const created = await api.post<{ id: string }>("/api/warnings", {
+      colour: "orange",
+      subtypeId: "gas",
+      title,
+      onsetAt: "2026-11-27T12:00:00+08:00",
+      expiresAt: "2026-11-28T12:00:00+08:00",
+      content: {
+        precautions: "燃气管网压力异常",
+        situation: "抢修中",
+        governmentMeasures: "关阀抢修",
+        publicAdvice: "远离现场",
+        hotline: "010-96777",
+      },
+      area: { divisionCodes: ["110105001"], features: [] },
+    });
+    await api.post(`/api/warnings/${created.body.id}/propose`, {});
+    const office = await session("office_staff");
+    await office.goto(`${server.url}/warnings/${created.body.id}`);
+    await office.getByRole("heading", { name: title }).waitFor();
+    expect(await office.getByTestId("action-approve").count()).toBe(0);
+    await act(office, "submit", async (d) => d.getByLabel("意见（可选）").fill("请审批"));
+    await office.getByTestId("submission").filter({ hasText: "应急办 李静 已于" }).waitFor();
+
+    const director = await session("director");
+    await director.goto(`${server.url}/warnings/${created.body.id}`);
+    await director.getByTestId("submission").filter({ hasText: "报请批准" }).waitFor();
+    await act(director, "approve");
+    await director.getByTestId("submission").filter({ hasText: "区应急委主任 吴刚 已批准" }).waitFor();
+  }, 120_000);
 });

@@ -526,6 +526,9 @@ export const enUS: Messages = {
       pendingAdjust: "Adjustment awaiting approval ({{by}}): {{reason}}",
       pendingLift: "Lifting awaiting sign-off ({{by}}): {{reason}}",
       pendingApproved: "Approved, to be carried out",
+      pendingSubmitted: "Submitted, awaiting approval",
+      submitted: "Submitted for approval by {{by}} at {{at}}",
+      submittedApproved: "Submitted by {{by}} at {{at}}; approved by {{approver}}",
       noTasks: "Publishing creates the measures checklist and door-to-door tasks",
       taskKinds: {
         measure: "Warning measures (§3.3.3)",
@@ -549,6 +552,8 @@ export const enUS: Messages = {
     actions: {
       edit: "Edit",
       propose: "Propose / submit",
+      submit: "Submit for approval",
+      confirmSubmit: "Submit “{{title}}” for approval? The approver decides next.",
       approve: "Approve",
       signOff: "Sign off",
       reject: "Return",

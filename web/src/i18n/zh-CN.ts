@@ -486,6 +486,9 @@ export const zhCN = {
       pendingAdjust: "待批准的调整（{{by}}）：{{reason}}",
       pendingLift: "待签发的解除（{{by}}）：{{reason}}",
       pendingApproved: "已批准，待执行",
+      pendingSubmitted: "已报请，待批准",
+      submitted: "{{by}} 已于 {{at}} 报请批准",
+      submittedApproved: "{{by}} 于 {{at}} 报请，{{approver}} 已批准",
       noTasks: "发布后生成预警措施清单和逐户告知任务",
       taskKinds: {
         measure: "预警措施（§3.3.3）",
@@ -509,6 +512,8 @@ export const zhCN = {
     actions: {
       edit: "修改",
       propose: "提出预警建议 / 报批",
+      submit: "报请批准",
+      confirmSubmit: "将「{{title}}」报请批准？报请后由批准人审批。",
       approve: "批准",
       signOff: "签发",
       reject: "退回",

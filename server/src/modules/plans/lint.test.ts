@@ -36,6 +36,12 @@ describe("lintProfile", () => {
       ["[error] warnings.authority[1].approve.by[0].role: 系统管理员不承担预案职责，不能作为预案参与方"],
     ],
     [
+      "broken-duty-room.yaml",
+      [
+        "[error] warnings.authority[0].publish.by[0].excludesDutyRoom: excludesDutyRoom 只适用于区应急办（unit 为 office 类单位或 scope: emergency_office）",
+      ],
+    ],
+    [
       "broken-dangling-org.yaml",
       [
         "[error] taxonomy.categories[0].subtypes[0].hq: 单位“dept-city”不是专项应急指挥部",

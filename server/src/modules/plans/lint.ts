@@ -203,6 +203,16 @@ export function checkProfile(profile: PlanProfile, org: OrgFile | undefined): Pr
       if (party.unit !== undefined) {
         checkUnit(party.unit, `${p}.unit`);
       }
+      const namesOffice =
+        party.scope === "emergency_office" ||
+        (party.unit !== undefined && unitTypes.get(party.unit) === "office");
+      if (party.excludesDutyRoom === true && org && !namesOffice) {
+        // Only the emergency office has a duty room acting for it (parties.ts, 000 §2.1.3).
+        error(
+          `${p}.excludesDutyRoom`,
+          "excludesDutyRoom 只适用于区应急办（unit 为 office 类单位或 scope: emergency_office）",
+        );
+      }
     }
   });
 

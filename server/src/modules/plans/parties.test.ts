@@ -106,6 +106,8 @@ const ALL_UNIT_MEMBERS = [
 ];
 const DEPT = ["chengguan", "chengguan_staff", "hqoffice"];
 const OFFICE = ["duty", "office_staff", "office"];
+/** The office without its duty room (a party with `excludesDutyRoom`, e.g. the warning publisher). */
+const PUBLISHER = ["office_staff", "office"];
 const COMMITTEE = ["leader", "deputy", "director"];
 const NONE: string[] = [];
 
@@ -133,6 +135,12 @@ const CHAOYANG: Row[] = [
   ],
   ["区应急办 (unit)", { unit: "office" }, same(OFFICE)],
   ["区应急办 (scope)", EMERGENCY_OFFICE, same(OFFICE)],
+  ["区应急办 without its duty room (unit)", { unit: "office", excludesDutyRoom: true }, same(PUBLISHER)],
+  [
+    "区应急办 without its duty room (scope)",
+    { ...EMERGENCY_OFFICE, excludesDutyRoom: true },
+    same(PUBLISHER),
+  ],
   ["区应急委 (unit)", { unit: "committee" }, same(COMMITTEE)],
   ["区应急委 (scope)", { scope: "committee" }, same(COMMITTEE)],
   [
@@ -147,7 +155,13 @@ const CHAOYANG: Row[] = [
   ["HQ office or lead department", { scope: "responsible_unit" }, same(DEPT)],
   ["related departments", { scope: "related_department" }, same(DEPT)],
   ["分管区领导", { role: "district_leader", scope: "in_charge_of_category" }, same(["leader"])],
-  ["区应急委主管领导", { role: "committee_deputy_director", scope: "in_charge_of_category" }, same(NONE)],
+  [
+    "区应急委分管该类事件的副主任",
+    { role: "committee_deputy_director", scope: "in_charge_of_category" },
+    same(NONE),
+  ],
+  // 000 §3.3.1 第2项 区应急委主管领导: the deputy director 主管应急工作 (§2.1.1), whatever the category.
+  ["区应急委主管领导", { role: "committee_deputy_director" }, same(["deputy"])],
   [
     "street of the event",
     { scope: "street_in_area" },
@@ -197,6 +211,7 @@ const LUOLONG: Row[] = [
   ],
   ["区应急办 (unit)", { unit: "office" }, same(OFFICE)],
   ["区应急办 (scope)", EMERGENCY_OFFICE, same(OFFICE)],
+  ["区应急办 without its duty room (unit)", { unit: "office", excludesDutyRoom: true }, same(PUBLISHER)],
   ["区应急委 (unit)", { unit: "committee" }, same(COMMITTEE)],
   [
     "own unit",
@@ -290,6 +305,28 @@ describe("the readings the issue found in disagreement", () => {
     expect(fills(s.plan, user("leader"), leaderStep, { ownUnitId: s.street })).toBe(false);
     expect(fills(s.plan, user("leader"), leaderStep, { subtypeId: "rainstorm" })).toBe(false);
     expect(fills(s.plan, user("leader"), leaderStep, { subtypeId: "gas" })).toBe(true);
+  });
+
+  it("lets the duty room act for the office except where a party excludes it (000 §2.1.3 vs §3.3.1)", () => {
+    // 000 §2.1.3: 以区委区政府总值班室名义，负责统一接收、研判和处理全区各类突发事件信息 — intake: yes.
+    const intake = s.plan.profile.reporting.deadlines.flatMap((d) => d.to).find((p) => p.unit === "office");
+    expect(intake && fills(s.plan, user("duty"), intake, s.cases.incident)).toBe(true);
+    expect(isEmergencyOffice(s.plan, user("duty"))).toBe(true);
+    // 000 §3.3.1 第2项: 由区应急办（区突发事件预警信息发布中心）报请…发布和解除 — the publisher: no.
+    const orange = s.plan.profile.warnings.authority.find(
+      (a) => a.origin === "local" && a.colours.includes("orange"),
+    );
+    const steps = [orange?.publish?.by, orange?.lift?.by, orange?.adjust?.by, orange?.approve?.via];
+    for (const parties of steps) {
+      const office = parties?.find((p) => p.unit === "office");
+      expect(office?.excludesDutyRoom).toBe(true);
+      expect(office && fills(s.plan, user("duty"), office, s.cases.warning)).toBe(false);
+      expect(office && fills(s.plan, user("office_staff"), office, s.cases.warning)).toBe(true);
+    }
+    const release = s.plan.profile.warnings.publicPublisher?.by ?? [];
+    expect(release.some((p) => fills(s.plan, user("duty"), p, s.cases.warning))).toBe(false);
+    const c = partyCandidates(s.plan, [{ unit: "office", excludesDutyRoom: true }], {});
+    expect(c.unitIds).toEqual(["office"]);
   });
 
   it("names the users to ask the directory for: roles named, units and those acting for them", () => {

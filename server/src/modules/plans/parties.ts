@@ -11,7 +11,9 @@
  *   and the on-site commander (a scene role, 000 §4.4) acts for the user's own unit;
  * - a user acts for their own unit, for a special HQ whose office their department hosts (000 §2.1.5:
  *   专项指挥部办公室设在…), and a duty room acts for the emergency office it belongs to (000 §2.1.3:
- *   区应急办以区委区政府总值班室名义统一接收突发事件信息);
+ *   区应急办以区委区政府总值班室名义统一接收突发事件信息) — except for a party marked
+ *   `excludesDutyRoom` (the office's own acts the duty room does not do for it: 000 §3.3.1 names
+ *   区应急办（区突发事件预警信息发布中心）, not the 总值班室, as the publisher of warnings);
  * - a leader "in charge of" (分管／主管) the matter is one whose portfolio holds the matter's category;
  *   a matter without a category has no such leader;
  * - whoever the command post names in a role acts as `commander` for that incident (000 §4.4 gap);
@@ -180,9 +182,10 @@ export function partyUnits(plan: PlanData, party: Party, c: PartyCase): string[]
 
 /**
  * Whether a member of `userUnitId` acts for `unitId`: the same unit; the department hosting a special
- * HQ's office acts for that HQ (000 §2.1.5); a duty room acts for its emergency office (000 §2.1.3).
+ * HQ's office acts for that HQ (000 §2.1.5); a duty room acts for its emergency office (000 §2.1.3)
+ * unless `dutyRoom` is false (a party with `excludesDutyRoom`).
  */
-export function actsFor(org: OrgFile, userUnitId: string, unitId: string): boolean {
+export function actsFor(org: OrgFile, userUnitId: string, unitId: string, dutyRoom = true): boolean {
   if (userUnitId === unitId) {
     return true;
   }
@@ -191,12 +194,13 @@ export function actsFor(org: OrgFile, userUnitId: string, unitId: string): boole
     return true;
   }
   const mine = unitOf(org, userUnitId);
-  return mine?.type === "duty_room" && mine.parent === unitId;
+  return dutyRoom && mine?.type === "duty_room" && mine.parent === unitId;
 }
 
-/** The units a member of `userUnitId` acts for, of those given. */
-function unitsActedFor(org: OrgFile, userUnitId: string, units: readonly string[]): string[] {
-  return units.filter((u) => actsFor(org, userUnitId, u));
+/** The units a member of `userUnitId` acts for through this party, of those given. */
+function unitsActedFor(org: OrgFile, userUnitId: string, party: Party, units: readonly string[]): string[] {
+  const dutyRoom = party.excludesDutyRoom !== true;
+  return units.filter((u) => actsFor(org, userUnitId, u, dutyRoom));
 }
 
 function holdsRole(user: Actor, role: Role, c: PartyCase): boolean {
@@ -232,11 +236,12 @@ function fillingUnits(plan: PlanData, user: Actor, party: Party, c: PartyCase): 
     if (category === undefined || !user.categories.includes(category)) {
       return [];
     }
-    mine = party.unit === undefined ? [user.unitId] : unitsActedFor(plan.org, user.unitId, [party.unit]);
+    mine =
+      party.unit === undefined ? [user.unitId] : unitsActedFor(plan.org, user.unitId, party, [party.unit]);
   } else if ((party.scope === undefined || party.scope === "any") && party.unit === undefined) {
     mine = [user.unitId];
   } else {
-    mine = unitsActedFor(plan.org, user.unitId, partyUnits(plan, party, c));
+    mine = unitsActedFor(plan.org, user.unitId, party, partyUnits(plan, party, c));
   }
   if (party.authorisedBy !== undefined) {
     // 000 §3.3.1 第2项 “授权区专项应急指挥部办公室、区相关部门发布和解除”: only units the office authorised.
@@ -309,6 +314,9 @@ export function partyCandidates(
       const unit = unitOf(plan.org, u);
       if (unit?.officeIn) {
         units.add(unit.officeIn);
+      }
+      if (p.excludesDutyRoom === true) {
+        continue;
       }
       for (const room of plan.org.units.filter((x) => x.type === "duty_room" && x.parent === u)) {
         units.add(room.id);

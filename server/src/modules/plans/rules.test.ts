@@ -310,7 +310,8 @@ describe("warning authority (000 §3.3.1)", () => {
       "local",
       "orange",
       "approve",
-      ["committee_deputy_director:in_charge_of_category", "committee_director:-"],
+      // 区应急委主管领导 = the deputy director 主管应急工作 (000 §2.1.1), not one scoped by category.
+      ["committee_deputy_director:-", "committee_director:-"],
     ],
     ["local", "orange", "publish", ["-:-@office", "-:hq_office", "-:related_department"]],
     // 红色预警…由区应急办报请区应急委主任批准后，由区应急办负责发布和解除

@@ -11,12 +11,12 @@ import { ManualClock } from "../../clock.js";
 import { runCommand } from "../../http/command.js";
 import { findUserByUsername } from "../users/index.js";
 import { adjustWarning, liftWarning } from "./changes.js";
-import { type Actor, SYSTEM_ACTOR } from "./model.js";
+import { type Actor, factsOf, SYSTEM_ACTOR } from "./model.js";
 import { warningPolicy } from "./policy.js";
 import { publishWarning } from "./publication.js";
 import { getWarning } from "./repository.js";
-import type { WarningAction } from "./rules.js";
-import { approveWarning, createWarning, proposeWarning } from "./service.js";
+import { needsProposal, needsSubmission, type WarningAction } from "./rules.js";
+import { approveWarning, createWarning, proposeWarning, submitWarning } from "./service.js";
 import { CBD_SQUARE, draftBody } from "./testSupport.js";
 
 const USERS = [
@@ -36,7 +36,14 @@ type User = (typeof USERS)[number];
 
 const ACTIONS = Object.keys(warningPolicy.rules) as WarningAction[];
 
-type State = "draft" | "proposed" | "approved" | "published" | "pending_adjust" | "pending_lift";
+type State =
+  | "draft"
+  | "proposed"
+  | "submitted"
+  | "approved"
+  | "published"
+  | "pending_adjust"
+  | "pending_lift";
 const STATES: { state: State; origin: WarningOrigin; colour: WarningColour }[] = [
   { state: "draft", origin: "local", colour: "yellow" },
   { state: "proposed", origin: "local", colour: "yellow" },
@@ -46,6 +53,10 @@ const STATES: { state: State; origin: WarningOrigin; colour: WarningColour }[] =
   // A relayed warning's lift waits for the same sign-off that relayed it (000 §3.3.1 第1项).
   { state: "pending_lift", origin: "relayed", colour: "yellow" },
   { state: "draft", origin: "relayed", colour: "red" },
+  // 000 §3.3.1 第2项: an orange proposal goes to the office, which 报请 the committee's leaders.
+  { state: "proposed", origin: "local", colour: "orange" },
+  { state: "submitted", origin: "local", colour: "orange" },
+  { state: "submitted", origin: "relayed", colour: "red" },
   { state: "published", origin: "local", colour: "orange" },
 ];
 
@@ -81,10 +92,19 @@ async function prepare(s: (typeof STATES)[number]): Promise<string> {
   if (s.state === "draft") {
     return id;
   }
-  if (s.origin === "local") {
+  if (needsProposal(ctx.plan.profile, s.origin, s.colour)) {
     await step(async (c) => proposeWarning(ctx, c, drafter, await fresh(c), undefined));
   }
   if (s.state === "proposed") {
+    return id;
+  }
+  await step(async (c) => {
+    const w = await fresh(c);
+    if (needsSubmission(ctx.plan.profile, factsOf(w))) {
+      await submitWarning(ctx, c, SYSTEM_ACTOR, w, undefined);
+    }
+  });
+  if (s.state === "submitted") {
     return id;
   }
   await step(async (c) => approveWarning(ctx, c, approver, await fresh(c), undefined, false));
@@ -112,6 +132,7 @@ function attempt(client: ApiClient, action: WarningAction, id: string) {
   const bodies: Record<WarningAction, unknown> = {
     edit: { title: "修改后的标题" },
     propose: {},
+    submit: {},
     approve: {},
     reject: { reason: "退回测试" },
     publish: { channels: ["inApp"] },

@@ -17,11 +17,11 @@ import { runCommand } from "../../http/command.js";
 import { warningAuthority } from "../plans/rules.js";
 import { findUserByUsername } from "../users/repository.js";
 import { adjustWarning, liftWarning } from "./changes.js";
-import { type Actor, SYSTEM_ACTOR } from "./model.js";
+import { type Actor, factsOf, SYSTEM_ACTOR } from "./model.js";
 import { publishWarning } from "./publication.js";
 import { getWarning } from "./repository.js";
-import { needsProposal } from "./rules.js";
-import { approveWarning, createWarning, proposeWarning } from "./service.js";
+import { needsProposal, needsSubmission } from "./rules.js";
+import { approveWarning, createWarning, proposeWarning, submitWarning } from "./service.js";
 import { CBD_SQUARE, draftBody } from "./testSupport.js";
 
 const USERS = [
@@ -42,6 +42,7 @@ type User = (typeof USERS)[number];
 
 const CELLS = [
   "propose",
+  "submit",
   "approve",
   "reject",
   "publish",
@@ -55,22 +56,30 @@ type Cell = (typeof CELLS)[number];
 type Table = Record<WarningOrigin, Record<WarningColour, Partial<Record<Cell, User[]>>>>;
 
 const OFFICE: User[] = ["duty", "office_staff", "office"];
+/**
+ * 区应急办 as the publisher (区突发事件预警信息发布中心): not its duty room. 000 §2.1.3 gives the
+ * 总值班室's name to information intake (统一接收、研判和处理…信息，并及时报送相关区领导), while
+ * 000 §3.3.1 has 区应急办（区突发事件预警信息发布中心）报请、发布、解除 and 第8项 向社会发布.
+ */
+const PUBLISHER: User[] = ["office_staff", "office"];
 const DEPT: User[] = ["chengguan", "chengguan_staff", "hqoffice"];
 
 /** 000 §3.3.1 for a 燃气事故 (事故灾难; 区城管委 leads; HQ office in 区城管委) drafted by 区城管委 staff. */
 const CHAOYANG: Table = (() => {
   const ownBlueYellow = {
     propose: DEPT, // 区相关专项应急指挥部办公室或部门 报主管区领导
+    submit: [], // 报主管区领导批准: no one in between
     approve: ["leader"], // 主管区领导批准
     reject: ["leader"],
     publish: DEPT, // 负责发布和解除
-    adjust: [...OFFICE, ...DEPT], // 第5项: 区应急办和预警信息发布主责单位适时调整
+    adjust: [...PUBLISHER, ...DEPT], // 第5项: 区应急办和预警信息发布主责单位适时调整
     "adjust.approve": ["leader"],
     lift: DEPT,
-    release: OFFICE, // 第8项: 向社会发布由区应急办负责
+    release: PUBLISHER, // 第8项: 向社会发布由区应急办（区突发事件预警信息发布中心）负责
   } satisfies Partial<Record<Cell, User[]>>;
   const relayedBlueYellow = {
     propose: [], // 转发无提出建议环节
+    submit: [],
     approve: ["chengguan", "hqoffice"], // 报本单位主要领导后直接转发
     reject: ["chengguan", "hqoffice"],
     publish: DEPT,
@@ -78,31 +87,34 @@ const CHAOYANG: Table = (() => {
     "adjust.approve": ["chengguan", "hqoffice"],
     lift: DEPT, // 转发预警解除按上述同等权限执行
     "lift.approve": ["chengguan", "hqoffice"],
-    release: OFFICE,
+    release: PUBLISHER,
   } satisfies Partial<Record<Cell, User[]>>;
   return {
     local: {
       blue: ownBlueYellow,
       yellow: ownBlueYellow,
       orange: {
-        propose: DEPT, // 向区应急办提出预警建议
-        approve: ["deputy", "director"], // 区应急委主管或主要领导批准
+        propose: DEPT, // 向区应急办（区突发事件预警信息发布中心）提出预警建议
+        submit: PUBLISHER, // 由区应急办（区突发事件预警信息发布中心）分别报请
+        // 区应急委主管或主要领导批准: 主管 = 主管应急工作 (§2.1.1), any deputy director, no portfolio needed
+        approve: ["deputy", "director"],
         reject: ["deputy", "director"],
-        publish: OFFICE, // 区应急办（或授权单位，见下一个测试）发布和解除
-        adjust: OFFICE,
+        publish: PUBLISHER, // 区应急办（或授权单位，见下一个测试）发布和解除
+        adjust: PUBLISHER,
         "adjust.approve": ["deputy", "director"],
-        lift: OFFICE,
-        release: OFFICE,
+        lift: PUBLISHER,
+        release: PUBLISHER,
       },
       red: {
         propose: DEPT,
+        submit: PUBLISHER, // 由区应急办（区突发事件预警信息发布中心）报请
         approve: ["director"], // 区应急委主任批准
         reject: ["director"],
-        publish: OFFICE, // 由区应急办负责发布和解除
-        adjust: OFFICE,
+        publish: PUBLISHER, // 由区应急办负责发布和解除
+        adjust: PUBLISHER,
         "adjust.approve": ["director"],
-        lift: OFFICE,
-        release: OFFICE,
+        lift: PUBLISHER,
+        release: PUBLISHER,
       },
     },
     relayed: {
@@ -110,6 +122,7 @@ const CHAOYANG: Table = (() => {
       yellow: relayedBlueYellow,
       orange: {
         propose: [],
+        submit: [],
         approve: ["leader"], // 报区主管领导后直接转发
         reject: ["leader"],
         publish: DEPT,
@@ -117,18 +130,19 @@ const CHAOYANG: Table = (() => {
         "adjust.approve": ["leader"],
         lift: DEPT,
         "lift.approve": ["leader"],
-        release: OFFICE,
+        release: PUBLISHER,
       },
       red: {
         propose: [],
-        approve: ["director"], // 区应急办报区应急委主任后直接转发
+        submit: PUBLISHER, // 由区应急办（区突发事件预警信息发布中心）报区应急委主任
+        approve: ["director"], // …后直接转发
         reject: ["director"],
-        publish: OFFICE,
-        adjust: OFFICE,
+        publish: PUBLISHER,
+        adjust: PUBLISHER,
         "adjust.approve": ["director"],
-        lift: OFFICE,
+        lift: PUBLISHER,
         "lift.approve": ["director"],
-        release: OFFICE,
+        release: PUBLISHER,
       },
     },
   };
@@ -138,6 +152,7 @@ const CHAOYANG: Table = (() => {
 const LUOLONG: Table = (() => {
   const relayed = {
     propose: [],
+    submit: [],
     approve: ["office"], // 区应急办主任签发
     reject: ["office"],
     publish: OFFICE,
@@ -147,6 +162,7 @@ const LUOLONG: Table = (() => {
   } satisfies Partial<Record<Cell, User[]>>;
   const cityPublishes = {
     propose: ["hqoffice", "office"],
+    submit: [],
     approve: ["director"], // 由区人民政府报市人民政府
     reject: ["director"],
     publish: [], // 市人民政府统一发布: nobody in the district
@@ -158,6 +174,7 @@ const LUOLONG: Table = (() => {
     local: {
       blue: {
         propose: ["chengguan_staff", "jianwai", "office_staff"],
+        submit: [],
         approve: ["chengguan", "jianwai", "office"],
         reject: ["chengguan", "jianwai", "office"],
         publish: [...DEPT, "jianwai", ...OFFICE],
@@ -167,6 +184,7 @@ const LUOLONG: Table = (() => {
       },
       yellow: {
         propose: ["chengguan", "hqoffice"],
+        submit: [],
         approve: ["director"],
         reject: ["director"],
         publish: OFFICE,
@@ -223,10 +241,6 @@ for (const scenario of SCENARIOS) {
     beforeAll(async () => {
       server = await startTestServer({ plan: scenario.plan, clock });
       divisionCodes = await scenario.divisionCodes(server);
-      // The demo deputy director holds no portfolio; give them 事故灾难 so 区应急委主管领导 is exercised.
-      const admin = await server.login("admin");
-      const deputy = await findUserByUsername(server.ctx.db, "deputy");
-      await admin.patch(`/api/users/${deputy?.id}`, { categories: ["事故灾难"] });
       for (const u of USERS) {
         clients.set(u, await server.login(u));
         const row = await findUserByUsername(server.ctx.db, u);
@@ -251,6 +265,10 @@ for (const scenario of SCENARIOS) {
           const adjust = warningAuthority(profile, origin, colour, "adjust");
           expect(row["adjust.approve"] !== undefined, `${origin}/${colour}/adjust.approve`).toBe(
             (adjust?.approvedBy?.length ?? 0) > 0,
+          );
+          const approve = warningAuthority(profile, origin, colour, "approve");
+          expect(row.submit, `${origin}/${colour}/submit`).toEqual(
+            (approve?.via?.length ?? 0) > 0 ? expect.anything() : [],
           );
           const lift = warningAuthority(profile, origin, colour, "lift");
           expect(row["lift.approve"] !== undefined, `${origin}/${colour}/lift.approve`).toBe(
@@ -285,6 +303,15 @@ for (const scenario of SCENARIOS) {
       if (needsProposal(profile, origin, colour)) {
         await step(async (s) => proposeWarning(server.ctx, s, drafter, await fresh(s), undefined));
       }
+      if (cell === "submit") {
+        return id;
+      }
+      await step(async (s) => {
+        const w = await fresh(s);
+        if (needsSubmission(profile, factsOf(w))) {
+          await submitWarning(server.ctx, s, SYSTEM_ACTOR, w, undefined);
+        }
+      });
       if (cell === "approve" || cell === "reject") {
         return id;
       }
@@ -325,6 +352,8 @@ for (const scenario of SCENARIOS) {
         switch (cell) {
           case "propose":
             return ["propose", {}];
+          case "submit":
+            return ["submit", {}];
           case "approve":
           case "adjust.approve":
           case "lift.approve":

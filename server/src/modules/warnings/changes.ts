@@ -9,19 +9,22 @@ import { conflict } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { notifyUsers } from "../notify/index.js";
 import { warningAuthority } from "../plans/index.js";
-import { usersInUnits } from "../users/index.js";
+import { usersFilling, usersInUnits } from "../users/index.js";
 import { emitMessage } from "./capMessages.js";
 import { disseminate } from "./dissemination.js";
 import {
   type Actor,
   channelsOf,
+  factsOf,
   type PendingAdjust,
   pendingLiftOf,
   recordChange,
   recordTransition,
+  SYSTEM_ACTOR,
 } from "./model.js";
+import { stepRequirement } from "./policy.js";
 import { applyAdjustment } from "./publication.js";
-import { pendingAdjustColumn, pendingLiftColumn, type WarningRow } from "./repository.js";
+import { claimLiftReminder, pendingAdjustColumn, pendingLiftColumn, type WarningRow } from "./repository.js";
 import { addHistory, applyChange, assertState, checkDraftInput } from "./service.js";
 
 /**
@@ -145,6 +148,39 @@ export async function liftWarning(
     identifier: message.identifier,
   });
   return "lifted";
+}
+
+/**
+ * 000 §3.3.1 第5项 “当确定突发事件不可能发生或危险已经解除时，相关部门应按照权限立即宣布解除预警”: as
+ * the expected end nears and the warning is still up, the users who may lift it (the profile's lift
+ * parties, through the users door) are reminded once per version, in-app, to decide whether to lift
+ * it now. The claim is a conditional UPDATE, so with several instances one of them reminds.
+ */
+export async function remindLift(ctx: AppContext, scope: CommandScope, row: WarningRow): Promise<boolean> {
+  if (!(await claimLiftReminder(scope.trx, row.id, row.version))) {
+    return false;
+  }
+  const requirement = stepRequirement({ plan: ctx.plan, facts: factsOf(row) }, "lift");
+  const users = await usersFilling(scope.trx, ctx.plan, requirement.parties, requirement.case);
+  const userIds = users.map((u) => u.id);
+  await notifyUsers(scope, userIds, {
+    title: `预警即将到期，请确认是否解除：${row.title}`,
+    body: `预计结束时间 ${row.expires_at ?? ""}。危险已经解除的，应按照权限立即宣布解除预警（${ctx.plan.profile.warnings.liftRule?.source ?? "000 §3.3.1 第5项"}）。`,
+    link: `/warnings/${row.id}`,
+    sourceType: "warning",
+    sourceId: row.id,
+  });
+  await addHistory(scope, row, "lift_reminder", SYSTEM_ACTOR, {
+    expiresAt: row.expires_at,
+    users: userIds.length,
+  });
+  await scope.audit({
+    action: "warning.lift_reminder",
+    entityType: "warning",
+    entityId: row.id,
+    after: { version: row.version, expiresAt: row.expires_at, notified: userIds },
+  });
+  return true;
 }
 
 /** Expiry at the end time (sweep): the warning ends; CAP consumers already have its `expires`. */

@@ -51,6 +51,7 @@ export const newWarningPolicy = definePolicy<"create", WarningResource>("预警"
 export const warningPolicy = definePolicy<WarningAction, WarningResource>("预警", {
   edit: byProfile("edit"),
   propose: byProfile("propose"),
+  submit: byProfile("submit"),
   approve: byProfile("approve"),
   reject: byProfile("reject"),
   publish: byProfile("publish"),

@@ -32,7 +32,14 @@ import {
   listTasks,
   type WarningRow,
 } from "./repository.js";
-import { colourName, needsProposal, STATUS_NAMES, stepAuthority, type WarningAction } from "./rules.js";
+import {
+  colourName,
+  needsProposal,
+  needsSubmission,
+  STATUS_NAMES,
+  stepAuthority,
+  type WarningAction,
+} from "./rules.js";
 import type { PublicWarning, WarningSummary, WarningView } from "./schema.js";
 import { HISTORY_NAMES } from "./service.js";
 
@@ -41,13 +48,21 @@ export function nextStep(ctx: AppContext, row: WarningRow): WarningAction | unde
   const f = factsOf(row);
   switch (f.status) {
     case "draft":
-      return needsProposal(ctx.plan.profile, f.origin, f.colour) ? "propose" : "approve";
+      if (needsProposal(ctx.plan.profile, f.origin, f.colour)) {
+        return "propose";
+      }
+      return needsSubmission(ctx.plan.profile, f) ? "submit" : "approve";
     case "proposed":
+      return needsSubmission(ctx.plan.profile, f) ? "submit" : "approve";
+    case "submitted":
       return "approve";
     case "approved":
       return "publish";
     case "published":
       if (f.pendingState === "proposed") {
+        return needsSubmission(ctx.plan.profile, f) ? "submit" : "approve";
+      }
+      if (f.pendingState === "submitted") {
         return "approve";
       }
       if (f.pendingKind === "adjust") {
@@ -171,6 +186,7 @@ export async function presentWarning(
     affectedAreas: affectedAreasOf(row),
     channels: channelsOf(row),
     authorisedUnitIds: authorisedUnitsOf(row),
+    ...submissionOf(history),
     approvedBy: row.approved_by_name ? { id: row.approved_by_id, name: row.approved_by_name } : null,
     approvedAt: row.approved_at,
     releasedAt: row.released_at,
@@ -218,6 +234,25 @@ export async function presentWarning(
     deliveries,
     createdAt: row.created_at,
   };
+}
+
+/** Steps that start a new round of approval: a submission before the latest of them is stale. */
+const ROUND_STARTS = new Set(["create", "import", "propose", "reject", "adjust_request", "lift_request"]);
+
+/** The current round's submission (报请): its `submit` history entry, if the round had one. */
+function submissionOf(
+  history: { action: string; at: string; actor_id: string | null; actor_name: string }[],
+) {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const h = history[i];
+    if (h === undefined || ROUND_STARTS.has(h.action)) {
+      break;
+    }
+    if (h.action === "submit") {
+      return { submittedBy: { id: h.actor_id, name: h.actor_name }, submittedAt: h.at };
+    }
+  }
+  return { submittedBy: null, submittedAt: null };
 }
 
 export async function presentPublic(ctx: AppContext, db: Db, rows: WarningRow[]): Promise<PublicWarning[]> {

@@ -417,6 +417,47 @@ export function dueExpiries(db: Db, nowIso: string, limit: number): Promise<Warn
     .execute();
 }
 
+/**
+ * Published warnings whose expected end falls within the reminder window (after `nowIso`, at or before
+ * `untilIso`) and whose current version has not been reminded; a lift already asked for is left out.
+ */
+export function dueLiftReminders(
+  db: Db,
+  nowIso: string,
+  untilIso: string,
+  limit: number,
+): Promise<WarningRow[]> {
+  return db
+    .selectFrom("warnings")
+    .selectAll()
+    .where("status", "=", "published")
+    .where("expires_at", "is not", null)
+    .where("expires_at", ">", nowIso)
+    .where("expires_at", "<=", untilIso)
+    .where((eb) => eb.or([eb("pending_kind", "is", null), eb("pending_kind", "!=", "lift")]))
+    .where((eb) =>
+      eb.or([eb("lift_reminded_version", "is", null), eb("lift_reminded_version", "<", eb.ref("version"))]),
+    )
+    .orderBy("expires_at")
+    .limit(limit)
+    .execute();
+}
+
+/** Claims the lift reminder of this version of a published warning: true for exactly one claimant. */
+export async function claimLiftReminder(db: Db, id: string, version: number): Promise<boolean> {
+  const result = await db
+    .updateTable("warnings")
+    .set({ lift_reminded_version: version })
+    .where("id", "=", id)
+    .where("status", "=", "published")
+    .where("version", "=", version)
+    .where((eb) =>
+      eb.or([eb("lift_reminded_version", "is", null), eb("lift_reminded_version", "<", version)]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** Published warnings of a subtype , newest first, for the workspace. */
 export function publishedWarningsOfSubtype(db: Db, subtypeId: string) {
   return db

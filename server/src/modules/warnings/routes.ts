@@ -10,7 +10,7 @@ import { AppError, badRequest, notFound } from "../../errors.js";
 import { type CommandScope, principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
 import { isEmergencyOffice, warningAuthority } from "../plans/index.js";
-import { adjustWarning, expireWarning, liftWarning } from "./changes.js";
+import { adjustWarning, expireWarning, liftWarning, remindLift } from "./changes.js";
 import { runDisseminationJobs } from "./dissemination.js";
 import { actorOf, factsOf } from "./model.js";
 import { newWarningPolicy, type WarningResource, warningPolicy, warningTaskPolicy } from "./policy.js";
@@ -21,6 +21,7 @@ import { importCap } from "./relay.js";
 import {
   deliveriesOf,
   dueExpiries,
+  dueLiftReminders,
   findTask,
   findWarning,
   getWarning,
@@ -49,13 +50,14 @@ import {
   officeId,
   proposeWarning,
   rejectWarning,
+  submitWarning,
   updateDraft,
   updateWarningTask,
 } from "./service.js";
 import { maskAddress } from "./subscriptions.js";
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const ACTIVE = ["draft", "proposed", "approved", "published"];
+const ACTIVE = ["draft", "proposed", "submitted", "approved", "published"];
 
 /**
  * The user's inbox, a page at a time: active warnings newest first (keyset on updated_at, id), kept
@@ -126,8 +128,44 @@ export async function expirySweep(ctx: AppContext): Promise<number> {
   return handled;
 }
 
+/**
+ * Reminds whoever may lift a published warning as its expected end nears (000 §3.3.1 第5项), once per
+ * version, `warnings.liftReminderMinutes` ahead, on the injected clock. A failure is logged, the
+ * others are still reminded, and the sweep then fails so the scheduler reports it.
+ */
+export async function liftReminderSweep(ctx: AppContext): Promise<number> {
+  const now = ctx.clock.now();
+  const until = new Date(now.getTime() + ctx.config.warnings.liftReminderMinutes * 60_000);
+  const due = await dueLiftReminders(ctx.db, now.toISOString(), until.toISOString(), 100);
+  let handled = 0;
+  const failed: string[] = [];
+  for (const row of due) {
+    try {
+      const sent = await runCommand(ctx, { id: `sweep:warning-lift-reminder:${row.id}` }, (scope) =>
+        remindLift(ctx, scope, row),
+      );
+      handled += sent ? 1 : 0;
+    } catch (error) {
+      failed.push(row.id);
+      console.error(
+        JSON.stringify({
+          level: "error",
+          sweep: "warning-lift-reminder",
+          warningId: row.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
+    }
+  }
+  if (failed.length > 0) {
+    throw new Error(`warning-lift-reminder: ${failed.length} of ${due.length} failed (${failed.join(", ")})`);
+  }
+  return handled;
+}
+
 export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): void {
   ctx.scheduler.register("warning-expiry", expirySweep);
+  ctx.scheduler.register("warning-lift-reminder", liftReminderSweep);
   ctx.scheduler.register("warning-dissemination", runDisseminationJobs);
   registerPublicWarningRoutes(app, ctx);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -324,6 +362,12 @@ export function registerWarningRoutes(app: FastifyInstance, ctx: AppContext): vo
 
   step("propose", "提出预警建议 / 报批", NoteBody, (scope, user, row, body) =>
     proposeWarning(ctx, scope, actorOf(user), row, body.note),
+  );
+  step(
+    "submit",
+    "报请批准（经区应急办报请区应急委领导，000 §3.3.1 第2项；报请后方可批准）",
+    NoteBody,
+    (scope, user, row, body) => submitWarning(ctx, scope, actorOf(user), row, body.note),
   );
   step("approve", "批准 / 签发（起草人不能批准本人的预警）", NoteBody, (scope, user, row, body) => {
     const rule = warningAuthority(

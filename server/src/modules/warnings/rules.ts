@@ -12,7 +12,7 @@ import type {
   WarningColour,
   WarningOrigin,
 } from "../../../../shared/plan/schema.js";
-import type { PendingKind, WarningStatus } from "../../../../shared/warnings.js";
+import type { PendingKind, PendingState, WarningStatus } from "../../../../shared/warnings.js";
 import type { FieldError } from "../../errors.js";
 import {
   EMERGENCY_OFFICE,
@@ -36,7 +36,7 @@ export interface WarningFacts {
   authorisedUnitIds: readonly string[];
   publicState: "none" | "requested" | "released";
   pendingKind: PendingKind | null;
-  pendingState: "proposed" | "approved" | null;
+  pendingState: PendingState | null;
   /** The colour an adjustment asks for (the current colour when it does not change it). */
   pendingColour: WarningColour | null;
   pendingById: string | null;
@@ -65,6 +65,7 @@ export function warningPartyCase(w: WarningFacts): PartyCase {
 export type WarningAction =
   | "edit"
   | "propose"
+  | "submit"
   | "approve"
   | "reject"
   | "publish"
@@ -99,6 +100,41 @@ function ruleOrMissing(
 }
 
 /**
+ * The rule whose approval the warning waits for now: the pending adjustment's (the colour it adjusts
+ * to), the pending lift's, or the warning's own approval; with the parties who approve it and those it
+ * passes through first (`via`: 000 §3.3.1 第2项 由区应急办…报请区应急委主管或主要领导批准).
+ */
+export function pendingApproval(
+  profile: PlanProfile,
+  w: WarningFacts,
+): { rule: WarningActionRule | undefined; approvers: Party[]; via: Party[] } {
+  const rule =
+    w.pendingKind === "adjust"
+      ? warningAuthority(profile, w.origin, w.pendingColour ?? w.colour, "adjust")
+      : w.pendingKind === "lift"
+        ? warningAuthority(profile, w.origin, w.colour, "lift")
+        : warningAuthority(profile, w.origin, w.colour, "approve");
+  const approvers = (w.pendingKind === null ? rule?.by : rule?.approvedBy) ?? [];
+  return { rule, approvers, via: rule?.via ?? [] };
+}
+
+/** Whether the approval the warning waits for passes through a `via` party first (报请). */
+export function needsSubmission(profile: PlanProfile, w: WarningFacts): boolean {
+  return pendingApproval(profile, w).via.length > 0;
+}
+
+/**
+ * Whether the warning (or its pending change) waits for the `via` party to submit it: asked for, not
+ * yet submitted. Only then is a reject the via party's (it returns the proposal, 退回).
+ */
+function awaitsSubmission(profile: PlanProfile, w: WarningFacts): boolean {
+  if (!needsSubmission(profile, w)) {
+    return false;
+  }
+  return w.status === "published" ? w.pendingState === "proposed" : w.status === "proposed";
+}
+
+/**
  * Who may take a step on this warning, straight from the profile (000 §3.3.1):
  * propose/approve/publish/lift by origin × colour; an adjustment by the `adjust` rule of the colour
  * it adjusts to, approved by that rule's `approvedBy`; lifting a relayed warning needs the sign-off
@@ -128,8 +164,19 @@ export function stepAuthority(
         (r) => r.by,
         `预案未规定${name}${originName(w.origin)}预警的提出建议环节`,
       );
+    case "submit": {
+      const { rule: r, via } = pendingApproval(profile, w);
+      if (via.length === 0) {
+        return { parties: [], missing: `预案未规定${name}预警须经报请` };
+      }
+      return { parties: via, ...(r ? { source: r.source } : {}) };
+    }
     case "approve":
     case "reject": {
+      if (step === "reject" && awaitsSubmission(profile, w)) {
+        // The office that would submit it may return it instead (退回), before any leader sees it.
+        return stepAuthority(plan, "submit", w);
+      }
       if (w.pendingKind === "adjust") {
         const a = ruleOrMissing(
           rule("adjust", w.pendingColour ?? w.colour),
@@ -161,15 +208,21 @@ export function stepAuthority(
     case "authorise": {
       const publish = rule("publish");
       const lift = rule("lift");
-      const authorisers = [...(publish?.by ?? []), ...(lift?.by ?? [])]
-        .map((p) => p.authorisedBy)
-        .filter((u): u is string => u !== undefined);
+      const publishers = [...(publish?.by ?? []), ...(lift?.by ?? [])];
+      const authorisers = publishers.map((p) => p.authorisedBy).filter((u): u is string => u !== undefined);
       if (authorisers.length === 0) {
         return { parties: [], missing: `预案未规定${name}预警可授权发布` };
       }
       const source = publish?.source ?? lift?.source;
+      // Authorising hands on the authoriser's own publication: whoever may not publish for it (its duty
+      // room, where the profile excludes it) may not hand that on either.
+      const excluded = (u: string) => publishers.some((p) => p.unit === u && p.excludesDutyRoom === true);
       return {
-        parties: [...new Set(authorisers)].map((u) => ({ unit: u, label: unitLabel(org, u) })),
+        parties: [...new Set(authorisers)].map((u) => ({
+          unit: u,
+          label: unitLabel(org, u),
+          ...(excluded(u) ? { excludesDutyRoom: true } : {}),
+        })),
         ...(source ? { source } : {}),
       };
     }
@@ -214,18 +267,52 @@ export function stateProblem(profile: PlanProfile, step: WarningStep, w: Warning
         return `预警${status}，只有草稿可以提出`;
       }
       return needsProposal(profile, w.origin, w.colour) ? undefined : "该预警无需提出建议，可直接报批";
-    case "approve":
-    case "reject": {
+    case "submit": {
+      const via = pendingApproval(profile, w).via;
+      if (via.length === 0) {
+        return "该预警无需报请，可直接批准";
+      }
       if (w.status === "published") {
-        return w.pendingState === "proposed" ? undefined : "没有待审批的调整或解除";
+        if (w.pendingState === "proposed") {
+          return undefined;
+        }
+        return w.pendingState === "submitted" ? "已报请，等待批准" : "没有待报请的调整或解除";
       }
       if (w.status === "proposed") {
         return undefined;
       }
       if (w.status === "draft") {
-        return needsProposal(profile, w.origin, w.colour) ? "请先提出预警建议，再报批" : undefined;
+        return needsProposal(profile, w.origin, w.colour) ? "请先提出预警建议，再报请" : undefined;
       }
-      return `预警${status}，不能${step === "approve" ? "批准" : "退回"}`;
+      return w.status === "submitted" ? "已报请，等待批准" : `预警${status}，不能报请`;
+    }
+    case "approve":
+    case "reject": {
+      const verb = step === "approve" ? "批准" : "退回";
+      const via = pendingApproval(profile, w).via;
+      const notSubmitted = `须先由${via.map((p) => p.label ?? "区应急办").join("或")}报请，才能批准`;
+      if (w.status === "published") {
+        if (w.pendingState === "submitted" || (w.pendingState === "proposed" && via.length === 0)) {
+          return undefined;
+        }
+        if (w.pendingState === "proposed") {
+          return step === "reject" ? undefined : notSubmitted;
+        }
+        return "没有待审批的调整或解除";
+      }
+      if (w.status === "submitted") {
+        return undefined;
+      }
+      if (w.status === "proposed") {
+        return via.length === 0 || step === "reject" ? undefined : notSubmitted;
+      }
+      if (w.status === "draft") {
+        if (needsProposal(profile, w.origin, w.colour)) {
+          return "请先提出预警建议，再报批";
+        }
+        return via.length === 0 ? undefined : notSubmitted;
+      }
+      return `预警${status}，不能${verb}`;
     }
     case "publish":
       if (w.status === "approved") {
@@ -267,6 +354,7 @@ export function stateProblem(profile: PlanProfile, step: WarningStep, w: Warning
 export const STATUS_NAMES: Record<WarningStatus, string> = {
   draft: "草稿",
   proposed: "已提出待批准",
+  submitted: "已报请待批准",
   approved: "已批准待发布",
   published: "已发布",
   lifted: "已解除",

@@ -226,6 +226,9 @@ export const WarningView = Type.Object({
   affectedAreas: Type.Array(Type.String()),
   channels: Type.Array(Type.String()),
   authorisedUnitIds: Type.Array(Type.String()),
+  /** Who submitted (报请) the warning or its pending change to the approving leaders, and when. */
+  submittedBy: Actor,
+  submittedAt: Nullable(Type.String()),
   approvedBy: Actor,
   approvedAt: Nullable(Type.String()),
   releasedAt: Nullable(Type.String()),

@@ -12,6 +12,7 @@ import type { CommandScope } from "../../http/command.js";
 import { districtOutline, parseShapes, validateShapes } from "../geo/index.js";
 import { notifyUsers } from "../notify/index.js";
 import { actsFor, findSubtype } from "../plans/index.js";
+import { usersFilling } from "../users/index.js";
 import type { Actor, RelaySource, WarningArea } from "./model.js";
 import {
   areaOf,
@@ -22,6 +23,7 @@ import {
   recordTransition,
   sourceOf,
 } from "./model.js";
+import { stepRequirement } from "./policy.js";
 import {
   affectedAreasColumn,
   areaColumn,
@@ -36,7 +38,14 @@ import {
   updateWarningIf,
   type WarningRow,
 } from "./repository.js";
-import { missingContent, stateProblem, type WarningDraft, type WarningStep } from "./rules.js";
+import {
+  missingContent,
+  needsSubmission,
+  stateProblem,
+  type WarningAction,
+  type WarningDraft,
+  type WarningStep,
+} from "./rules.js";
 import type { WarningAreaInput, WarningContent } from "./schema.js";
 
 export const HISTORY_NAMES: Record<string, string> = {
@@ -44,6 +53,7 @@ export const HISTORY_NAMES: Record<string, string> = {
   import: "导入上级预警",
   edit: "修改草稿",
   propose: "提出预警建议",
+  submit: "报请批准",
   approve: "批准",
   sign_off: "签发（报主要领导后转发）",
   reject: "退回",
@@ -57,6 +67,7 @@ export const HISTORY_NAMES: Record<string, string> = {
   lift_request: "提出解除",
   lift: "解除",
   expire: "到期失效",
+  lift_reminder: "提醒解除",
   file: "备案",
   cross_area: "跨区域报告与通报",
   response: "启动预警响应",
@@ -273,6 +284,7 @@ export async function createWarning(
     rejected_reason: null,
     response: null,
     source: options.source ? sourceColumn.encode(options.source) : null,
+    lift_reminded_version: null,
     created_at: now,
     updated_at: now,
   };
@@ -340,6 +352,59 @@ export async function proposeWarning(
   const next = await applyChange(scope, row, { status: "proposed", rejected_reason: null });
   await addHistory(scope, next, "propose", actor, note ? { note } : {});
   await recordTransition(scope, row, "warning.propose", "proposed");
+  const step = needsSubmission(ctx.plan.profile, factsOf(next)) ? "submit" : "approve";
+  await notifyFilling(ctx, scope, next, step, `收到预警建议：${row.title}`, `${actor.name} 提出预警建议。`);
+}
+
+/**
+ * 报请 (000 §3.3.1 第2项: 由区应急办…报请区应急委主管或主要领导批准): the party the approval passes
+ * through (`via`) submits the proposal — or the pending adjustment or lift — to the approving leaders;
+ * only then may they approve it. Who submitted is the history's `submit` entry.
+ */
+export async function submitWarning(
+  ctx: AppContext,
+  scope: CommandScope,
+  actor: Actor,
+  row: WarningRow,
+  note: string | undefined,
+): Promise<void> {
+  assertState(ctx, "submit", row);
+  if (row.status === "published") {
+    const next = await applyChange(scope, row, { pending_state: "submitted" });
+    await addHistory(scope, next, "submit", actor, { of: row.pending_kind, ...(note ? { note } : {}) });
+    await recordChange(
+      scope,
+      row.id,
+      `warning.${row.pending_kind}.submit`,
+      { before: { pending: row.pending_kind, state: row.pending_state }, after: { state: "submitted" } },
+      { status: row.status },
+    );
+    await notifyFilling(ctx, scope, next, "approve", `报请批准：${row.title}`, `${actor.name} 报请批准。`);
+    return;
+  }
+  assertComplete(ctx, row);
+  const next = await applyChange(scope, row, { status: "submitted", rejected_reason: null });
+  await addHistory(scope, next, "submit", actor, note ? { note } : {});
+  await recordTransition(scope, row, "warning.submit", "submitted", { submittedBy: actor.name });
+  await notifyFilling(ctx, scope, next, "approve", `报请批准：${row.title}`, `${actor.name} 报请批准。`);
+}
+
+/** Tells the users who fill the warning's next step (the office on a proposal, the leaders on 报请). */
+async function notifyFilling(
+  ctx: AppContext,
+  scope: CommandScope,
+  row: WarningRow,
+  step: WarningAction,
+  title: string,
+  body: string,
+): Promise<void> {
+  const requirement = stepRequirement({ plan: ctx.plan, facts: factsOf(row) }, step);
+  const users = await usersFilling(scope.trx, ctx.plan, requirement.parties, requirement.case);
+  await notifyUsers(
+    scope,
+    users.map((u) => u.id),
+    { title, body, link: `/warnings/${row.id}`, sourceType: "warning", sourceId: row.id },
+  );
 }
 
 /**

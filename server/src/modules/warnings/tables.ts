@@ -50,6 +50,8 @@ export interface WarningTable {
   response: string | null;
   /** JSON: the upper-level CAP alert a relay draft came from. */
   source: string | null;
+  /** The version whose lift reminder was sent (0011; claimed by the lift-reminder sweep). */
+  lift_reminded_version: number | null;
   created_at: string;
   updated_at: string;
 }

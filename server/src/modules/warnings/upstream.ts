@@ -15,7 +15,7 @@ import type { MappedAlert } from "./relay.js";
 import { encodeArea, encodeContent, encodeSource, type WarningRow } from "./repository.js";
 import { addHistory, applyChange } from "./service.js";
 
-const UNPUBLISHED = ["draft", "proposed", "approved"];
+const UNPUBLISHED = ["draft", "proposed", "submitted", "approved"];
 
 /** Applies an upstream Update/Cancel to the relayed warning it references. */
 export async function applyUpstream(

@@ -346,6 +346,8 @@ describe("warning lifecycle over HTTP (000 §3.3.1)", () => {
       const staff = await as("chengguan_staff");
       const w = await draft(staff, { colour: "orange", affectsOtherAreas: true, affectedAreas: ["通州区"] });
       await staff.post(`/api/warnings/${w.id}/propose`, {});
+      // 由区应急办…报请区应急委主管或主要领导批准 (000 §3.3.1 第2项).
+      expect((await (await as("office")).post(`/api/warnings/${w.id}/submit`, {})).status).toBe(200);
       expect((await (await as("director")).post(`/api/warnings/${w.id}/approve`, {})).status).toBe(200);
       const published = await (await as("office")).post<View>(`/api/warnings/${w.id}/publish`, {
         channels: ["inApp", "public"],

@@ -33,8 +33,27 @@ import { ColourBadge, period, StatusTag, when } from "./common.js";
 import { WarningMap } from "./WarningMap.js";
 import "./warnings.css";
 
-type Action = "propose" | "approve" | "reject" | "publish" | "release" | "authorise" | "adjust" | "lift";
-const ORDER: Action[] = ["propose", "approve", "publish", "release", "adjust", "lift", "authorise", "reject"];
+type Action =
+  | "propose"
+  | "submit"
+  | "approve"
+  | "reject"
+  | "publish"
+  | "release"
+  | "authorise"
+  | "adjust"
+  | "lift";
+const ORDER: Action[] = [
+  "propose",
+  "submit",
+  "approve",
+  "publish",
+  "release",
+  "adjust",
+  "lift",
+  "authorise",
+  "reject",
+];
 const DANGER = new Set<Action>(["lift", "reject"]);
 
 function actionLabel(t: TFunction, action: Action, w: Warning): string {
@@ -80,6 +99,7 @@ function ActionModal({
     let body: Record<string, unknown> = {};
     switch (action) {
       case "propose":
+      case "submit":
       case "approve":
         body = v.note ? { note: v.note } : {};
         break;
@@ -158,6 +178,11 @@ function ActionModal({
             {t("warnings.actions.confirmApprove", { title: warning.title })}
           </Typography.Paragraph>
         ) : null}
+        {action === "submit" ? (
+          <Typography.Paragraph>
+            {t("warnings.actions.confirmSubmit", { title: warning.title })}
+          </Typography.Paragraph>
+        ) : null}
         {action === "release" ? (
           <Typography.Paragraph>
             {t("warnings.actions.confirmRelease", { title: warning.title })}
@@ -171,7 +196,7 @@ function ActionModal({
             style={{ marginBottom: 12 }}
           />
         ) : null}
-        {action === "propose" || action === "approve" ? (
+        {action === "propose" || action === "submit" || action === "approve" ? (
           <Form.Item name="note" label={t("warnings.actions.note")}>
             <Input.TextArea autoSize={{ minRows: 2 }} maxLength={500} />
           </Form.Item>
@@ -462,7 +487,32 @@ export function WarningDetailPage() {
               by: w.pending.byName ?? "",
               reason: w.pending.content?.reason ?? "",
             },
-          )}${w.pending.state === "approved" ? `（${t("warnings.detail.pendingApproved")}）` : ""}`}
+          )}${
+            w.pending.state === "approved"
+              ? `（${t("warnings.detail.pendingApproved")}）`
+              : w.pending.state === "submitted"
+                ? `（${t("warnings.detail.pendingSubmitted")}）`
+                : ""
+          }`}
+        />
+      ) : null}
+      {w.submittedBy &&
+      w.submittedAt &&
+      (w.status === "submitted" || w.status === "approved" || w.pending) ? (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="submission"
+          message={
+            w.status === "approved" && w.approvedBy
+              ? t("warnings.detail.submittedApproved", {
+                  by: w.submittedBy.name,
+                  at: when(w.submittedAt),
+                  approver: w.approvedBy.name,
+                })
+              : t("warnings.detail.submitted", { by: w.submittedBy.name, at: when(w.submittedAt) })
+          }
         />
       ) : null}
       {w.governedBy ? (

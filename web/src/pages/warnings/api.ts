@@ -35,7 +35,7 @@ export interface WarningContent {
 
 export interface Pending {
   kind: "adjust" | "lift";
-  state: "proposed" | "approved";
+  state: "proposed" | "submitted" | "approved";
   content: { reason?: string; changes?: Record<string, unknown> } | null;
   byName: string | null;
   at: string | null;
@@ -89,6 +89,9 @@ export interface Warning extends WarningSummary {
   affectedAreas: string[];
   channels: string[];
   authorisedUnitIds: string[];
+  /** Who submitted (报请) it, or its pending change, to the approving leaders (000 §3.3.1 第2项). */
+  submittedBy: { id: string | null; name: string } | null;
+  submittedAt: string | null;
   approvedBy: { id: string | null; name: string } | null;
   approvedAt: string | null;
   releasedAt: string | null;

@@ -21,6 +21,7 @@ export function ColourBadge({ colour, name }: { colour: Colour; name: string }) 
 const STATUS_COLOURS: Record<string, string> = {
   draft: "default",
   proposed: "processing",
+  submitted: "geekblue",
   approved: "cyan",
   published: "error",
   lifted: "success",
