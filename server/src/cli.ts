@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ROLES, type Role } from "../../shared/roles.js";
 import { type Config, loadConfig } from "./config.js";
+import { demoAccounts } from "./demo/accounts.js";
 import { activeDemoAccounts, ensureOrg } from "./demo/seed.js";
 import { runCommand } from "./http/command.js";
 import { verifyAuditChain } from "./modules/audit/index.js";
@@ -45,9 +46,11 @@ async function main(argv: string[]): Promise<number> {
       );
       console.log(`预案: ${runtime.ctx.plan.profile.meta.name}`);
       if (demo) {
-        console.log(
-          `演示账号: admin duty office_staff office chengguan chengguan_staff hqoffice leader deputy director jianwai commander`,
-        );
+        // The same list the demo seeder creates for this plan's org file (README "Demo accounts").
+        console.log("演示账号:");
+        for (const a of demoAccounts(runtime.ctx.plan.org, undefined, runtime.ctx.plan.categoryNames)) {
+          console.log(`  ${a.username.padEnd(24)} ${a.displayName}`);
+        }
         if (demo.created && demo.password && !config.demo.password) {
           console.log(`演示密码（仅显示这一次，另存于 ${demo.credentialsFile}）: ${demo.password}`);
         } else if (config.demo.password) {

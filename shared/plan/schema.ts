@@ -48,6 +48,8 @@ export const SCOPE_DOCS = {
   activating_unit: "启动应急响应的单位（the unit that activated the current response）",
   participating_units: "参与处置的各相关单位（every unit that took part in handling）",
   affected_areas: "可能受到危害的相关地区（areas outside the district that may be affected）",
+  resource_owner:
+    "被调用队伍、物资的所属单位或行业主管部门（the unit that owns or supervises the team or supplies being dispatched）",
 } as const;
 export type Scope = keyof typeof SCOPE_DOCS;
 export const SCOPES = Object.keys(SCOPE_DOCS) as Scope[];
@@ -623,8 +625,33 @@ export const DispatchRuleSchema = Rule({
 });
 export type DispatchRule = Static<typeof DispatchRuleSchema>;
 
+/**
+ * Cases of team dispatch (000 §6.2 “应急队伍的调度”): the comprehensive rescue team, a unit's own
+ * professional team, another unit's team, a volunteer team, the army / armed police / militia, and a
+ * request from outside the district. Which case applies is decided by plans/rules.ts teamDispatchRule.
+ */
+export const TEAM_DISPATCH_CASES = [
+  "own",
+  "other_unit",
+  "comprehensive",
+  "volunteer",
+  "armed_forces",
+  "external_request",
+] as const;
+
+export const TeamDispatchRuleSchema = Rule({
+  case: Type.Enum(TEAM_DISPATCH_CASES),
+  name: Zh,
+  steps: Type.Array(Strict({ action: Type.Enum(DISPATCH_ACTIONS), name: Zh, by: Parties }), { minItems: 1 }),
+});
+export type TeamDispatchRule = Static<typeof TeamDispatchRuleSchema>;
+/** A rule a dispatch follows: of supplies and equipment (§6.7) or of a team (§6.2). */
+export type AnyDispatchRule = DispatchRule | TeamDispatchRule;
+
 export const ResourcesSchema = Strict({
   supplyDispatch: Type.Array(DispatchRuleSchema, { minItems: 1 }),
+  /** How teams are dispatched; a profile without it dispatches teams by `supplyDispatch`. */
+  teamDispatch: Type.Optional(Type.Array(TeamDispatchRuleSchema, { minItems: 1 })),
   shelterActivation: Type.Optional(Rule({ by: Parties })),
   requisition: Type.Optional(Rule({ by: Parties, text: Zh })),
 });

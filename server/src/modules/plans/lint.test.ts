@@ -100,6 +100,14 @@ describe("lintProfile", () => {
       ],
     ],
     [
+      "broken-team-dispatch.yaml",
+      [
+        "[error] resources.teamDispatch[1].case: 队伍调派情形“own”重复（首次出现于 resources.teamDispatch[0]）",
+        "[error] resources.teamDispatch[1].steps[0].by: 步骤“指挥调度”没有指定由谁办理",
+        "[error] resources.teamDispatch: 队伍调派规则缺少“other_unit”情形（未单列的队伍均按它调派）",
+      ],
+    ],
+    [
       "broken-yaml.yaml",
       [
         "[error] (第 19 行): YAML 语法错误：Flow sequence in block collection must be sufficiently indented and end with a ]",

@@ -425,6 +425,36 @@ export function checkProfile(profile: PlanProfile, org: OrgFile | undefined): Pr
     });
   }
 
+  // ── resources: dispatch rules (000 §6.7 supplies, §6.2 teams) ──
+  const dispatchLists = [
+    ["resources.supplyDispatch", profile.resources.supplyDispatch, "物资调用"],
+    ["resources.teamDispatch", profile.resources.teamDispatch ?? [], "队伍调派"],
+  ] as const;
+  for (const [base, rules, what] of dispatchLists) {
+    const seen = new Map<string, number>();
+    rules.forEach((r, i) => {
+      const first = seen.get(r.case);
+      if (first !== undefined) {
+        error(`${base}[${i}].case`, `${what}情形“${r.case}”重复（首次出现于 ${base}[${first}]）`);
+      } else {
+        seen.set(r.case, i);
+      }
+      r.steps.forEach((step, si) => {
+        if (step.by.length === 0) {
+          error(`${base}[${i}].steps[${si}].by`, `步骤“${step.name}”没有指定由谁办理`);
+        }
+      });
+    });
+  }
+  if (profile.resources.teamDispatch) {
+    // teamDispatchRule falls back to these two for every team kind the profile does not name.
+    for (const needed of ["own", "other_unit"] as const) {
+      if (!profile.resources.teamDispatch.some((r) => r.case === needed)) {
+        error("resources.teamDispatch", `队伍调派规则缺少“${needed}”情形（未单列的队伍均按它调派）`);
+      }
+    }
+  }
+
   // ── org file agrees with the profile ──
   if (org && org.district.code !== profile.meta.district.code) {
     error("meta.district.code", `与组织机构文件的行政区划代码“${org.district.code}”不一致`);

@@ -92,7 +92,22 @@ function setup(profileName: string, subtypeId: string, hq: string | undefined): 
   };
 }
 
-const ALL_UNIT_MEMBERS = [
+/** The twelve accounts of issue 2 (many tests use them), unchanged in role, unit and categories. */
+const TWELVE: Record<string, [roles: string[], chaoyangUnit: string, categories: string[]]> = {
+  admin: [["admin"], "office", []],
+  duty: [["duty_officer"], "duty-room", []],
+  office_staff: [["office_staff"], "office", []],
+  office: [["office_director"], "office", []],
+  chengguan: [["dept_head"], "dept-chengguan", []],
+  chengguan_staff: [["dept_staff"], "dept-chengguan", []],
+  hqoffice: [["hq_office_head"], "dept-chengguan", []],
+  leader: [["district_leader"], "committee", ["事故灾难"]],
+  deputy: [["committee_deputy_director"], "committee", []],
+  director: [["committee_director"], "committee", []],
+  jianwai: [["street_staff"], "110105001", []],
+  commander: [["commander"], "office", []],
+};
+const ORIGINAL_UNIT_MEMBERS = [
   "duty",
   "office_staff",
   "office",
@@ -104,12 +119,46 @@ const ALL_UNIT_MEMBERS = [
   "director",
   "jianwai",
 ];
+/** Issue 13: people of the departments the common workflows need, on both profiles. */
+const DEPARTMENT_PEOPLE = [
+  "water",
+  "water_staff",
+  "health",
+  "health_staff",
+  "police",
+  "police_staff",
+  "reform",
+];
+/** Issue 13: a district leader for each other category, a deputy director with a portfolio. */
+const NEW_COMMITTEE = ["leader_nature", "leader_health", "leader_security", "deputy_incharge"];
+/** Chaoyang only: 区气象局, and the head of every department hosting special-HQ offices but 区城管委. */
+const CHAOYANG_ONLY = [
+  "weather",
+  "weather_staff",
+  ...[
+    "housing",
+    "emergency",
+    "sci_tech",
+    "cyberspace",
+    "traffic_police",
+    "fire",
+    "agriculture",
+    "civil_defence",
+    "ecology",
+    "health",
+    "police",
+    "political_legal",
+    "water",
+  ].map((d) => `hqoffice_${d}`),
+];
 const DEPT = ["chengguan", "chengguan_staff", "hqoffice"];
 const OFFICE = ["duty", "office_staff", "office"];
 /** The office without its duty room (a party with `excludesDutyRoom`, e.g. the warning publisher). */
 const PUBLISHER = ["office_staff", "office"];
-const COMMITTEE = ["leader", "deputy", "director"];
+const COMMITTEE = ["leader", "deputy", "director", ...NEW_COMMITTEE];
 const NONE: string[] = [];
+const CHAOYANG_MEMBERS = [...ORIGINAL_UNIT_MEMBERS, ...DEPARTMENT_PEOPLE, ...NEW_COMMITTEE, ...CHAOYANG_ONLY];
+const LUOLONG_MEMBERS = [...ORIGINAL_UNIT_MEMBERS, ...DEPARTMENT_PEOPLE, ...NEW_COMMITTEE];
 
 /** [party, who fills it in the incident, warning, response and dispatch contexts]. */
 type Row = [string, Party, Record<Ctx, string[]>];
@@ -122,7 +171,7 @@ const same = (users: string[]): Record<Ctx, string[]> => ({
 
 /** Chaoyang, 燃气事故: lead 区城管委, HQ 区城市公共设施事故应急指挥部 (office in 区城管委), 事故灾难. */
 const CHAOYANG: Row[] = [
-  ["any unit member", { scope: "any" }, same(ALL_UNIT_MEMBERS)],
+  ["any unit member", { scope: "any" }, same(CHAOYANG_MEMBERS)],
   [
     "commander",
     { role: "commander" },
@@ -154,14 +203,16 @@ const CHAOYANG: Row[] = [
   ["HQ office", { scope: "hq_office" }, same(DEPT)],
   ["HQ office or lead department", { scope: "responsible_unit" }, same(DEPT)],
   ["related departments", { scope: "related_department" }, same(DEPT)],
+  // 燃气事故 is 事故灾难: `leader`, not the leaders of the other three categories.
   ["分管区领导", { role: "district_leader", scope: "in_charge_of_category" }, same(["leader"])],
+  // `deputy` has no portfolio; `deputy_incharge` holds 自然灾害 and 事故灾难.
   [
     "区应急委分管该类事件的副主任",
     { role: "committee_deputy_director", scope: "in_charge_of_category" },
-    same(NONE),
+    same(["deputy_incharge"]),
   ],
   // 000 §3.3.1 第2项 区应急委主管领导: the deputy director 主管应急工作 (§2.1.1), whatever the category.
-  ["区应急委主管领导", { role: "committee_deputy_director" }, same(["deputy"])],
+  ["区应急委主管领导", { role: "committee_deputy_director" }, same(["deputy", "deputy_incharge"])],
   [
     "street of the event",
     { scope: "street_in_area" },
@@ -188,7 +239,14 @@ const CHAOYANG: Row[] = [
   ["区应急委主任", { role: "committee_director" }, same(["director"])],
   ["区应急办工作人员", { role: "office_staff", unit: "office" }, same(["office_staff"])],
   ["主责部门负责人", { role: "dept_head", scope: "lead_department" }, same(["chengguan"])],
+  // Only 区城管委's HQ-office head: the other hqoffice_* host other HQs' offices.
   ["专项指挥部办公室负责人", { role: "hq_office_head", scope: "hq_office" }, same(["hqoffice"])],
+  // 000 §6.2 “通过该队伍行业主管部门…协调调度”: the dispatched resource's unit (here 区应急办's own).
+  [
+    "resource owner",
+    { scope: "resource_owner" },
+    { incident: NONE, warning: NONE, response: NONE, dispatch: OFFICE },
+  ],
   [
     "authorised HQ office",
     { scope: "hq_office", authorisedBy: "office" },
@@ -198,7 +256,7 @@ const CHAOYANG: Row[] = [
 
 /** Luolong, 群体性治安事件: lead 区政法委 (the demo department), no special HQ, 社会安全事件. */
 const LUOLONG: Row[] = [
-  ["any unit member", { scope: "any" }, same(ALL_UNIT_MEMBERS)],
+  ["any unit member", { scope: "any" }, same(LUOLONG_MEMBERS)],
   [
     "commander",
     { role: "commander" },
@@ -219,15 +277,18 @@ const LUOLONG: Row[] = [
     { incident: DEPT, warning: DEPT, response: NONE, dispatch: ["jianwai"] },
   ],
   ["lead department", { scope: "lead_department" }, same(DEPT)],
-  ["cooperating department", { scope: "cooperating_department" }, same(NONE)],
+  // 群体性治安事件 is handled with 区信访局 and the three police sub-bureaus: `police` sits in 洛龙公安分局.
+  ["cooperating department", { scope: "cooperating_department" }, same(["police", "police_staff"])],
   // 002 has no temporary HQ; the profile's fallback (002 §2.4, §5.4.3) is the committee through its office.
   ["no special HQ: the fallback's formers", { scope: "hq" }, same(["director", ...OFFICE])],
   ["the fallback's 区应急委主任", { role: "committee_director", scope: "hq" }, same(["director"])],
   ["HQ office (none)", { scope: "hq_office" }, same(NONE)],
   ["lead department as responsible unit", { scope: "responsible_unit" }, same(DEPT)],
-  ["related departments", { scope: "related_department" }, same(DEPT)],
-  // The demo leader is in charge of 事故灾难, not 社会安全事件.
-  ["分管区领导", { role: "district_leader", scope: "in_charge_of_category" }, same(NONE)],
+  ["related departments", { scope: "related_department" }, same([...DEPT, "police", "police_staff"])],
+  // `leader` is in charge of 事故灾难; 社会安全事件 is `leader_security`'s.
+  ["分管区领导", { role: "district_leader", scope: "in_charge_of_category" }, same(["leader_security"])],
+  // Neither deputy director holds 社会安全事件.
+  ["区应急委主管领导", { role: "committee_deputy_director", scope: "in_charge_of_category" }, same(NONE)],
   [
     "street of the event",
     { scope: "street_in_area" },
@@ -247,18 +308,34 @@ const LUOLONG: Row[] = [
   ["区应急委主任", { role: "committee_director", unit: "committee" }, same(["director"])],
   ["区应急办主任", { role: "office_director", unit: "office" }, same(["office"])],
   ["主责部门负责人", { role: "dept_head", scope: "lead_department" }, same(["chengguan"])],
+  [
+    "resource owner",
+    { scope: "resource_owner" },
+    { incident: NONE, warning: NONE, response: NONE, dispatch: OFFICE },
+  ],
 ];
 
-const PROFILES: [string, string, string | undefined, Row[]][] = [
-  ["chaoyang-2022", "gas", "hq-public-facilities", CHAOYANG],
-  ["luolong", "mass_incident", undefined, LUOLONG],
+const PROFILES: [string, string, string | undefined, Row[], string[]][] = [
+  ["chaoyang-2022", "gas", "hq-public-facilities", CHAOYANG, CHAOYANG_MEMBERS],
+  ["luolong", "mass_incident", undefined, LUOLONG, LUOLONG_MEMBERS],
 ];
 
-describe.each(PROFILES)("parties on %s", (profileName, subtypeId, hq, rows) => {
+describe.each(PROFILES)("parties on %s", (profileName, subtypeId, hq, rows, members) => {
   const s = setup(profileName, subtypeId, hq);
 
-  it("has the twelve demo accounts", () => {
-    expect([...s.users.keys()].sort()).toEqual([...ALL_UNIT_MEMBERS, "admin", "commander"].sort());
+  it("has the twelve demo accounts of issue 2 and the issue-13 ones", () => {
+    expect([...s.users.keys()].sort()).toEqual([...members, "admin", "commander"].sort());
+  });
+
+  it("keeps the twelve's roles, units and categories", () => {
+    for (const [name, [roles, unit, categories]] of Object.entries(TWELVE)) {
+      const u = s.users.get(name);
+      expect(u?.roles, name).toEqual(roles);
+      expect(u?.categories, name).toEqual(categories);
+      if (profileName === "chaoyang-2022") {
+        expect(u?.unitId, name).toBe(unit);
+      }
+    }
   });
 
   describe.each(CONTEXTS)("in the %s context", (ctx) => {
@@ -377,12 +454,12 @@ describe("the temporary HQ of 000 §2.1.4 (Chaoyang subtypes without a special H
       .filter(([, u]) => fills(s.plan, { ...u, roles: u.roles as never }, party, c))
       .map(([name]) => name)
       .sort();
-  // [subtype, its lead unit, party, who fills it]: 暴雪 is 区城管委's (the demo department), the demo
-  // leader is in charge of 事故灾难 (城市轨道交通, lead 区交通委: no demo account there).
+  // [subtype, party, who fills it]: 暴雪 is 区城管委's (the demo department) and 自然灾害, whose leader
+  // is `leader_nature`; `leader` is in charge of 事故灾难 (城市轨道交通, lead 区交通委: no account there).
   const rows: [string, Party, string[]][] = [
-    ["snowstorm", { scope: "hq" }, ["chengguan"]],
+    ["snowstorm", { scope: "hq" }, ["chengguan", "leader_nature"]],
     ["snowstorm", { role: "dept_head", scope: "hq" }, ["chengguan"]],
-    ["snowstorm", { role: "district_leader", scope: "hq" }, []],
+    ["snowstorm", { role: "district_leader", scope: "hq" }, ["leader_nature"]],
     ["snowstorm", { role: "dept_staff", scope: "hq" }, []],
     ["urban_rail_transit", { scope: "hq" }, ["leader"]],
     ["urban_rail_transit", { role: "district_leader", scope: "hq" }, ["leader"]],

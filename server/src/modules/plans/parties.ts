@@ -51,6 +51,8 @@ export interface PartyCase {
   activatingUnitId?: string | undefined;
   participatingUnitIds?: readonly string[] | undefined;
   affectedAreaCodes?: readonly string[] | undefined;
+  /** The unit owning the team or supplies being dispatched (scope resource_owner). */
+  resourceOwnerUnitId?: string | undefined;
   /** Units the authorising unit has authorised (a party's `authorisedBy`, 000 §3.3.1 授权). */
   authorisedUnitIds?: readonly string[] | undefined;
   /** Users the command post names in its roles: they act as `commander` for this incident. */
@@ -120,6 +122,7 @@ const SCOPE_UNITS: Record<Scope, (plan: PlanData, c: PartyCase) => readonly stri
   activating_unit: (_, c) => (c.activatingUnitId === undefined ? [] : [c.activatingUnitId]),
   participating_units: (_, c) => c.participatingUnitIds ?? [],
   affected_areas: (_, c) => c.affectedAreaCodes ?? [],
+  resource_owner: (_, c) => (c.resourceOwnerUnitId === undefined ? [] : [c.resourceOwnerUnitId]),
 };
 
 /**
@@ -348,6 +351,7 @@ const SCOPE_LABELS: Record<Scope, string> = {
   activating_unit: "启动响应的单位",
   participating_units: "参与处置单位",
   affected_areas: "受影响地区",
+  resource_owner: "资源所属单位",
 };
 
 /** The short name of an org-file unit, or the id. */

@@ -5,6 +5,7 @@
  * shipped profile encodes; the functions themselves only read the profile, so they serve any plan.
  */
 import type {
+  AnyDispatchRule,
   AssessmentReport,
   Clause,
   Criterion,
@@ -16,6 +17,7 @@ import type {
   PlanProfile,
   ResponseLevel,
   Subtype,
+  TeamDispatchRule,
   Threshold,
   WarningAction,
   WarningActionRule,
@@ -501,4 +503,44 @@ export function dispatchApproval(
     throw new PlanRuleError(`预案没有规定“${wanted}”情形的物资调用审批`);
   }
   return rule;
+}
+
+/**
+ * The steps to dispatch a team (000 §6.2 “在区应急委领导下，区应急办统筹全区应急队伍的调度”): the
+ * comprehensive rescue team through the emergency office; a unit's own professional team by its HQ
+ * or department; another unit's team through its 行业主管部门 or the office; volunteers by the unit
+ * that formed them; the army, armed police and militia by their own procedure; a request from outside
+ * the district through the committee. A case the profile does not write falls back to own/other_unit
+ * (comprehensive, volunteer) or is refused; a profile without `teamDispatch` uses `supplyDispatch`.
+ */
+export function teamDispatchRule(
+  profile: PlanProfile,
+  teamKind: string,
+  requestingUnitId: string,
+  owningUnitId: string,
+  org?: OrgFile,
+): AnyDispatchRule {
+  const rules = profile.resources.teamDispatch;
+  if (!rules) {
+    return dispatchApproval(profile, requestingUnitId, owningUnitId, org);
+  }
+  const requester = org?.units.find((u) => u.id === requestingUnitId);
+  const same = sameHolder(org, requestingUnitId, owningUnitId);
+  const wanted: TeamDispatchRule["case"][] =
+    requester?.type === "external"
+      ? ["external_request"]
+      : teamKind === "armed"
+        ? ["armed_forces"]
+        : teamKind === "comprehensive"
+          ? ["comprehensive", same ? "own" : "other_unit"]
+          : teamKind === "volunteer" && !same
+            ? ["volunteer", "other_unit"]
+            : [same ? "own" : "other_unit"];
+  for (const c of wanted) {
+    const rule = rules.find((r) => r.case === c);
+    if (rule) {
+      return rule;
+    }
+  }
+  throw new PlanRuleError(`预案没有规定“${wanted[0]}”情形的队伍调派`);
 }

@@ -103,7 +103,12 @@ describe("Chaoyang (000 §6.7)", () => {
       lng: 116.45,
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body).toMatchObject({ state: "approved", ruleCase: "own", ruleName: "调用区属应急物资" });
+    // 000 §6.2: 区属专业应急队伍由主管专项应急指挥部或相关部门指挥调度 (the team rule, not §6.7's supplies).
+    expect(created.body).toMatchObject({
+      state: "approved",
+      ruleCase: "own",
+      ruleName: "调派区属专业应急队伍",
+    });
     expect(created.body.allowedActions).toContain("dispatch");
 
     const street = await as("jianwai");
@@ -135,6 +140,120 @@ describe("Chaoyang (000 §6.7)", () => {
       (await commander.post<Problem>(`/api/dispatches/${created.body.id}/return`, { outcome: "returned" }))
         .status,
     ).toBe(409);
+  });
+
+  describe("teams by 000 §6.2, not the §6.7 supplies chain (issue 13 item 7)", () => {
+    // 000 §6.2: “区属专业应急队伍由主管专项应急指挥部或相关部门指挥调度；区相关专项应急指挥部或部门需要
+    // 调用其他应急队伍时，通过该队伍行业主管部门或区应急办协调调度。驻京解放军、武警、民兵预备役部队组成
+    // 的应急队伍按照相关规定执行调用程序。” Before the fix each of these ran “提出应急物资需求 → 区应急办审核
+    // → 区应急委领导批准 → 下达应急物资调拨指令”.
+    const SUPPLY_STEPS = ["提出应急物资需求", "区应急办审核", "区应急委领导批准", "下达应急物资调拨指令"];
+    const titles = async (id: string) =>
+      (
+        await server.ctx.db.selectFrom("notifications").select("title").where("source_id", "=", id).execute()
+      ).map((n) => n.title);
+
+    it("has another unit's team (区水务局排水抢险队) coordinated by its 行业主管部门 or the office", async () => {
+      const chengguan = await as("chengguan");
+      const team = await teamId("DW-ZY-002");
+      const d = await chengguan.post<Dispatch>("/api/dispatches", {
+        incidentId,
+        resourceType: "team",
+        resourceId: team,
+      });
+      expect(d.status, JSON.stringify(d.body)).toBe(201);
+      expect(d.body).toMatchObject({
+        state: "requested",
+        ruleCase: "other_unit",
+        ruleName: "调用其他应急队伍",
+        pending: { name: "通过该队伍行业主管部门或区应急办协调调度", by: ["该队伍行业主管部门", "区应急办"] },
+      });
+      expect(d.body.steps.map((s) => s.name)).toEqual([
+        "提出调派队伍需求",
+        "通过该队伍行业主管部门或区应急办协调调度",
+      ]);
+      for (const name of SUPPLY_STEPS) {
+        expect(d.body.steps.map((s) => s.name)).not.toContain(name);
+      }
+      // The committee's leaders are not in a team's chain; the requester cannot coordinate itself.
+      const deputy = await as("deputy");
+      const refused = await deputy.post<Problem>(`/api/dispatches/${d.body.id}/approve`);
+      expect(refused.status).toBe(403);
+      expect(refused.body.needed).toEqual(["该队伍行业主管部门", "区应急办"]);
+      expect((await chengguan.get<Dispatch>(`/api/dispatches/${d.body.id}`)).body.allowedActions).toEqual([
+        "reject",
+      ]);
+      // Team wording in the notice to the coordinators.
+      expect(await titles(d.body.id)).toContain(
+        "待通过该队伍行业主管部门或区应急办协调调度：调派队伍区水务局排水抢险队",
+      );
+      const office = await as("office_staff");
+      const done = await office.post<Dispatch>(`/api/dispatches/${d.body.id}/approve`);
+      expect(done.body.state).toBe("approved");
+      expect(await titles(d.body.id)).toContain("请安排出发：调派队伍区水务局排水抢险队");
+      const rejected = await office.post<Dispatch>(`/api/dispatches/${d.body.id}/reject`, { reason: "改派" });
+      expect(rejected.body.state).toBe("rejected");
+      expect(await titles(d.body.id)).toContain("调派队伍申请被驳回：区水务局排水抢险队");
+    });
+
+    it("has the comprehensive rescue team (消防救援支队) coordinated by the office (区综合应急救援队由区应急办协调调度)", async () => {
+      const chengguan = await as("chengguan");
+      const d = await chengguan.post<Dispatch>("/api/dispatches", {
+        incidentId,
+        resourceType: "team",
+        resourceId: await teamId("DW-ZH-001"),
+      });
+      expect(d.status, JSON.stringify(d.body)).toBe(201);
+      expect(d.body).toMatchObject({
+        ruleCase: "comprehensive",
+        pending: { name: "区应急办协调调度", by: ["区应急办"] },
+      });
+      const director = await as("director");
+      expect((await director.post<Problem>(`/api/dispatches/${d.body.id}/approve`)).status).toBe(403);
+      const duty = await as("duty");
+      expect((await duty.post<Dispatch>(`/api/dispatches/${d.body.id}/approve`)).body.state).toBe("approved");
+      await (await as("office_staff")).post(`/api/dispatches/${d.body.id}/reject`, { reason: "测试结束" });
+    });
+
+    it("records a request to the armed police (武警) with no approval chain in the district", async () => {
+      const chengguan = await as("chengguan");
+      const d = await chengguan.post<Dispatch>("/api/dispatches", {
+        incidentId,
+        resourceType: "team",
+        resourceId: await teamId("DW-WJ-001"),
+      });
+      expect(d.status, JSON.stringify(d.body)).toBe(201);
+      expect(d.body).toMatchObject({
+        state: "approved",
+        ruleCase: "armed_forces",
+        ruleName: "调用驻区解放军、武警和民兵预备役部队",
+        pending: null,
+      });
+      expect(d.body.steps.map((s) => [s.name, s.doneByName])).toEqual([
+        ["按相关规定向部队提出用兵需求", "城管委负责人 刘强"],
+      ]);
+      // The departure is the force's own (or recorded by the office), not the requester's.
+      expect(d.body.allowedActions).toEqual(["reject"]);
+      const office = await as("office_staff");
+      expect((await office.get<Dispatch>(`/api/dispatches/${d.body.id}`)).body.allowedActions).toContain(
+        "dispatch",
+      );
+      await office.post(`/api/dispatches/${d.body.id}/reject`, { reason: "测试结束" });
+    });
+
+    it("previews a team's rule, not the supplies chain", async () => {
+      const duty = await as("duty");
+      const team = await teamId("DW-ZY-002");
+      const res = await duty.get<{ case: string; source: string; steps: { name: string }[] }>(
+        `/api/dispatches/rule?requestingUnitId=dept-chengguan&owningUnitId=dept-water&teamId=${team}`,
+      );
+      expect(res.body).toMatchObject({ case: "other_unit", source: "000 §6.2" });
+      const missing = await duty.get<Problem>(
+        "/api/dispatches/rule?requestingUnitId=dept-chengguan&owningUnitId=dept-water&teamId=no-such-team",
+      );
+      expect(missing.status).toBe(400);
+      expect(missing.body.errors).toEqual([{ path: "teamId", message: "队伍 no-such-team 不存在" }]);
+    });
   });
 
   it("routes another unit's supplies through office review, committee-leader approval and the office's order", async () => {
@@ -284,7 +403,7 @@ describe("Chaoyang (000 §6.7)", () => {
     });
     expect(ext.body).toMatchObject({
       ruleCase: "external_request",
-      pending: { name: "区应急委统一协调", by: ["区应急委"] },
+      pending: { name: "区应急委统一调度", by: ["区应急委"] },
     });
     const officeTry = await office.post<Problem>(`/api/dispatches/${ext.body.id}/approve`);
     expect(officeTry.status).toBe(403);

@@ -1,10 +1,10 @@
 /**
- * Dispatch of teams, supplies and equipment to an incident (000 §6.7 via plans/rules.ts
- * dispatchApproval): the request, the sign-offs the profile names, the physical dispatch, arrival
- * and return. Each command reads the dispatch in its transaction and authorizes on that row
+ * Dispatch of teams, supplies and equipment to an incident: supplies and equipment by 000 §6.7
+ * (plans/rules.ts dispatchApproval), teams by 000 §6.2 (teamDispatchRule): the request, the
+ * sign-offs the profile names, the physical dispatch, arrival and return. Each command reads the dispatch in its transaction and authorizes on that row
  * (policy.ts dispatchPolicy), so the actions a response offers are the ones the command accepts.
  */
-import type { DispatchRule } from "../../../../shared/plan/schema.js";
+import type { AnyDispatchRule } from "../../../../shared/plan/schema.js";
 import { allowedActions, authorize } from "../../authz/policy.js";
 import type { SessionUser } from "../../authz/principal.js";
 import type { AppContext } from "../../context.js";
@@ -13,12 +13,12 @@ import { badRequest, conflict, type FieldError } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { findIncident } from "../incidents/index.js";
 import { notifyUsers } from "../notify/index.js";
-import { dispatchApproval, PlanRuleError, partyLabels } from "../plans/index.js";
+import { dispatchApproval, PlanRuleError, partyLabels, teamDispatchRule } from "../plans/index.js";
 import { usersFilling } from "../users/index.js";
 import { type DispatchResource, dispatchPartyCase, dispatchPolicy, dispatchRequestPolicy } from "./policy.js";
 import { found, throwIfErrors } from "./records.js";
 import * as repo from "./repository.js";
-import { initialSteps, pendingApproval, stateAfterRequest } from "./rules.js";
+import { dispatchVerb, initialSteps, pendingApproval, stateAfterRequest } from "./rules.js";
 import { applyMovement, overdraw, sortableId } from "./stock.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -28,6 +28,8 @@ import { applyMovement, overdraw, sortableId } from "./stock.js";
 interface DispatchTarget {
   name: string;
   owningUnitId: string;
+  /** The team's kind (000 §6.2: comprehensive, professional, armed …); undefined for supplies. */
+  teamKind?: string;
   quantity: number;
   /** Why the resource cannot go now (409), or undefined. */
   unavailable?: () => Error;
@@ -49,6 +51,7 @@ async function resolveTarget(
     return {
       name: team.name,
       owningUnitId: team.owner_unit_id,
+      teamKind: team.kind,
       quantity: 1,
       ...(team.status !== "available"
         ? {
@@ -100,9 +103,17 @@ async function resolveTarget(
   };
 }
 
-function ruleFor(ctx: AppContext, requestingUnitId: string, owningUnitId: string): DispatchRule {
+/** The profile's rule for the pair of units: §6.2 for a team (by its kind), §6.7 otherwise. */
+function ruleFor(
+  ctx: AppContext,
+  requestingUnitId: string,
+  owningUnitId: string,
+  teamKind?: string,
+): AnyDispatchRule {
   try {
-    return dispatchApproval(ctx.plan.profile, requestingUnitId, owningUnitId, ctx.plan.org);
+    return teamKind === undefined
+      ? dispatchApproval(ctx.plan.profile, requestingUnitId, owningUnitId, ctx.plan.org)
+      : teamDispatchRule(ctx.plan.profile, teamKind, requestingUnitId, owningUnitId, ctx.plan.org);
   } catch (e) {
     if (e instanceof PlanRuleError) {
       throw conflict(e.message);
@@ -111,9 +122,17 @@ function ruleFor(ctx: AppContext, requestingUnitId: string, owningUnitId: string
   }
 }
 
-/** The approval chain the profile requires for a pair of units (UI preview before submitting). */
-export function previewRule(ctx: AppContext, requestingUnitId: string, owningUnitId: string) {
-  const rule = ruleFor(ctx, requestingUnitId, owningUnitId);
+/**
+ * The approval chain the profile requires for a pair of units (UI preview before submitting); with
+ * a team's kind, the team rule (000 §6.2).
+ */
+export function previewRule(
+  ctx: AppContext,
+  requestingUnitId: string,
+  owningUnitId: string,
+  teamKind?: string,
+) {
+  const rule = ruleFor(ctx, requestingUnitId, owningUnitId, teamKind);
   return {
     case: rule.case,
     name: rule.name,
@@ -154,13 +173,15 @@ export async function requestDispatch(
   const subtype = incident?.subtype_id ?? null;
   authorize(dispatchRequestPolicy, user, "requestFor", {
     plan: ctx.plan,
+    resourceType: input.resourceType,
     requestingUnitId,
     incidentSubtype: subtype,
   });
   const target = await resolveTarget(scope.trx, input.resourceType, input.resourceId, input.quantity);
-  const rule = ruleFor(ctx, requestingUnitId, target.owningUnitId);
+  const rule = ruleFor(ctx, requestingUnitId, target.owningUnitId, target.teamKind);
   authorize(dispatchRequestPolicy, user, "request", {
     plan: ctx.plan,
+    resourceType: input.resourceType,
     requestingUnitId,
     incidentSubtype: subtype,
     rule,
@@ -214,6 +235,7 @@ export async function requestDispatch(
 export function dispatchResource(ctx: AppContext, d: repo.Dispatch): DispatchResource {
   return {
     plan: ctx.plan,
+    resourceType: d.resource_type,
     incidentSubtype: d.incident_subtype,
     requestingUnitId: d.requesting_unit_id,
     owningUnitId: d.owning_unit_id,
@@ -237,15 +259,17 @@ async function notifyNext(ctx: AppContext, scope: CommandScope, d: repo.Dispatch
         [{ unit: d.owning_unit_id }],
         dispatchPartyCase(facts, "dispatch"),
       );
+  const verb = dispatchVerb(d.resource_type);
   const title = pending
-    ? `待${pending.step.name}：调用${d.resource_name}`
-    : `请安排出发：调用${d.resource_name}`;
+    ? `待${pending.step.name}：${verb}${d.resource_name}`
+    : `请安排出发：${verb}${d.resource_name}`;
+  const what = d.resource_type === "team" ? d.resource_name : `${d.resource_name} × ${d.quantity}`;
   await notifyUsers(
     scope,
     targets.filter((u) => u.id !== scope.principal?.user.id).map((u) => u.id),
     {
       title,
-      body: `事件 ${d.incident_id}：${d.resource_name} × ${d.quantity}（${d.rule_name}）`,
+      body: `事件 ${d.incident_id}：${what}（${d.rule_name}）`,
       link: `/resources/dispatches/${d.id}`,
       sourceType: "dispatch",
       sourceId: d.id,
@@ -377,7 +401,7 @@ export async function rejectDispatch(
   scope.publish({ type: "dispatch.rejected", entityType: "dispatch", entityId: id });
   if (d.requested_by) {
     await notifyUsers(scope, [d.requested_by], {
-      title: `调用申请被驳回：${d.resource_name}`,
+      title: `${dispatchVerb(d.resource_type)}申请被驳回：${d.resource_name}`,
       body: reason,
       link: `/resources/dispatches/${id}`,
       sourceType: "dispatch",

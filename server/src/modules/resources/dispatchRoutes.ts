@@ -1,8 +1,11 @@
-/** Routes of dispatch (000 §6.7): list, preview of the approval chain, request and each step. */
+/**
+ * Routes of dispatch (supplies and equipment 000 §6.7, teams 000 §6.2): list, preview of the
+ * approval chain, request and each step.
+ */
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { AppContext } from "../../context.js";
-import { notFound } from "../../errors.js";
+import { badRequest, notFound } from "../../errors.js";
 import { principalOf, runCommand } from "../../http/command.js";
 import { decodeCursor, isPair, page } from "../../http/pagination.js";
 import * as svc from "./dispatch.js";
@@ -64,7 +67,7 @@ export function registerDispatches(r: R, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: "预览调用审批流程（000 §6.7，按预案）",
+        summary: "预览调用审批流程（物资 000 §6.7、队伍 000 §6.2，按预案）",
         querystring: RulePreviewQuery,
         response: {
           200: Type.Object({
@@ -81,7 +84,18 @@ export function registerDispatches(r: R, ctx: AppContext) {
     },
     async (req) => {
       principalOf(req);
-      return svc.previewRule(ctx, req.query.requestingUnitId, req.query.owningUnitId);
+      const q = req.query;
+      let teamKind: string | undefined;
+      if (q.teamId !== undefined) {
+        const team = await repo.findTeam(ctx.db, q.teamId);
+        if (!team) {
+          throw badRequest(`teamId: 队伍 ${q.teamId} 不存在`, [
+            { path: "teamId", message: `队伍 ${q.teamId} 不存在` },
+          ]);
+        }
+        teamKind = team.kind;
+      }
+      return svc.previewRule(ctx, q.requestingUnitId, q.owningUnitId, teamKind);
     },
   );
 
@@ -98,7 +112,7 @@ export function registerDispatches(r: R, ctx: AppContext) {
         tags,
         summary: "提出资源调用需求（关联突发事件）",
         description:
-          "审批步骤按预案 dispatchApproval（000 §6.7）：本单位物资直接调用；调用其他单位物资须区应急办审核、区应急委领导批准。",
+          "步骤按预案：物资、装备按 supplyDispatch（000 §6.7：本单位物资直接调用；调用其他单位物资须区应急办审核、区应急委领导批准）；队伍按 teamDispatch（000 §6.2：区属专业队伍由主管指挥部或部门调度；其他队伍通过行业主管部门或区应急办协调调度；综合应急救援队由区应急办协调调度；部队按相关规定执行调用程序）。",
         body: CreateDispatchBody,
         response: { 201: DispatchView },
       },

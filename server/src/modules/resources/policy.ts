@@ -4,7 +4,7 @@
  * activation) is a PartyRequirement resolved by the plans module's one resolver, so a 403 names the
  * profile's parties and the allowed actions a response carries come from the same rules.
  */
-import type { DispatchRule, Party } from "../../../../shared/plan/schema.js";
+import type { AnyDispatchRule, Party } from "../../../../shared/plan/schema.js";
 import { DISPATCH_STATE_LABELS } from "../../../../shared/resources.js";
 import { type Check, check, definePolicy, hasRole, type PartyRequirement } from "../../authz/policy.js";
 import {
@@ -15,7 +15,7 @@ import {
   type PlanData,
   UNIT_ACTING_ROLES,
 } from "../plans/index.js";
-import { canDo, type DispatchAction, type DispatchStep, pendingApproval } from "./rules.js";
+import { canDo, type DispatchAction, type DispatchStep, dispatchVerb, pendingApproval } from "./rules.js";
 
 // ---------------------------------------------------------------------------------------------
 // registry records, stock lines, shelters
@@ -146,18 +146,23 @@ export interface DispatchFacts {
 
 /**
  * The case a dispatch step's parties resolve in: the incident's subtype (so 分管该类事件的 leaders
- * are only those whose portfolio holds its category) and the unit performing the step — the
- * requesting unit for the request and its sign-offs, the owning unit for the physical dispatch.
+ * are only those whose portfolio holds its category), the unit performing the step — the
+ * requesting unit for the request and its sign-offs, the owning unit for the physical dispatch —
+ * and the unit owning the resource (scope resource_owner).
  */
 export function dispatchPartyCase(d: DispatchFacts, step: "sign-off" | "dispatch"): PartyCase {
   return {
     subtypeId: d.incidentSubtype,
     ownUnitId: step === "dispatch" ? d.owningUnitId : d.requestingUnitId,
+    // 000 §6.2 “通过该队伍行业主管部门…协调调度”: the team's (or stock's) own unit, at every step.
+    resourceOwnerUnitId: d.owningUnitId,
   };
 }
 
 export interface DispatchResource extends DispatchFacts {
   plan: PlanData;
+  /** team / stock / equipment: a team is 调派 (000 §6.2), the others 调用 (§6.7). */
+  resourceType: string;
   state: string;
   steps: readonly DispatchStep[];
 }
@@ -170,7 +175,7 @@ function stateRule(action: DispatchAction, label: string) {
   return (d: DispatchResource) =>
     canDo(action, d.state)
       ? undefined
-      : `调用记录当前状态为「${DISPATCH_STATE_LABELS[d.state as keyof typeof DISPATCH_STATE_LABELS] ?? d.state}」，不能${label}`;
+      : `${dispatchVerb(d.resourceType)}记录当前状态为「${DISPATCH_STATE_LABELS[d.state as keyof typeof DISPATCH_STATE_LABELS] ?? d.state}」，不能${label}`;
 }
 
 /** The sign-off due next; with none due, every sign-off's parties (so a signer hears 409, not 403). */
@@ -196,14 +201,14 @@ function dispatcher(d: DispatchResource): PartyRequirement {
       plan: d.plan,
       parties: step.by,
       case: dispatchPartyCase(d, "dispatch"),
-      what: "调用出发",
+      what: `${dispatchVerb(d.resourceType)}出发`,
     };
   }
   return {
     plan: d.plan,
     parties: [owner(d, "资源所属单位的负责人或工作人员"), EMERGENCY_OFFICE],
     case: dispatchPartyCase(d, "dispatch"),
-    what: "调用出发",
+    what: `${dispatchVerb(d.resourceType)}出发`,
   };
 }
 
@@ -242,10 +247,12 @@ export const dispatchPolicy = definePolicy<DispatchAction, DispatchResource>("di
 /** A dispatch not yet made: who asks for it, and the rule the profile gives for the pair of units. */
 export interface DispatchRequestResource {
   plan: PlanData;
+  /** team / stock / equipment, when known (the wording of the 403). */
+  resourceType?: string | undefined;
   requestingUnitId: string;
   incidentSubtype: string | null;
   /** The rule for the pair of units, once the resource (and so its owner) is known. */
-  rule?: DispatchRule | undefined;
+  rule?: AnyDispatchRule | undefined;
 }
 
 /**
@@ -265,7 +272,7 @@ export const dispatchRequestPolicy = definePolicy<"requestFor" | "request", Disp
           commander,
         ],
         case: {},
-        what: "提出调用需求",
+        what: r.resourceType === "team" ? "提出调派队伍需求" : "提出调用需求",
       }),
     },
     request: {

@@ -5,7 +5,7 @@ import type { SessionUser } from "../../authz/principal.js";
 import { distanceMeters } from "../geo/index.js";
 import { loadActivePlan } from "../plans/active.js";
 import { fillsAny, partyLabel } from "../plans/index.js";
-import { dispatchApproval } from "../plans/rules.js";
+import { dispatchApproval, teamDispatchRule } from "../plans/rules.js";
 import { districtOutline } from "./geo.js";
 import { convertCell, parseCsv, type ReferenceData } from "./importParse.js";
 import { type DispatchResource, dispatchPartyCase, dispatchPolicy } from "./policy.js";
@@ -153,6 +153,113 @@ describe("parties (who a plan rule names)", () => {
   });
 });
 
+describe("team dispatch (000 §6.2, not the §6.7 supplies chain)", () => {
+  // 000 §6.2: “在区应急委领导下，区应急办统筹全区应急队伍的调度。区综合应急救援队由区应急办协调调度；
+  // 区属专业应急队伍由主管专项应急指挥部或相关部门指挥调度；区相关专项应急指挥部或部门需要调用其他应急
+  // 队伍时，通过该队伍行业主管部门或区应急办协调调度。驻京解放军、武警、民兵预备役部队组成的应急队伍
+  // 按照相关规定执行调用程序。应急志愿者队伍由组建单位统筹调度。”
+  const rule = (kind: string, requesting: string, owning: string) =>
+    teamDispatchRule(chaoyang.profile, kind, requesting, owning, chaoyang.org);
+  const names = (kind: string, requesting: string, owning: string) =>
+    rule(kind, requesting, owning).steps.map((s) => `${s.action}:${s.name}`);
+  const SUPPLY_CHAIN = ["区应急办审核", "区应急委领导批准", "下达应急物资调拨指令"];
+
+  it.each([
+    // [what, kind, requesting unit, owning unit, case, steps]
+    [
+      "区属专业应急队伍由主管…部门指挥调度 (区水务局排水抢险队 by 区水务局)",
+      "professional",
+      "dept-water",
+      "dept-water",
+      "own",
+      ["dispatch:主管专项应急指挥部或相关部门指挥调度"],
+    ],
+    [
+      "其他应急队伍通过该队伍行业主管部门或区应急办协调调度 (区城管委 asks for 区水务局排水抢险队)",
+      "professional",
+      "dept-chengguan",
+      "dept-water",
+      "other_unit",
+      ["request:提出调派队伍需求", "coordinate:通过该队伍行业主管部门或区应急办协调调度"],
+    ],
+    [
+      "区综合应急救援队由区应急办协调调度 (朝阳消防救援支队综合应急救援队)",
+      "comprehensive",
+      "dept-chengguan",
+      "dept-fire",
+      "comprehensive",
+      ["request:提出调派队伍需求", "coordinate:区应急办协调调度"],
+    ],
+    [
+      "驻京解放军、武警…按照相关规定执行调用程序 (武警朝阳支队机动中队)",
+      "armed",
+      "dept-chengguan",
+      "dept-pap",
+      "armed_forces",
+      ["request:按相关规定向部队提出用兵需求"],
+    ],
+    [
+      "应急志愿者队伍由组建单位统筹调度 (蓝天救援队)",
+      "volunteer",
+      "dept-chengguan",
+      "dept-emergency",
+      "volunteer",
+      ["request:提出调派队伍需求", "coordinate:组建单位统筹调度"],
+    ],
+    [
+      "an HQ's own team: the HQ office's department (000 §2.1.5)",
+      "professional",
+      "hq-public-facilities",
+      "dept-chengguan",
+      "own",
+      ["dispatch:主管专项应急指挥部或相关部门指挥调度"],
+    ],
+  ])("%s", (_what, kind, requesting, owning, expectedCase, steps) => {
+    const r = rule(kind, requesting, owning);
+    expect(r.case).toBe(expectedCase);
+    expect(r.source).toContain("000 §6.2");
+    expect(names(kind, requesting, owning)).toEqual(steps);
+    for (const s of r.steps) {
+      expect(SUPPLY_CHAIN).not.toContain(s.name);
+      expect(s.name).not.toContain("物资");
+    }
+  });
+
+  it("has the team's 行业主管部门 or the office coordinate another unit's team, nobody else", () => {
+    const r = rule("professional", "dept-chengguan", "dept-water");
+    const step = r.steps.find((s) => s.action === "coordinate");
+    const c = dispatchPartyCase(
+      { incidentSubtype: null, requestingUnitId: "dept-chengguan", owningUnitId: "dept-water" },
+      "sign-off",
+    );
+    const by = step?.by ?? [];
+    expect(fillsAny(chaoyang, user({ roles: ["dept_head"], unitId: "dept-water" }), by, c)).toBe(true);
+    expect(fillsAny(chaoyang, user({ roles: ["office_staff"], unitId: "office" }), by, c)).toBe(true);
+    expect(fillsAny(chaoyang, user({ roles: ["dept_head"], unitId: "dept-chengguan" }), by, c)).toBe(false);
+    expect(fillsAny(chaoyang, user({ roles: ["committee_director"], unitId: "committee" }), by, c)).toBe(
+      false,
+    );
+    expect(fillsAny(chaoyang, user({ roles: ["admin"], unitId: "office" }), by, c)).toBe(false);
+  });
+
+  it("keeps profiles without teamDispatch on their supplyDispatch rules", () => {
+    const { teamDispatch: _none, ...resources } = chaoyang.profile.resources;
+    const profile: PlanProfile = { ...chaoyang.profile, resources };
+    expect(teamDispatchRule(profile, "professional", "dept-chengguan", "dept-water", chaoyang.org)).toBe(
+      dispatchApproval(profile, "dept-chengguan", "dept-water", chaoyang.org),
+    );
+  });
+
+  it("reads Luolong's committee decision for other units' forces and the army (002 §5.1.2 (4))", () => {
+    const other = teamDispatchRule(luolong.profile, "professional", "dept-health", "dept-water", luolong.org);
+    expect(other.case).toBe("other_unit");
+    expect(other.steps.map((s) => s.name)).toContain("区应急委决定调集专业处置力量增援");
+    const army = teamDispatchRule(luolong.profile, "armed", "dept-water", "ext-military", luolong.org);
+    expect(army.case).toBe("armed_forces");
+    expect(army.steps.map((s) => s.name)).toContain("区应急委决定请求军队和武警部队给予支援");
+  });
+});
+
 describe("a category-scoped dispatch step (issue 12: any district leader passed it)", () => {
   // Chaoyang's profile has no 分管区领导 step in supplyDispatch, so a variant puts one in: the
   // approval of another unit's supplies by the leader in charge of the incident's category.
@@ -188,6 +295,7 @@ describe("a category-scoped dispatch step (issue 12: any district leader passed 
     );
     return {
       plan,
+      resourceType: "stock",
       incidentSubtype: subtype,
       requestingUnitId: "dept-chengguan",
       owningUnitId: "dept-water",

@@ -5,7 +5,7 @@
  */
 import { booleanPointInPolygon, pointToPolygonDistance } from "@turf/turf";
 import type { Feature, MultiPolygon, Polygon } from "geojson";
-import type { DispatchRule, Party } from "../../../../shared/plan/schema.js";
+import type { AnyDispatchRule, Party } from "../../../../shared/plan/schema.js";
 import type { DispatchState } from "../../../../shared/resources.js";
 import { distanceMeters, type LatLng } from "../geo/index.js";
 
@@ -96,14 +96,23 @@ export function insideDistrict(outline: DistrictOutline, point: LatLng, toleranc
 }
 
 // ---------------------------------------------------------------------------------------------
-// dispatch (000 §6.7 through plans/rules.ts dispatchApproval)
+// dispatch (000 §6.7 supplies through plans/rules.ts dispatchApproval, 000 §6.2 teams through
+// teamDispatchRule)
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * What a dispatch of this kind of resource is called in notices and messages: a team is 调派 (000
+ * §6.2 “应急队伍的调度”), supplies and equipment are 调用 (§6.7).
+ */
+export function dispatchVerb(resourceType: string): string {
+  return resourceType === "team" ? "调派队伍" : "调用";
+}
 
 /** Step actions that are sign-offs between the request and the physical dispatch. */
 export const APPROVAL_ACTIONS = new Set(["review", "approve", "order", "coordinate"]);
 
 export interface DispatchStep {
-  action: DispatchRule["steps"][number]["action"];
+  action: AnyDispatchRule["steps"][number]["action"];
   name: string;
   by: Party[];
   doneBy?: string;
@@ -114,7 +123,7 @@ export interface DispatchStep {
 
 /** The steps of a new dispatch: the rule's steps, the request step already done by the requester. */
 export function initialSteps(
-  rule: DispatchRule,
+  rule: AnyDispatchRule,
   requester: { id: string; name: string },
   at: string,
 ): DispatchStep[] {

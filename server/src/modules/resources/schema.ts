@@ -399,6 +399,13 @@ export const RulePreviewQuery = Type.Object(
   {
     requestingUnitId: Type.String({ minLength: 1, maxLength: 64 }),
     owningUnitId: Type.String({ minLength: 1, maxLength: 64 }),
+    teamId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: "调派的队伍：按 000 §6.2 队伍调度规则（按队伍类别）预览，而非物资调用规则",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

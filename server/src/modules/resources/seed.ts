@@ -10,6 +10,15 @@ import { runCommand } from "../../http/command.js";
 import { createRecord } from "./records.js";
 import { REGISTRIES, type RegistryName } from "./registries.js";
 import * as repo from "./repository.js";
+import {
+  LUOLONG_EQUIPMENT,
+  LUOLONG_EXPERTS,
+  LUOLONG_SHELTERS,
+  LUOLONG_STOCK,
+  LUOLONG_SUPPLIES,
+  LUOLONG_TEAMS,
+  LUOLONG_WAREHOUSES,
+} from "./seedLuolong.js";
 import { openShelter, setOccupancy } from "./shelters.js";
 import { createStockLine } from "./stock.js";
 
@@ -549,9 +558,54 @@ const SEED_OFFICE: SessionUser = {
   roles: ["office_staff"],
 };
 
-/** Loads the demo resources once (Chaoyang only: the records name Chaoyang units and places). */
+interface DemoSet {
+  teams: Rec[];
+  experts: Rec[];
+  warehouses: Rec[];
+  supplies: Rec[];
+  agreements: Rec[];
+  shelters: Rec[];
+  equipment: Rec[];
+  stock: [string, string, string, number | null, string, number][];
+  /** The shelter opened in the demo, and the user who may open it under this plan. */
+  openShelter?: { code: string; by: SessionUser; occupancy: number };
+}
+
+/** Demo records per district (they name each district's own units and places). */
+const DEMO_SETS: Record<string, DemoSet> = {
+  "110105": {
+    teams: TEAMS,
+    experts: EXPERTS,
+    warehouses: WAREHOUSES,
+    supplies: SUPPLIES,
+    agreements: AGREEMENTS,
+    shelters: SHELTERS,
+    equipment: EQUIPMENT,
+    stock: STOCK,
+    openShelter: { code: "BN-001", by: SEED_DIRECTOR, occupancy: 1260 },
+  },
+  "410311": {
+    teams: LUOLONG_TEAMS,
+    experts: LUOLONG_EXPERTS,
+    warehouses: LUOLONG_WAREHOUSES,
+    supplies: LUOLONG_SUPPLIES,
+    agreements: [],
+    shelters: LUOLONG_SHELTERS,
+    equipment: LUOLONG_EQUIPMENT,
+    stock: LUOLONG_STOCK,
+    // 002 §5.4.4 (6): 民政 and 人防 lead evacuation and resettlement (the profile's shelterActivation).
+    openShelter: {
+      code: "LL-BN-001",
+      by: { ...SEED_OFFICE, unitId: "dept-civil-defence", unitName: "区人防办", roles: ["dept_head"] },
+      occupancy: 320,
+    },
+  },
+};
+
+/** Loads the demo resources once, for the districts that have a demo set (Chaoyang, Luolong). */
 export async function seedResourcesDemo(ctx: AppContext): Promise<void> {
-  if (ctx.plan.org.district.code !== "110105") {
+  const set = DEMO_SETS[ctx.plan.org.district.code];
+  if (!set) {
     return;
   }
   if ((await repo.countRecords(ctx.db, REGISTRIES.teams)) > 0) {
@@ -564,14 +618,14 @@ export async function seedResourcesDemo(ctx: AppContext): Promise<void> {
         ids.set(String(r.code), await createRecord(ctx, scope, SEED_OFFICE, REGISTRIES[name], r));
       }
     };
-    await create("teams", TEAMS);
-    await create("experts", EXPERTS);
-    await create("warehouses", WAREHOUSES);
-    await create("supplies", SUPPLIES);
-    await create("agreements", AGREEMENTS);
-    await create("shelters", SHELTERS);
-    await create("equipment", EQUIPMENT);
-    for (const [warehouse, supply, batch, expiresIn, reserveMode, quantity] of STOCK) {
+    await create("teams", set.teams);
+    await create("experts", set.experts);
+    await create("warehouses", set.warehouses);
+    await create("supplies", set.supplies);
+    await create("agreements", set.agreements);
+    await create("shelters", set.shelters);
+    await create("equipment", set.equipment);
+    for (const [warehouse, supply, batch, expiresIn, reserveMode, quantity] of set.stock) {
       await createStockLine(ctx, scope, SEED_OFFICE, {
         warehouseId: ids.get(warehouse) ?? "",
         supplyId: ids.get(supply) ?? "",
@@ -582,10 +636,10 @@ export async function seedResourcesDemo(ctx: AppContext): Promise<void> {
         reason: "演示数据建账",
       });
     }
-    const park = ids.get("BN-001");
-    if (park) {
-      await openShelter(ctx, scope, SEED_DIRECTOR, park, { comment: "演示：已启用的避难场所" });
-      await setOccupancy(ctx, scope, SEED_OFFICE, park, 1260);
+    const park = set.openShelter ? ids.get(set.openShelter.code) : undefined;
+    if (park && set.openShelter) {
+      await openShelter(ctx, scope, set.openShelter.by, park, { comment: "演示：已启用的避难场所" });
+      await setOccupancy(ctx, scope, SEED_OFFICE, park, set.openShelter.occupancy);
     }
   });
 }

@@ -73,6 +73,8 @@ export function DispatchModal({
       .get<RulePreview>("/api/dispatches/rule", {
         requestingUnitId: requestingUnit,
         owningUnitId: target.owningUnitId,
+        // Teams follow 000 §6.2's team rule, not the §6.7 supplies chain.
+        ...(target.resourceType === "team" ? { teamId: target.resourceId } : {}),
       })
       .then(setRule)
       .catch(() => setRule(undefined));
