@@ -41,6 +41,7 @@ describe("loadConfig", () => {
         loginRateLimit: 20,
       },
       incidents: { duplicateRadiusM: 500, duplicateWindowMinutes: 180, escalationWebhookUrl: undefined },
+      resources: { importMaxRows: 50_000 },
       response: { notifyWebhookUrl: undefined },
       sms: { url: undefined, token: undefined, rate: 50 },
       mail: { smtpUrl: undefined, from: "烽火预警 <noreply@fenghuo.local>" },
@@ -98,6 +99,7 @@ describe("loadConfig", () => {
     ["FENGHUO_SMS_URL", "http://sms.local/send", (c) => c.sms.url, "http://sms.local/send"],
     ["FENGHUO_SMS_TOKEN", "tok", (c) => c.sms.token, "tok"],
     ["FENGHUO_SMS_RATE", "12.5", (c) => c.sms.rate, 12.5],
+    ["FENGHUO_IMPORT_MAX_ROWS", "200", (c) => c.resources.importMaxRows, 200],
     ["FENGHUO_SMTP_URL", "smtp://mail.local:25", (c) => c.mail.smtpUrl, "smtp://mail.local:25"],
     ["FENGHUO_MAIL_FROM", "预警 <w@x.cn>", (c) => c.mail.from, "预警 <w@x.cn>"],
     [
@@ -186,6 +188,7 @@ describe("loadConfig", () => {
       '环境变量 FENGHUO_DUPLICATE_RADIUS_M="500m" 无效，应为 非负数（米）',
     ],
     ["FENGHUO_SMS_RATE", "0", '环境变量 FENGHUO_SMS_RATE="0" 无效，应为 正数（条/秒）'],
+    ["FENGHUO_IMPORT_MAX_ROWS", "0", '环境变量 FENGHUO_IMPORT_MAX_ROWS="0" 无效，应为 正整数（行）'],
     [
       "FENGHUO_SMS_URL",
       "sms.local/send",

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Static, type TSchema, Type } from "typebox";
 import { Value } from "typebox/value";
+import { IMPORT_MAX_ROWS } from "../../shared/resources.js";
 
 /** Repository root, resolved from this file so the CLI works from any working directory. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -94,6 +95,10 @@ export const ConfigSchema = Type.Object({
     duplicateWindowMinutes: Type.Number({ minimum: 0 }),
     /** When set, every overdue deadline is also sent to this URL through the outbox (channel webhook). */
     escalationWebhookUrl: optional(HttpUrl),
+  }),
+  resources: Type.Object({
+    /** An import with more data rows than this is refused while it is read (issue 14: 413, nothing written). */
+    importMaxRows: Count,
   }),
   response: Type.Object({
     /** When set, the end of a response is also sent here, one message per participating unit (000 §4.9). */
@@ -247,6 +252,12 @@ const SETTINGS: Record<string, Setting> = {
     at: "incidents.escalationWebhookUrl",
     default: undefined,
     expect: "http(s) 网址",
+  },
+  FENGHUO_IMPORT_MAX_ROWS: {
+    at: "resources.importMaxRows",
+    default: IMPORT_MAX_ROWS,
+    parse: number,
+    expect: "正整数（行）",
   },
   FENGHUO_RESPONSE_WEBHOOK_URL: {
     at: "response.notifyWebhookUrl",

@@ -11,6 +11,7 @@ import * as m0008 from "./migrations/0008_deadline_state_indexes.js";
 import * as m0009 from "./migrations/0009_warning_relays.js";
 import * as m0010 from "./migrations/0010_user_roles.js";
 import * as m0011 from "./migrations/0011_token_expiry.js";
+import * as m0012 from "./migrations/0012_idempotency_leases.js";
 import * as m0013 from "./migrations/0013_response_plan_fidelity.js";
 import * as m0014 from "./migrations/0014_warning_lift_reminders.js";
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009_warning_relays": m0009,
   "0010_user_roles": m0010,
   "0011_token_expiry": m0011,
+  "0012_idempotency_leases": m0012,
   "0013_response_plan_fidelity": m0013,
   "0014_warning_lift_reminders": m0014,
 };

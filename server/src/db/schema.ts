@@ -100,4 +100,8 @@ export interface IdempotencyKeyTable {
   status: number | null;
   body: string | null;
   created_at: string;
+  /** The instance (EventHub.instanceId) whose request holds the claim; null on rows before 0012. */
+  owner: string | null;
+  /** The claim expires at this time unless the request renews it (ISO-8601 UTC). */
+  lease_until: string | null;
 }

@@ -5,6 +5,7 @@ import type { Db } from "../db/index.js";
 import { unauthorized } from "../errors.js";
 import { type DomainEvent, EventHub } from "../events/hub.js";
 import { type AuditEntry, appendAudit } from "../modules/audit/index.js";
+import { markCommitted } from "./idempotency.js";
 import { notifyChannel } from "./repository.js";
 
 /** What a command sees: the open transaction, one "now" for the whole command, audit and events. */
@@ -47,6 +48,8 @@ export async function runCommand<T>(
       },
     };
     const value = await fn(scope);
+    // Issue 14 §3: the request's Idempotency-Key claim is marked committed in this same transaction.
+    await markCommitted(trx, req);
     if (ctx.dialect === "postgres") {
       // NOTIFY is transactional: other instances hear it only if this commits.
       for (const event of events) {

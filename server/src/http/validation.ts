@@ -111,6 +111,11 @@ export function nulPath(value: unknown, path = ""): string | undefined {
   if (typeof value === "string") {
     return value.includes("\u0000") ? path || "(value)" : undefined;
   }
+  if (ArrayBuffer.isView(value)) {
+    // A raw upload (an .xlsx body) is bytes, not text: walking it entry by entry took GBs and
+    // minutes for a 14 MB file (issue 14 §1). Its own reader decides what its text may hold.
+    return undefined;
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = nulPath(value[i], path ? `${path}.${i}` : String(i));

@@ -1,5 +1,6 @@
 /** Excel/CSV export of a registry or of stock, and the import templates. */
 import type ExcelJS from "exceljs";
+import { csvDocument } from "../../csv.js";
 import type { Db } from "../../db/index.js";
 import { excel } from "./importParse.js";
 import type { FieldDef } from "./registries.js";
@@ -66,18 +67,12 @@ export async function toXlsx(table: ExportTable, unitNames: Map<string, string>)
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const csvCell = (v: string | number | null) => {
-  const s = v === null ? "" : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
+/** CSV through the app's one CSV writer (formula-like text neutralised, numeric columns as numbers). */
 export function toCsv(table: ExportTable, unitNames: Map<string, string>): Buffer {
-  const lines = [table.fields.map((f) => csvCell(f.label)).join(",")];
-  for (const row of table.rows) {
-    lines.push(table.fields.map((f) => csvCell(exportValue(f, table.get(row, f), unitNames))).join(","));
-  }
-  // A BOM so Excel opens the UTF-8 Chinese correctly.
-  return Buffer.from(`\uFEFF${lines.join("\r\n")}\r\n`, "utf8");
+  return csvDocument([
+    table.fields.map((f) => f.label),
+    ...table.rows.map((row) => table.fields.map((f) => exportValue(f, table.get(row, f), unitNames))),
+  ]);
 }
 
 function styleHeader(ws: ExcelJS.Worksheet, fields: FieldDef[]) {

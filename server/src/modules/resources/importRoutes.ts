@@ -42,6 +42,17 @@ function readUpload(req: FastifyRequest<{ Querystring: Query }>): {
 }
 
 function importFailure(job: JobState): AppError {
+  if (job.rowLimit !== null) {
+    // Issue 14 §1: refused while reading, before any row was validated or written.
+    return new AppError(
+      413,
+      "too-many-rows",
+      "导入文件行数超过上限",
+      job.detail ?? "导入文件行数超过上限",
+      [{ path: "body", message: `最多 ${job.rowLimit} 行数据` }],
+      { job: presentJob(job), limit: job.rowLimit },
+    );
+  }
   const errors = job.errors.map((e) => ({
     path: `rows[${e.row}].${e.field}`,
     message: `第 ${e.row} 行「${e.column}」${e.value ? `（${e.value}）` : ""}：${e.message}`,

@@ -11,6 +11,7 @@ import type { Db } from "../../db/index.js";
 import { type CommandScope, runCommand } from "../../http/command.js";
 import {
   ImportFileError,
+  ImportTooManyRowsError,
   loadReferences,
   MAX_REPORTED_ERRORS,
   type RowError,
@@ -45,6 +46,8 @@ export interface JobState {
   errors: RowError[];
   errorCount: number;
   detail: string | null;
+  /** Set when the file was refused for having more data rows than this limit (answered 413). */
+  rowLimit: number | null;
   createdBy: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -90,6 +93,7 @@ function fromRow(r: repo.ImportJob): JobState {
     errors,
     errorCount: errors.length,
     detail: r.detail,
+    rowLimit: null,
     createdBy: r.created_by,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
@@ -135,6 +139,7 @@ export async function startImport(
     errors: [],
     errorCount: 0,
     detail: null,
+    rowLimit: null,
     createdBy: req.principal?.user.id ?? null,
     createdAt: ctx.clock.now().toISOString(),
     finishedAt: null,
@@ -185,7 +190,9 @@ async function runJob(ctx: AppContext, req: ImportRequest, job: JobState): Promi
   try {
     // Let the HTTP answer (202 + job id) go out before the heavy work starts.
     await new Promise((resolve) => setImmediate(resolve));
-    const sheet = req.format === "csv" ? readCsv(req.buffer) : await readXlsx(req.buffer);
+    const maxRows = ctx.config.resources.importMaxRows;
+    const sheet =
+      req.format === "csv" ? await readCsv(req.buffer, maxRows) : await readXlsx(req.buffer, maxRows);
     job.total = sheet.rows.length;
     job.phase = "validate";
     if (sheet.rows.length === 0) {
@@ -194,7 +201,7 @@ async function runJob(ctx: AppContext, req: ImportRequest, job: JobState): Promi
     }
     const fields = req.def ? writableFields(req.def) : STOCK_SHEET;
     const refs = await loadReferences(ctx.db);
-    const v = validateRows(ctx, fields, sheet, refs, req.principal, (n) => {
+    const v = await validateRows(ctx, fields, sheet, refs, req.principal, (n) => {
       job.processed = n;
     });
     if (req.def) {
@@ -223,6 +230,9 @@ async function runJob(ctx: AppContext, req: ImportRequest, job: JobState): Promi
     await finish(ctx, job, "done", null);
     return job;
   } catch (e) {
+    if (e instanceof ImportTooManyRowsError) {
+      job.rowLimit = e.limit;
+    }
     const detail =
       e instanceof ImportFileError
         ? e.message
