@@ -189,6 +189,51 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
     expect(deadline(await getIncident(duty, byDept.id), "immediate_to_office").state).toBe("overdue");
   });
 
+  // 000 §4.1 "能够判定为较大及以上突发事件等级的…要立即报告区应急办"; §2.1.3 区应急办统一接收、研判: when the office
+  // itself raises the level, the report owed to the office is the office's own knowledge (issue 13 item 11).
+  it("does not owe the office a report of the office's own level change: met at once, never overdue", async () => {
+    const inc = await register(gasLeak(clock.now(), { title: "某小区燃气泄漏后爆燃" }));
+    expect(inc.deadlines.map((d) => d.ruleId)).not.toContain("immediate_to_office");
+    clock.advanceMinutes(3);
+    const office = await login("office");
+    const raised = await office.post<IncidentDto>(`/api/incidents/${inc.id}/level`, {
+      level: "larger",
+      reason: "现场确认 3 人死亡",
+    });
+    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
+    expect(deadline(raised.body, "immediate_to_office")).toMatchObject({ state: "met", lateMinutes: 0 });
+    expect(
+      raised.body.timeline.some(
+        (e) => e.type === "deadline.met" && e.summary.includes("区应急办自行研判调整等级"),
+      ),
+    ).toBe(true);
+    clock.advanceMinutes(2);
+    await sweep();
+    const after = await getIncident(office, inc.id);
+    expect(deadline(after, "immediate_to_office")).toMatchObject({
+      state: "met",
+      lateMinutes: 0,
+      escalatedAt: null,
+    });
+    const audit = await server.ctx.db
+      .selectFrom("audit_log")
+      .select(["action", "after"])
+      .where("entity_id", "=", inc.id)
+      .where("action", "=", "incident.deadlines_known_to_office")
+      .execute();
+    expect(audit).toHaveLength(1);
+
+    // A level raised by someone who is not the office (the committee's leader) still owes the office the report.
+    const other = await register(gasLeak(clock.now(), { title: "某小区燃气管道破裂" }), "chengguan_staff");
+    const leader = await login("director");
+    const byLeader = await leader.post<IncidentDto>(`/api/incidents/${other.id}/level`, {
+      level: "larger",
+      reason: "区应急委研判",
+    });
+    expect(byLeader.status, JSON.stringify(byLeader.body)).toBe(200);
+    expect(deadline(byLeader.body, "immediate_to_office").state).toBe("pending");
+  });
+
   it("for an important event, a key area or a special period with major impact, the immediate report applies too", async () => {
     const flagged = await register(
       gasLeak(clock.now(), { flags: ["key_area", "major_impact"] }),
