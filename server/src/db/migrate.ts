@@ -10,6 +10,7 @@ import * as m0007 from "./migrations/0007_intake_indexes.js";
 import * as m0008 from "./migrations/0008_deadline_state_indexes.js";
 import * as m0009 from "./migrations/0009_warning_relays.js";
 import * as m0010 from "./migrations/0010_user_roles.js";
+import * as m0011 from "./migrations/0011_upward_approval.js";
 
 /** Migrations are listed here (not read from disk) so the same set runs from source and from a bundle. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0008_deadline_state_indexes": m0008,
   "0009_warning_relays": m0009,
   "0010_user_roles": m0010,
+  "0011_upward_approval": m0011,
 };
 
 class StaticProvider implements MigrationProvider {

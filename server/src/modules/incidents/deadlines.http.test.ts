@@ -84,7 +84,11 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
     expect(filed.body.addressees).toEqual(expect.arrayContaining(["区应急办", "区委宣传部", "市应急办"]));
     const after = await getIncident(duty, inc.id);
     expect(deadline(after, "initial")).toMatchObject({ state: "met", lateMinutes: 0 });
-    expect(deadline(after, "undetermined_to_city")).toMatchObject({ state: "met", lateMinutes: 0 });
+    // 000 §4.1 报请区应急委相关领导批准后: the report to the city waits for the leader (upward.http.test.ts).
+    expect(deadline(after, "undetermined_to_city")).toMatchObject({
+      state: "pending",
+      awaitingApproval: true,
+    });
     expect(deadline(after, "publicity_with_report")).toMatchObject({ state: "met", lateMinutes: 0 });
     expect(deadline(after, "detailed").state).toBe("pending");
     expect(after.timeline.map((t) => t.summary)).toEqual(
@@ -189,51 +193,6 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
     expect(deadline(await getIncident(duty, byDept.id), "immediate_to_office").state).toBe("overdue");
   });
 
-  // 000 §4.1 "能够判定为较大及以上突发事件等级的…要立即报告区应急办"; §2.1.3 区应急办统一接收、研判: when the office
-  // itself raises the level, the report owed to the office is the office's own knowledge (issue 13 item 11).
-  it("does not owe the office a report of the office's own level change: met at once, never overdue", async () => {
-    const inc = await register(gasLeak(clock.now(), { title: "某小区燃气泄漏后爆燃" }));
-    expect(inc.deadlines.map((d) => d.ruleId)).not.toContain("immediate_to_office");
-    clock.advanceMinutes(3);
-    const office = await login("office");
-    const raised = await office.post<IncidentDto>(`/api/incidents/${inc.id}/level`, {
-      level: "larger",
-      reason: "现场确认 3 人死亡",
-    });
-    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
-    expect(deadline(raised.body, "immediate_to_office")).toMatchObject({ state: "met", lateMinutes: 0 });
-    expect(
-      raised.body.timeline.some(
-        (e) => e.type === "deadline.met" && e.summary.includes("区应急办自行研判调整等级"),
-      ),
-    ).toBe(true);
-    clock.advanceMinutes(2);
-    await sweep();
-    const after = await getIncident(office, inc.id);
-    expect(deadline(after, "immediate_to_office")).toMatchObject({
-      state: "met",
-      lateMinutes: 0,
-      escalatedAt: null,
-    });
-    const audit = await server.ctx.db
-      .selectFrom("audit_log")
-      .select(["action", "after"])
-      .where("entity_id", "=", inc.id)
-      .where("action", "=", "incident.deadlines_known_to_office")
-      .execute();
-    expect(audit).toHaveLength(1);
-
-    // A level raised by someone who is not the office (the committee's leader) still owes the office the report.
-    const other = await register(gasLeak(clock.now(), { title: "某小区燃气管道破裂" }), "chengguan_staff");
-    const leader = await login("director");
-    const byLeader = await leader.post<IncidentDto>(`/api/incidents/${other.id}/level`, {
-      level: "larger",
-      reason: "区应急委研判",
-    });
-    expect(byLeader.status, JSON.stringify(byLeader.body)).toBe(200);
-    expect(deadline(byLeader.body, "immediate_to_office").state).toBe("pending");
-  });
-
   it("for an important event, a key area or a special period with major impact, the immediate report applies too", async () => {
     const flagged = await register(
       gasLeak(clock.now(), { flags: ["key_area", "major_impact"] }),
@@ -271,11 +230,23 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
     // Raised to 重大 now: the first continuing report is due 30 min from now (its clock cannot start before).
     const first = deadline(raised.body, "continuing", 1);
     expect(first.dueAt).toBe(at(clock.now().toISOString(), 30));
-    expect(deadline(raised.body, "undetermined_to_city").state).toBe("met");
+    // The grade is now determined: the 30-minute rule for undetermined grades no longer applies, and
+    // its report, still waiting for approval, is not owed any more.
+    expect(deadline(raised.body, "undetermined_to_city").state).toBe("cancelled");
 
-    clock.advanceMinutes(25);
+    clock.advanceMinutes(24);
     await duty.post(`/api/incidents/${inc.id}/reports`, { kind: "continuing", fields: reportFields() });
     let current = await getIncident(duty, inc.id);
+    // 000 §4.1: reports to the city go out once a committee leader approved them.
+    expect(deadline(current, "continuing", 1)).toMatchObject({ state: "pending", awaitingApproval: true });
+    clock.advanceMinutes(1);
+    const director = await login("director");
+    const approved = await director.post<IncidentDto>(
+      `/api/incidents/${inc.id}/deadlines/${deadline(current, "continuing", 1).id}/approve-upward`,
+      {},
+    );
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    current = approved.body;
     expect(deadline(current, "continuing", 1)).toMatchObject({ state: "met", lateMinutes: 0 });
     const second = deadline(current, "continuing", 2);
     expect(second.dueAt).toBe(at(clock.now().toISOString(), 30));
@@ -289,7 +260,16 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
     await duty.post(`/api/incidents/${inc.id}/reports`, { kind: "final", fields: reportFields() });
     current = await getIncident(duty, inc.id);
     expect(current.status).toBe("closed");
+    // The final report to the city, too, waits for the leader; the approval sends it (迟报 from due).
+    expect(deadline(current, "continuing", 2)).toMatchObject({ state: "overdue", awaitingApproval: true });
+    const sent = await director.post<IncidentDto>(
+      `/api/incidents/${inc.id}/deadlines/${deadline(current, "continuing", 2).id}/approve-upward`,
+      {},
+    );
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    current = sent.body;
     expect(deadline(current, "continuing", 2)).toMatchObject({ state: "met", lateMinutes: 2 });
+    expect(current.deadlines.filter((d) => d.ruleId === "continuing")).toHaveLength(2);
     expect(current.deadlines.filter((d) => d.state === "pending")).toEqual([]);
   });
 

@@ -62,6 +62,11 @@ export function deadlineRow(
     late_minutes: null,
     overdue_at: null,
     escalated_at: null,
+    approval_report_id: null,
+    approval_requested_at: null,
+    approved_by: null,
+    approved_by_name: null,
+    approved_at: null,
     created_at: now.toISOString(),
   };
 }
