@@ -232,6 +232,11 @@ async function fill(): Promise<void> {
           late_minutes: null,
           overdue_at: null,
           escalated_at: null,
+          approval_report_id: null,
+          approval_requested_at: null,
+          approved_by: null,
+          approved_by_name: null,
+          approved_at: null,
           created_at: at,
         });
       }

@@ -70,6 +70,8 @@ export const INCIDENT_FLAG_DOCS = {
   protected_area: "发生在自然保护区、森林公园、风景旅游区、天然林区及其他重点林区（002 附件 森林火灾）",
   school: "发生在学校、托幼机构（002 附件 食品安全、传染病、刑事案件）",
   public_place: "发生在公共场所（002 附件 刑事案件）",
+  infrastructure_interruption:
+    "电力、通信、信息网络、特种设备事故或城市交通、道路交通中断（002 附件 二(一) 重特大第2项）",
 } as const;
 export type IncidentFlag = keyof typeof INCIDENT_FLAG_DOCS;
 export const INCIDENT_FLAGS = Object.keys(INCIDENT_FLAG_DOCS) as IncidentFlag[];
@@ -402,6 +404,11 @@ export const ReportingSchema = Strict({
       to: Parties,
       approvedBy: Parties,
       minutes: Type.Optional(Type.Integer({ minimum: 0 })),
+      /**
+       * The deadlines (reporting.deadlines ids) that are reports to the upper level: each counts as
+       * sent only when a report answering it has the approval of one of `approvedBy`.
+       */
+      deadlines: Type.Optional(Type.Array(Id, { uniqueItems: true })),
     }),
   ),
   requiredFields: Rule({

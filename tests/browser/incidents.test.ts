@@ -129,7 +129,26 @@ describe("duty desk", () => {
       /\.docx$/,
     );
 
-    // The director's list moves on to the next deadline, live.
+    // The director's list moves on to the next deadline, live: the report to the city, still unsent.
+    await expect.poll(() => directorRow.textContent()).toContain("暂时无法判明等级的事件报市应急办");
+
+    // 000 §4.1 报请区应急委相关领导批准后: the report to the city waits for the committee's leader, who
+    // alone has the button; approving sends it, and the duty officer's page shows it met, live.
+    const cityRow = duty.getByRole("row").filter({ hasText: "暂时无法判明等级的事件报市应急办" });
+    await cityRow.getByText("待领导批准上报").waitFor();
+    expect(await cityRow.getByRole("button", { name: "批准上报" }).count()).toBe(0);
+    const leader = await session("director");
+    await leader.goto(duty.url());
+    const leaderCityRow = leader.getByRole("row").filter({ hasText: "暂时无法判明等级的事件报市应急办" });
+    await leaderCityRow.getByRole("button", { name: "批准上报" }).click();
+    await leader
+      .getByRole("dialog")
+      .getByRole("button", { name: /确\s*定|OK/ })
+      .click();
+    await expect.poll(() => leaderCityRow.locator(".fh-countdown").textContent()).toBe("按时");
+    await expect.poll(() => cityRow.locator(".fh-countdown").textContent()).toBe("按时");
+    await cityRow.getByText(/批准/).waitFor();
+    expect(await cityRow.getByText("待领导批准上报").count()).toBe(0);
     await expect.poll(() => directorRow.textContent()).toContain("详细信息报送");
 
     const unexpected = errors.flat().filter((e) => !e.includes("Failed to load resource"));

@@ -14,6 +14,7 @@ import * as m0011 from "./migrations/0011_token_expiry.js";
 import * as m0012 from "./migrations/0012_idempotency_leases.js";
 import * as m0013 from "./migrations/0013_response_plan_fidelity.js";
 import * as m0014 from "./migrations/0014_warning_lift_reminders.js";
+import * as m0015 from "./migrations/0015_upward_approval.js";
 
 /** Migrations are listed here (not read from disk) so the same set runs from source and from a bundle. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0012_idempotency_leases": m0012,
   "0013_response_plan_fidelity": m0013,
   "0014_warning_lift_reminders": m0014,
+  "0015_upward_approval": m0015,
 };
 
 class StaticProvider implements MigrationProvider {

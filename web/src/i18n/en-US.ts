@@ -320,6 +320,12 @@ export const enUS: Messages = {
     colDue: "Due",
     colState: "State",
     colRecipients: "To",
+    awaitingApproval: "Awaiting the leader's approval to report upward",
+    approveUpward: "Approve and report",
+    approveUpwardConfirm:
+      "Approving sends “{{name}}” to the upper level now; the deadline counts from the approval.",
+    approvedUpward: "Approved and reported: {{name}}",
+    approvedBy: "approved by {{name}}",
     timelineTitle: "Timeline",
     reportsTitle: "Reports filed",
     noReports: "Nothing reported yet",

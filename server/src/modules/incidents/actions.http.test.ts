@@ -50,6 +50,7 @@ const ACTIONS: readonly IncidentAction[] = [
   "recordInstruction",
   "feedback",
   "merge",
+  "approveUpward",
 ];
 
 const JIANWAI = "110105001";
@@ -201,6 +202,14 @@ async function attempt(
         : undefined;
     case "merge":
       return (await client.post(`${path}/merge`, { into: mergeTarget })).status;
+    case "approveUpward": {
+      // The report waiting for approval on this fixture (000 §4.1 报请…批准后); none: nothing to approve.
+      const view = await client.get<IncidentDto>(path);
+      const waiting = view.body.deadlines?.find((d) => d.awaitingApproval);
+      return waiting
+        ? (await client.post(`${path}/deadlines/${waiting.id}/approve-upward`, {})).status
+        : undefined;
+    }
   }
 }
 
@@ -272,6 +281,11 @@ describe("allowedActions are what the server accepts", () => {
     expect(listed.get("duty")).not.toContain("verify");
     expect(listed.get("duty")).toContain("fileReport");
     expect(listed.get("jianwai")).toEqual(["read", "feedback"]);
+    // The initial report to the city waits for a committee leader (000 §4.1 报请区应急委相关领导批准后).
+    expect(listed.get("director")).toContain("approveUpward");
+    expect(listed.get("deputy")).toContain("approveUpward");
+    expect(listed.get("office")).not.toContain("approveUpward");
+    expect(listed.get("duty")).not.toContain("approveUpward");
   });
 
   it("on a fire elsewhere with an instruction relayed to 城管委: its members feed back, nothing else", async () => {

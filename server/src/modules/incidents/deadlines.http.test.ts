@@ -84,7 +84,11 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
     expect(filed.body.addressees).toEqual(expect.arrayContaining(["区应急办", "区委宣传部", "市应急办"]));
     const after = await getIncident(duty, inc.id);
     expect(deadline(after, "initial")).toMatchObject({ state: "met", lateMinutes: 0 });
-    expect(deadline(after, "undetermined_to_city")).toMatchObject({ state: "met", lateMinutes: 0 });
+    // 000 §4.1 报请区应急委相关领导批准后: the report to the city waits for the leader (upward.http.test.ts).
+    expect(deadline(after, "undetermined_to_city")).toMatchObject({
+      state: "pending",
+      awaitingApproval: true,
+    });
     expect(deadline(after, "publicity_with_report")).toMatchObject({ state: "met", lateMinutes: 0 });
     expect(deadline(after, "detailed").state).toBe("pending");
     expect(after.timeline.map((t) => t.summary)).toEqual(
@@ -226,11 +230,23 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
     // Raised to 重大 now: the first continuing report is due 30 min from now (its clock cannot start before).
     const first = deadline(raised.body, "continuing", 1);
     expect(first.dueAt).toBe(at(clock.now().toISOString(), 30));
-    expect(deadline(raised.body, "undetermined_to_city").state).toBe("met");
+    // The grade is now determined: the 30-minute rule for undetermined grades no longer applies, and
+    // its report, still waiting for approval, is not owed any more.
+    expect(deadline(raised.body, "undetermined_to_city").state).toBe("cancelled");
 
-    clock.advanceMinutes(25);
+    clock.advanceMinutes(24);
     await duty.post(`/api/incidents/${inc.id}/reports`, { kind: "continuing", fields: reportFields() });
     let current = await getIncident(duty, inc.id);
+    // 000 §4.1: reports to the city go out once a committee leader approved them.
+    expect(deadline(current, "continuing", 1)).toMatchObject({ state: "pending", awaitingApproval: true });
+    clock.advanceMinutes(1);
+    const director = await login("director");
+    const approved = await director.post<IncidentDto>(
+      `/api/incidents/${inc.id}/deadlines/${deadline(current, "continuing", 1).id}/approve-upward`,
+      {},
+    );
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    current = approved.body;
     expect(deadline(current, "continuing", 1)).toMatchObject({ state: "met", lateMinutes: 0 });
     const second = deadline(current, "continuing", 2);
     expect(second.dueAt).toBe(at(clock.now().toISOString(), 30));
@@ -244,7 +260,16 @@ describe("Chaoyang deadlines (000 §4.1)", () => {
     await duty.post(`/api/incidents/${inc.id}/reports`, { kind: "final", fields: reportFields() });
     current = await getIncident(duty, inc.id);
     expect(current.status).toBe("closed");
+    // The final report to the city, too, waits for the leader; the approval sends it (迟报 from due).
+    expect(deadline(current, "continuing", 2)).toMatchObject({ state: "overdue", awaitingApproval: true });
+    const sent = await director.post<IncidentDto>(
+      `/api/incidents/${inc.id}/deadlines/${deadline(current, "continuing", 2).id}/approve-upward`,
+      {},
+    );
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    current = sent.body;
     expect(deadline(current, "continuing", 2)).toMatchObject({ state: "met", lateMinutes: 2 });
+    expect(current.deadlines.filter((d) => d.ruleId === "continuing")).toHaveLength(2);
     expect(current.deadlines.filter((d) => d.state === "pending")).toEqual([]);
   });
 

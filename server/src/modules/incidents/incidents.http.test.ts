@@ -145,9 +145,12 @@ describe("registration", () => {
     const first = await register(gasLeak(clock.now(), { title: "201 与读取一致（一）", level: "major" }));
     const second = await register(gasLeak(clock.now(), { title: "201 与读取一致（二）", level: "major" }));
     expect(second.possibleDuplicates.map((d) => d.id)).toContain(first.id);
+    // The duty room registered a 重大 event: the immediate report to the office is the office's own
+    // knowledge, and the timeline says so (000 §4.1, §2.1.3).
     expect(second.timeline.map((e) => e.type)).toEqual([
       "incident.registered",
       "incident.possible_duplicate",
+      "deadline.met",
     ]);
     expect(second.deadlines.length).toBeGreaterThan(2);
     const read = await duty.get<IncidentDto>(`/api/incidents/${second.id}`);

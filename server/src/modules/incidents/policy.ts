@@ -8,7 +8,7 @@
 import type { ReportKind } from "../../../../shared/incidents.js";
 import type { Party, Scope } from "../../../../shared/plan/schema.js";
 import type { Role } from "../../../../shared/roles.js";
-import { anyone, check, definePolicy, hasRole } from "../../authz/policy.js";
+import { anyone, check, definePolicy, hasRole, type PartyRequirement } from "../../authz/policy.js";
 import { fillsAny, isEmergencyOffice, type PartyCase, type PlanData } from "../plans/index.js";
 import type { IncidentTable } from "./tables.js";
 
@@ -20,7 +20,8 @@ export type IncidentAction =
   | "fileReport"
   | "recordInstruction"
   | "feedback"
-  | "merge";
+  | "merge"
+  | "approveUpward";
 
 /** An incident (or one about to be registered) as the policy sees it. */
 export interface IncidentResource {
@@ -35,6 +36,8 @@ export interface IncidentResource {
   instructions: readonly (readonly string[])[];
   /** A report being filed: its kind, and whether the incident has an initial report already. */
   report?: { kind: ReportKind; hasInitial: boolean } | undefined;
+  /** Reports to the upper level waiting for a leader's approval (000 §4.1 报请…批准后). */
+  awaitingUpward?: number | undefined;
 }
 
 /** The plan case of an incident: its subtype, the street of its place, the unit that registered it. */
@@ -139,6 +142,22 @@ export function reportConflict(r: IncidentResource): string | undefined {
   return undefined;
 }
 
+/**
+ * 000 §4.1 "区应急办对于接报的各类突发事件信息，在报请区应急委相关领导批准后，按规定及时向市应急办报告": who
+ * approves is the profile's `reporting.upward.approvedBy`, resolved for the incident's case.
+ */
+function upwardApprovers(r: IncidentResource): PartyRequirement {
+  const upward = r.plan.profile.reporting.upward;
+  return {
+    plan: r.plan,
+    parties: upward?.approvedBy ?? [],
+    case: r.case,
+    source: upward?.source,
+    what: "批准向上级报告",
+    missing: "预案没有规定向上级报告须经谁批准",
+  };
+}
+
 export const incidentPolicy = definePolicy<IncidentAction, IncidentResource>("incident", {
   read: { by: [anyone] },
   // 000 §4.1: the office, special-HQ offices, departments, units and street offices all report.
@@ -162,6 +181,15 @@ export const incidentPolicy = definePolicy<IncidentAction, IncidentResource>("in
     by: [emergencyOffice],
     state: (r) => (r.status === "open" ? undefined : `事件 ${r.number} 当前状态不能合并`),
   },
+  approveUpward: {
+    by: upwardApprovers,
+    state: (r) =>
+      r.status === "merged"
+        ? `事件 ${r.number} 已合并到其他事件`
+        : (r.awaitingUpward ?? 0) > 0
+          ? undefined
+          : `事件 ${r.number} 没有待领导批准上报的报告`,
+  },
 });
 
 /** The policy's view of a stored incident; `instructions` are the relay lists the caller has read. */
@@ -172,6 +200,7 @@ export function incidentResource(
     "number" | "status" | "verified_at" | "subtype_id" | "street_code" | "reporter_unit_id"
   >,
   instructions: readonly (readonly string[])[] = [],
+  awaitingUpward = 0,
 ): IncidentResource {
   return {
     plan,
@@ -180,5 +209,6 @@ export function incidentResource(
     status: incident.status,
     verifiedAt: incident.verified_at,
     instructions,
+    awaitingUpward,
   };
 }

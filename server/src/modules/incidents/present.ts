@@ -17,7 +17,7 @@ import {
   loadParts,
   readDeadlines,
 } from "./repository.js";
-import { levelChoices, levelName } from "./rules.js";
+import { awaitsApproval, levelChoices, levelName } from "./rules.js";
 import type { DeadlineView, IncidentDetail, IncidentSummary, InstructionView, ReportView } from "./schema.js";
 
 export function presentDeadline(
@@ -40,6 +40,9 @@ export function presentDeadline(
     metBy: d.met_by,
     overdueAt: d.overdue_at,
     escalatedAt: d.escalated_at,
+    awaitingApproval: awaitsApproval(d),
+    approvedAt: d.approved_at,
+    approvedByName: d.approved_by_name,
     recipients: d.recipients.map((r) => r.label),
     source: d.source,
   };
@@ -145,7 +148,11 @@ async function presentSummary(
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     deadlines: deadlines.map(presentDeadline),
-    allowedActions: allowedActions(incidentPolicy, viewer, incidentResource(ctx.plan, r, relays)),
+    allowedActions: allowedActions(
+      incidentPolicy,
+      viewer,
+      incidentResource(ctx.plan, r, relays, deadlines.filter(awaitsApproval).length),
+    ),
   };
 }
 

@@ -29,7 +29,7 @@ import {
   numberPrefix,
   possibleDuplicates,
 } from "./rules.js";
-import { applyDeadlines } from "./scheduling.js";
+import { applyDeadlines, MET_BY_OFFICE } from "./scheduling.js";
 import type { RegisterBody } from "./schema.js";
 import { incidentSettings } from "./settings.js";
 import { timelineFor } from "./timeline.js";
@@ -216,10 +216,19 @@ export async function registerIncident(
       },
     );
   }
-  const deadlines = await applyDeadlines(ctx, scope, row, "registration", timeline);
+  const deadlines = await applyDeadlines(ctx, scope, row, "registration", timeline, user);
   // A new incident has no earlier entries to continue the order of (Timeline.flush reads them).
   await insertEvents(scope.trx, timeline.rows);
-  await scope.audit({ action: "incident.create", entityType: "incident", entityId: id, after: row });
+  // The creation's audit row carries the deadlines the office's own registration met (met_by).
+  await scope.audit({
+    action: "incident.create",
+    entityType: "incident",
+    entityId: id,
+    after: {
+      ...row,
+      deadlinesKnownToOffice: deadlines.filter((d) => d.met_by === MET_BY_OFFICE).map((d) => d.id),
+    },
+  });
   scope.publish({
     type: "incident.created",
     entityType: "incident",

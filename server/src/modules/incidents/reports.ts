@@ -10,11 +10,20 @@ import type { AppContext } from "../../context.js";
 import type { Db } from "../../db/index.js";
 import type { FieldError } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
+import { notifyUsers } from "../notify/index.js";
 import { whenHolds } from "../plans/index.js";
+import { usersFilling } from "../users/index.js";
 import { actorOf, fail } from "./guards.js";
-import { type IncidentResource, incidentPolicy, incidentResource, reportConflict } from "./policy.js";
+import {
+  type IncidentResource,
+  incidentPartyCase,
+  incidentPolicy,
+  incidentResource,
+  reportConflict,
+} from "./policy.js";
 import {
   addDeadlines,
+  awaitApproval,
   cancelDeadlines,
   hasReportOfKind,
   type Incident,
@@ -27,17 +36,19 @@ import {
   updateIncident,
 } from "./repository.js";
 import {
+  awaitsApproval,
   factsOf,
   kindsMetBy,
   lateMinutes,
   missingReportFields,
+  needsUpwardApproval,
   nextContinuingDue,
   type Recipient,
   unknownReportFields,
 } from "./rules.js";
 import { deadlineRow, publishDeadline, stateOf } from "./scheduling.js";
 import type { ReportBody } from "./schema.js";
-import { timelineFor } from "./timeline.js";
+import { type Timeline, timelineFor } from "./timeline.js";
 
 /** Field problems of a report body (unknown ids, missing required fields), checked before policy. */
 export function reportFieldErrors(ctx: AppContext, fields: Record<string, string>): FieldError[] {
@@ -99,6 +110,89 @@ export async function previewReport(
 }
 
 /**
+ * 000 §4.1 每30分钟续报一次: after a continuing round is met (by a report, or by the approval that sent
+ * it), the next round is due 30 min later while the 重大/特别重大 incident is still being handled.
+ */
+export async function scheduleNextContinuing(
+  ctx: AppContext,
+  scope: CommandScope,
+  row: Incident,
+  m: IncidentDeadline,
+  timeline: Timeline,
+): Promise<void> {
+  const profile = ctx.plan.profile;
+  const now = scope.now;
+  const rule = profile.reporting.deadlines.find((d) => d.id === m.rule_id);
+  const nextAt = nextContinuingDue(profile, m.rule_id, now);
+  if (!rule || !nextAt || row.status === "closed") {
+    return;
+  }
+  const facts = factsOf({ ...stateOf(row, now.toISOString()) });
+  if (!whenHolds(profile, rule.when, facts)) {
+    return;
+  }
+  const next = deadlineRow(
+    row.id,
+    {
+      ruleId: m.rule_id,
+      kind: m.kind,
+      name: m.name,
+      dueAt: nextAt,
+      recipients: m.recipients,
+      source: m.source,
+      round: m.round + 1,
+    },
+    now,
+  );
+  await addDeadlines(scope.trx, [next]);
+  publishDeadline(scope, next, "pending");
+  timeline.add(row.id, "deadline.created", `下一次续报（第 ${next.round} 次）时限已生成`, {
+    deadlineId: next.id,
+    dueAt: next.due_at,
+  });
+}
+
+/** Puts reports to the upper level before the approving leaders: timeline, live event, notices. */
+async function requestUpwardApproval(
+  ctx: AppContext,
+  scope: CommandScope,
+  row: Incident,
+  awaiting: IncidentDeadline[],
+  timeline: Timeline,
+): Promise<void> {
+  const upward = ctx.plan.profile.reporting.upward;
+  if (awaiting.length === 0 || !upward) {
+    return;
+  }
+  const approvers = upward.approvedBy.map((p) => p.label).filter((l): l is string => l !== undefined);
+  const names = awaiting.map((a) => a.name).join("、");
+  timeline.add(
+    row.id,
+    "deadline.awaiting_approval",
+    `待领导批准上报：${names}（须经${approvers.join("或")}批准）`,
+    {
+      deadlines: awaiting.map((a) => a.id),
+      source: upward.source,
+    },
+  );
+  for (const a of awaiting) {
+    publishDeadline(scope, a, a.state);
+  }
+  const users = await usersFilling(scope.trx, ctx.plan, upward.approvedBy, incidentPartyCase(row));
+  await notifyUsers(
+    scope,
+    users.map((u) => u.id),
+    {
+      title: `待批准上报：${row.number}`,
+      body: `${row.title} — ${names}须经批准后报出`,
+      link: `/duty/incidents/${row.id}`,
+      sourceType: "incident",
+      sourceId: row.id,
+    },
+  );
+}
+
+/**
  * Files a 初报/续报/终报: meets the deadlines it answers (marking 迟报 minutes), schedules the next
  * continuing round for 重大/特别重大 still being handled, and a 终报 ends handling.
  */
@@ -123,13 +217,23 @@ export async function fileReport(
   const rows = await readDeadlines(scope.trx, [id]);
   const toMeet = deadlinesMet(rows, body.kind);
   const met: IncidentDeadline[] = [];
+  // 000 §4.1: a report to the city counts as sent only once a leader approved it (upward.ts).
+  const awaiting: IncidentDeadline[] = [];
   for (const d of toMeet) {
+    if (needsUpwardApproval(profile, d.rule_id)) {
+      if (await awaitApproval(scope.trx, d.id, reportId, nowIso)) {
+        awaiting.push({ ...d, approval_report_id: reportId, approval_requested_at: nowIso });
+      }
+      continue;
+    }
     const late = lateMinutes(new Date(d.due_at), now);
     if (await markDeadlineMet(scope.trx, d.id, nowIso, reportId, late)) {
       met.push({ ...d, state: "met", met_at: nowIso, met_by: reportId, late_minutes: late });
     }
   }
-  const addressSource = met.length > 0 ? met : rows.filter((r) => kindsMetBy(body.kind).has(r.kind));
+  const answered = [...met, ...awaiting];
+  const addressSource =
+    answered.length > 0 ? answered : rows.filter((r) => kindsMetBy(body.kind).has(r.kind));
   const addressees = addresseeLabels(addressSource.map((r) => r.recipients));
   const { count } = await reportCount(scope.trx, id);
   const unitName = body.unitName ?? user.unitName ?? "区应急办";
@@ -159,14 +263,21 @@ export async function fileReport(
     });
     publishDeadline(scope, m, "met");
   }
-
+  await requestUpwardApproval(ctx, scope, row, awaiting, timeline);
   let status = row.status;
   if (body.kind === "final") {
     const set = { status: "closed", handling_ended_at: nowIso, updated_at: nowIso };
     await updateIncident(scope.trx, id, set);
     status = set.status;
+    // A report waiting for its approval stays open: the approval still sends it (upward.ts).
     const open = rows
-      .filter((r) => r.state === "pending" && !met.some((m) => m.id === r.id))
+      .filter(
+        (r) =>
+          r.state === "pending" &&
+          !met.some((m) => m.id === r.id) &&
+          !awaiting.some((a) => a.id === r.id) &&
+          !awaitsApproval(r),
+      )
       .map((r) => r.id);
     const cancelled = await cancelDeadlines(scope.trx, open);
     for (const r of rows.filter((x) => cancelled.includes(x.id))) {
@@ -175,36 +286,8 @@ export async function fileReport(
     timeline.add(id, "incident.closed", "报送终报，事件处置结束，续报停止");
   } else {
     await updateIncident(scope.trx, id, { updated_at: nowIso });
-    // 000 §4.1: 重大、特别重大 still being handled → the next continuing report 30 min after this one.
     for (const m of met.filter((x) => x.kind === "continuing")) {
-      const rule = profile.reporting.deadlines.find((d) => d.id === m.rule_id);
-      const nextAt = nextContinuingDue(profile, m.rule_id, now);
-      if (!rule || !nextAt) {
-        continue;
-      }
-      const facts = factsOf({ ...stateOf(row, nowIso) });
-      if (!whenHolds(profile, rule.when, facts)) {
-        continue;
-      }
-      const next = deadlineRow(
-        id,
-        {
-          ruleId: m.rule_id,
-          kind: m.kind,
-          name: m.name,
-          dueAt: nextAt,
-          recipients: m.recipients,
-          source: m.source,
-          round: m.round + 1,
-        },
-        now,
-      );
-      await addDeadlines(scope.trx, [next]);
-      publishDeadline(scope, next, "pending");
-      timeline.add(id, "deadline.created", `下一次续报（第 ${next.round} 次）时限已生成`, {
-        deadlineId: next.id,
-        dueAt: next.due_at,
-      });
+      await scheduleNextContinuing(ctx, scope, row, m, timeline);
     }
   }
   await timeline.flush(scope.trx);
@@ -217,6 +300,7 @@ export async function fileReport(
       kind: body.kind,
       seq: count + 1,
       metDeadlines: met.map((m) => m.id),
+      awaitingApproval: awaiting.map((a) => a.id),
       status,
     },
   });

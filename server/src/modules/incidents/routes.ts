@@ -39,8 +39,10 @@ import {
   RegisterBody,
   ReportBody,
   ReportView,
+  UpwardApprovalBody,
   VerifyBody,
 } from "./schema.js";
+import { approveUpwardReport } from "./upward.js";
 import { verifyIncident } from "./verification.js";
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 36 }) });
@@ -198,6 +200,25 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: AppContext): v
       const user = principalOf(req).user;
       const { id } = req.params;
       await runCommand(ctx, req, (scope) => verifyIncident(ctx, scope, id, req.body));
+      return presentDetail(ctx, ctx.db, await requireIncident(ctx.db, id), user);
+    },
+  );
+
+  r.post(
+    "/api/incidents/:id/deadlines/:did/approve-upward",
+    {
+      schema: {
+        tags: TAGS,
+        summary: "领导批准向上级报告（000 §4.1 报请区应急委相关领导批准后报市应急办）",
+        params: Type.Object({ id: Type.String({ maxLength: 36 }), did: Type.String({ maxLength: 36 }) }),
+        body: UpwardApprovalBody,
+        response: { 200: IncidentDetail },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const { id, did } = req.params;
+      await runCommand(ctx, req, (scope) => approveUpwardReport(ctx, scope, id, did, req.body));
       return presentDetail(ctx, ctx.db, await requireIncident(ctx.db, id), user);
     },
   );

@@ -305,6 +305,27 @@ export function kindsMetBy(kind: ReportKind): ReadonlySet<string> {
   }
 }
 
+/**
+ * Whether a deadline rule is a report to the upper level that counts as sent only with a leader's
+ * approval (000 §4.1 "在报请区应急委相关领导批准后…向市应急办报告"; the profile's reporting.upward.deadlines).
+ */
+export function needsUpwardApproval(profile: PlanProfile, ruleId: string): boolean {
+  return profile.reporting.upward?.deadlines?.includes(ruleId) ?? false;
+}
+
+/** An open deadline row holding a report for a leader's approval (待领导批准上报). */
+export function awaitsApproval(d: {
+  state: string;
+  approval_report_id: string | null;
+  approved_at: string | null;
+}): boolean {
+  return (
+    (d.state === "pending" || d.state === "overdue") &&
+    d.approval_report_id !== null &&
+    d.approved_at === null
+  );
+}
+
 /** Whole minutes late, rounded up (30 s late is 1 minute late: 迟报); 0 when on time. */
 export function lateMinutes(dueAt: Date, metAt: Date): number {
   const late = metAt.getTime() - dueAt.getTime();

@@ -74,6 +74,13 @@ export const VerifyBody = Type.Object(
 );
 export type VerifyBody = Static<typeof VerifyBody>;
 
+/** A leader approves the report to the upper level (000 §4.1 报请区应急委相关领导批准后). */
+export const UpwardApprovalBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+export type UpwardApprovalBody = Static<typeof UpwardApprovalBody>;
+
 export const ReportBody = Type.Object(
   {
     kind: Type.Union([Type.Literal("initial"), Type.Literal("continuing"), Type.Literal("final")]),
@@ -161,6 +168,10 @@ export const DeadlineView = Type.Object({
   metBy: Nullable(Type.String()),
   overdueAt: Nullable(Type.String()),
   escalatedAt: Nullable(Type.String()),
+  /** 待领导批准上报: a report answers it but awaits a leader's approval before it counts as sent. */
+  awaitingApproval: Type.Boolean(),
+  approvedAt: Nullable(Type.String()),
+  approvedByName: Nullable(Type.String()),
   recipients: Type.Array(Type.String()),
   source: Type.String(),
 });

@@ -11,6 +11,9 @@ export interface DeadlineDto {
   state: string;
   lateMinutes: number | null;
   escalatedAt: string | null;
+  awaitingApproval: boolean;
+  approvedByName: string | null;
+  metBy: string | null;
 }
 
 export interface IncidentDto {

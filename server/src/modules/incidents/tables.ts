@@ -106,6 +106,12 @@ export interface IncidentDeadlineTable {
   late_minutes: number | null;
   overdue_at: string | null;
   escalated_at: string | null;
+  /** A report to the upper level waiting for a leader's approval (000 §4.1 报请…批准后). */
+  approval_report_id: string | null;
+  approval_requested_at: string | null;
+  approved_by: string | null;
+  approved_by_name: string | null;
+  approved_at: string | null;
   created_at: string;
 }
 

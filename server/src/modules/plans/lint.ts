@@ -376,6 +376,11 @@ export function checkProfile(profile: PlanProfile, org: OrgFile | undefined): Pr
       error(`reporting.notifications[${i}]`, "clockStart 与 minutes 须同时指定");
     }
   });
+  (profile.reporting.upward?.deadlines ?? []).forEach((id, i) => {
+    if (!deadlineIds.has(id)) {
+      error(`reporting.upward.deadlines[${i}]`, `未知的报送时限“${id}”`);
+    }
+  });
 
   // ── response levels: every grade reaches exactly one level, every level is reachable ──
   const gradeToLevel = new Map<string, number>();

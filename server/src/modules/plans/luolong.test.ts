@@ -229,12 +229,62 @@ describe("grading: suggestLevel from the 002 annex (突发公共事件分级标�
       },
       // 附件 三(三) 重大 2: "一次发生30人以上50人以下…的食物中毒"
       { seed: "三(三) 重大2", subtype: "food_safety", figures: { poisoned: 35, deaths: 0 }, level: "major" },
-      // 附件 三(三) 特大 2: "出现1例以上死亡病例的食物中毒" — overlaps 重大 "1例死亡"; 以上 includes 1
+      // 附件 三(三) 重大 2: "出现1例死亡病例的食物中毒" — the clause for exactly one death (issue 13 item 14)
+      { seed: "三(三) 重大2", subtype: "food_safety", figures: { poisoned: 8, deaths: 1 }, level: "major" },
+      // 附件 三(三) 特大 2: "出现1例以上死亡病例的食物中毒" — read as more than the 重大 clause's one death
       {
         seed: "三(三) 特大2",
         subtype: "food_safety",
-        figures: { poisoned: 8, deaths: 1 },
+        figures: { poisoned: 8, deaths: 2 },
         level: "especially_major",
+      },
+      // 附件 三(三) 特大 2: "学校一次发生10人以上并出现死亡病例的食物中毒的事件"
+      {
+        seed: "三(三) 特大2 学校",
+        subtype: "food_safety",
+        figures: { poisoned: 12, deaths: 1 },
+        flags: ["school"],
+        level: "especially_major",
+      },
+      // 附件 一(七) 特大: "受害森林面积在1000公顷以上,造成特大人员伤亡和巨大经济损失的火灾" — the area alone
+      // is not enough; 重大 1 "受害森林面积100公顷以上…" still holds (issue 13 item 14)
+      { seed: "一(七) 特大/重大1", subtype: "forest_fire", figures: { area_ha: 1500 }, level: "major" },
+      {
+        seed: "一(七) 特大/重大1",
+        subtype: "forest_fire",
+        figures: { area_ha: 1000, deaths: 0, economic_loss_yuan: 0 },
+        level: "major",
+      },
+      // 附件 一(三) 一般: "较大级别以下,造成一定经济损失的地震" — also a neighbouring quake that did damage here
+      {
+        seed: "一(三) 一般 邻区",
+        subtype: "earthquake",
+        figures: { magnitude: 4.6, economic_loss_yuan: 300_000 },
+        flags: ["outside_district"],
+        level: "general",
+      },
+      // 附件 二(一) 较大 2: "城市供水、燃气设施中断供应,造成5000户以上3万户以下居民停水、停气24小时以上的事故"
+      // — not 重大 by 重特大 2's "电力、通信…城市交通、道路交通中断24小时以上" (issue 13 item 13)
+      {
+        seed: "二(一) 较大2",
+        subtype: "safety_accident",
+        figures: { households: 10_000, duration_hours: 26 },
+        level: "larger",
+      },
+      // 附件 二(一) 重特大 2: "…电力、通信、信息网络、特种设备事故和城市交通、道路交通中断24小时以上的事件"
+      {
+        seed: "二(一) 重特大2 中断",
+        subtype: "safety_accident",
+        figures: { duration_hours: 26 },
+        flags: ["infrastructure_interruption"],
+        level: "major",
+      },
+      // A fire burning 30 h is not an interruption of 电力、通信…: graded by the fire scale (死亡3人以下 → 一般)
+      {
+        seed: "二(一) 重特大2 火灾",
+        subtype: "fire",
+        figures: { deaths: 0, duration_hours: 30 },
+        level: "general",
       },
       // 附件 三(三) 重大 2: "学校一次发生10人以上食物中毒的事件"
       {
@@ -267,6 +317,13 @@ describe("grading: suggestLevel from the 002 annex (突发公共事件分级标�
   it("does not grade a neighbouring quake that did no damage here (附件 一(三) 重大3/较大3)", () => {
     expect(
       suggestLevel(profile, "earthquake", { magnitude: 5.7, economic_loss_yuan: 0 }, ["outside_district"]),
+    ).toMatchObject({ kind: "not_determinable" });
+  });
+
+  // 附件 一(三): a neighbouring quake of 较大 size that did no damage here is still not graded.
+  it("does not grade a small neighbouring quake without losses here (附件 一(三) 一般)", () => {
+    expect(
+      suggestLevel(profile, "earthquake", { magnitude: 4.6, economic_loss_yuan: 0 }, ["outside_district"]),
     ).toMatchObject({ kind: "not_determinable" });
   });
 

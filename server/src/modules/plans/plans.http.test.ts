@@ -58,12 +58,18 @@ describe("plan API (Chaoyang 2022)", () => {
     expect(unknown.body.errors?.[0]?.path).toBe("subtype");
   });
 
-  it("cannot suggest a Chaoyang level from figures: 000 §1.2.4 defers grading to other plans", async () => {
-    const res = await duty.post<{ kind: string }>("/api/plan/suggest-level", {
+  // 000 §1.2.4 defers grading to the national standards; 第493号令 第三条: "较大事故，是指造成3人以上10人以下死亡"
+  it("suggests a Chaoyang level from the national production-safety thresholds (000 §1.2.4)", async () => {
+    const res = await duty.post<{ kind: string; level?: string }>("/api/plan/suggest-level", {
       subtype: "gas",
       figures: { deaths: 3 },
     });
-    expect(res.body.kind).toBe("not_determinable");
+    expect(res.body).toMatchObject({ kind: "suggested", level: "larger" });
+    const railway = await duty.post<{ kind: string }>("/api/plan/suggest-level", {
+      subtype: "railway_traffic",
+      figures: { deaths: 3 },
+    });
+    expect(railway.body.kind).toBe("not_determinable");
   });
 
   it("lists the catalogue of appendix tables 1 and 2 (49 special, 63 department plans)", async () => {

@@ -9,6 +9,7 @@ import {
   cooperatingDepartments,
   dispatchApproval,
   endDeclarers,
+  type Figures,
   type IncidentFacts,
   leadDepartments,
   levelAtLeast,
@@ -113,12 +114,36 @@ describe("grades, 以上 and 以下 (000 §8.1 item 16)", () => {
 });
 
 describe("suggestLevel", () => {
-  it("Chaoyang has no quantitative criteria (000 §1.2.4 defers to national plans)", () => {
-    // 具体事件等级标准依照相应国家级专项应急预案、国家有关部门应急预案执行。
-    expect(suggestLevel(profile, "fire", { deaths: 12 })).toMatchObject({
-      kind: "not_determinable",
-      state: "undetermined",
-    });
+  // 000 §1.2.4: "除法律、法规、规章另有规定外…具体事件等级标准依照相应国家级专项应急预案、国家有关部门应急预案执行"
+  // — the national thresholds are encoded with their source (issue 13 item 10).
+  const national: [subtype: string, figures: Figures, level: string | undefined, quote: string][] = [
+    // 《生产安全事故报告和调查处理条例》第三条 (三): "较大事故，是指造成3人以上10人以下死亡…"
+    ["construction", { deaths: 4 }, "larger", "3人以上10人以下死亡"],
+    ["hazardous_chemicals", { deaths: 3 }, "larger", "“以上”包括本数"],
+    ["hazardous_chemicals", { deaths: 10 }, "major", "10人以上30人以下死亡；“以下”不包括本数"],
+    ["gas", { deaths: 30 }, "especially_major", "30人以上死亡"],
+    ["construction", { deaths: 0, serious_injuries: 50 }, "major", "50人以上100人以下重伤"],
+    ["construction", { deaths: 1, serious_injuries: 9 }, "general", "3人以下死亡，或者10人以下重伤"],
+    ["road_traffic", { economic_loss_yuan: 100_000_000 }, "especially_major", "1亿元以上直接经济损失"],
+    ["road_traffic", { economic_loss_yuan: 49_999_999 }, "larger", "1000万元以上5000万元以下直接经济损失"],
+    // 公消〔2007〕234号: fire grades on the same figures
+    ["fire", { deaths: 4 }, "larger", "火灾 3人以上10人以下死亡"],
+    ["fire", { deaths: 12 }, "major", "火灾 10人以上30人以下死亡"],
+    // 第二条 "造成人身伤亡或者直接经济损失": nothing reported → a person grades it
+    ["construction", { deaths: 0, serious_injuries: 0, economic_loss_yuan: 0 }, undefined, "无伤亡、无损失"],
+    // Subtypes whose national scale has more than casualties and losses are left to a person.
+    ["railway_traffic", { deaths: 4 }, undefined, "铁路交通事故另有中断行车等条款"],
+  ];
+  it.each(national)("Chaoyang %s %o → %s (%s)", (subtype, figures, level) => {
+    const result = suggestLevel(profile, subtype, figures);
+    if (level === undefined) {
+      expect(result).toMatchObject({ kind: "not_determinable", state: "undetermined" });
+    } else {
+      expect(result).toMatchObject({ kind: "suggested", level });
+      expect(result.kind === "suggested" ? result.matched[0]?.source : "").toMatch(
+        /第493号令|公消〔2007〕234号/,
+      );
+    }
   });
 
   const cases: [deaths: number | undefined, expected: string | undefined][] = [

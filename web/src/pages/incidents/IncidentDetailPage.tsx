@@ -220,7 +220,43 @@ export function IncidentDetailPage() {
                   title: t("incidents.colState"),
                   key: "state",
                   width: 170,
-                  render: (_, d) => <Countdown deadline={d} now={now} />,
+                  render: (_, d) => (
+                    <Space direction="vertical" size={2}>
+                      <Countdown deadline={d} now={now} />
+                      {d.awaitingApproval ? (
+                        <Tag color="orange" data-testid={`awaiting-${d.ruleId}`}>
+                          {t("incidents.awaitingApproval")}
+                        </Tag>
+                      ) : null}
+                      {d.approvedByName ? (
+                        <Typography.Text type="secondary">
+                          {t("incidents.approvedBy", { name: d.approvedByName })}
+                        </Typography.Text>
+                      ) : null}
+                      {d.awaitingApproval && can("approveUpward") ? (
+                        <Button
+                          size="small"
+                          type="primary"
+                          onClick={() =>
+                            modal.confirm({
+                              title: t("incidents.approveUpward"),
+                              content: t("incidents.approveUpwardConfirm", { name: d.name }),
+                              onOk: async () => {
+                                try {
+                                  setIncident(await incidentsApi.approveUpward(incident.id, d.id));
+                                  message.success(t("incidents.approvedUpward", { name: d.name }));
+                                } catch (e) {
+                                  message.error(errorMessage(e));
+                                }
+                              },
+                            })
+                          }
+                        >
+                          {t("incidents.approveUpward")}
+                        </Button>
+                      ) : null}
+                    </Space>
+                  ),
                 },
                 {
                   title: t("incidents.colRecipients"),

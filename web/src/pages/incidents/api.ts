@@ -18,6 +18,9 @@ export interface Deadline {
   lateMinutes: number | null;
   metAt: string | null;
   escalatedAt: string | null;
+  /** 待领导批准上报 (000 §4.1 报请区应急委相关领导批准后). */
+  awaitingApproval: boolean;
+  approvedByName: string | null;
   recipients: string[];
   source: string;
 }
@@ -130,6 +133,8 @@ export const incidentsApi = {
     api.post<Report>(`/api/incidents/${id}/reports`, { kind, fields }),
   instruct: (id: string, body: { leader: string; content: string; relayTo?: string[] }) =>
     api.post(`/api/incidents/${id}/instructions`, body),
+  approveUpward: (id: string, deadlineId: string) =>
+    api.post<IncidentDetail>(`/api/incidents/${id}/deadlines/${deadlineId}/approve-upward`, {}),
   merge: (id: string, into: string) => api.post<IncidentDetail>(`/api/incidents/${id}/merge`, { into }),
   overdue: () => api.get<Page<Deadline>>("/api/deadlines", { state: "overdue", limit: 100 }),
 };

@@ -102,6 +102,45 @@ export async function markDeadlineMet(
 }
 
 /**
+ * Holds an open row for a leader's approval of the report that would meet it (000 §4.1 报请…批准后);
+ * a later report replaces the one waiting. Returns whether the row was open and not yet approved.
+ */
+export async function awaitApproval(trx: Db, id: string, reportId: string, at: string): Promise<boolean> {
+  const result = await trx
+    .updateTable("incident_deadlines")
+    .set({ approval_report_id: reportId, approval_requested_at: at })
+    .where("id", "=", id)
+    .where("state", "in", ["pending", "overdue"])
+    .where("approved_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Records the approval and meets the row with the approved report; conditional like markDeadlineMet. */
+export async function approveAndMeet(
+  trx: Db,
+  id: string,
+  approval: { at: string; by: string; byName: string; lateMinutes: number },
+): Promise<boolean> {
+  const result = await trx
+    .updateTable("incident_deadlines")
+    .set((eb) => ({
+      state: "met",
+      met_at: approval.at,
+      met_by: eb.ref("approval_report_id"),
+      late_minutes: approval.lateMinutes,
+      approved_at: approval.at,
+      approved_by: approval.by,
+      approved_by_name: approval.byName,
+    }))
+    .where("id", "=", id)
+    .where("state", "in", ["pending", "overdue"])
+    .where("approval_report_id", "is not", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
  * Claims pending rows that are due: a conditional UPDATE (… where state = 'pending'), and on
  * PostgreSQL the candidate rows are locked with SKIP LOCKED, so with several instances exactly one
  * of them marks and escalates each row. SQLite has one writer; there the rows are named by rowid,
