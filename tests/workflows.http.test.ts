@@ -35,6 +35,8 @@ interface WarningSteps {
   drafter: string;
   issuingUnitId?: string;
   proposer?: string;
+  /** 区应急办 submits (报请) to the approving leader where the profile routes the approval via it. */
+  submitter?: string;
   approver: string;
   publisher: string;
   lifter: string;
@@ -75,6 +77,7 @@ const WALKS: Walk[] = [
         "local/orange": {
           drafter: "chengguan_staff",
           proposer: "chengguan_staff",
+          submitter: "office_staff",
           approver: "deputy_incharge",
           publisher: "office_staff",
           lifter: "office_staff",
@@ -82,6 +85,7 @@ const WALKS: Walk[] = [
         "local/red": {
           drafter: "chengguan_staff",
           proposer: "chengguan_staff",
+          submitter: "office_staff",
           approver: "director",
           publisher: "office_staff",
           lifter: "office_staff",
@@ -109,6 +113,7 @@ const WALKS: Walk[] = [
         },
         "relayed/red": {
           drafter: "office_staff",
+          submitter: "office",
           approver: "director",
           publisher: "office_staff",
           lifter: "office_staff",
@@ -135,6 +140,7 @@ const WALKS: Walk[] = [
           subtypeId: "rainstorm",
           drafter: "water_staff",
           proposer: "water_staff",
+          submitter: "office_staff",
           approver: "deputy_incharge",
           publisher: "office_staff",
           lifter: "office_staff",
@@ -311,6 +317,8 @@ describe.each(WALKS)("workflows on $plan with demo accounts only", (walk) => {
     ).id;
   const propose = (id: string, s: WarningSteps) =>
     s.proposer ? ok(s.proposer, `/api/warnings/${id}/propose`, { note: "请审批" }) : undefined;
+  const submit = (id: string, s: WarningSteps) =>
+    s.submitter ? ok(s.submitter, `/api/warnings/${id}/submit`, { note: "报请批准" }) : undefined;
   const approve = (id: string, s: WarningSteps) => ok(s.approver, `/api/warnings/${id}/approve`, {});
   const publish = (id: string, s: WarningSteps) =>
     ok(s.publisher, `/api/warnings/${id}/publish`, { channels: ["inApp"] });
@@ -330,6 +338,7 @@ describe.each(WALKS)("workflows on $plan with demo accounts only", (walk) => {
       clock.advanceMinutes(1);
       const id = await draftWarning(origin, colour, s);
       await propose(id, s);
+      await submit(id, s);
       await approve(id, s);
       await publish(id, s);
       const lifted = await lift(id, s);

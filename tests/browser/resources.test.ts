@@ -112,7 +112,7 @@ describe("emergency resources", () => {
     const dialog = page.locator(".ant-modal").filter({ hasText: "调用：区城管委燃气抢险二队" });
     await dialog.waitFor();
     expect(await dialog.getByLabel("关联事件").inputValue()).toBe(incidentId);
-    await dialog.getByText("调用区属应急物资").waitFor(); // the plan's rule, shown before submitting
+    await dialog.getByText("调派区属专业应急队伍").waitFor(); // the plan's rule for teams (000 §6.2), shown before submitting
     await dialog.getByRole("button", { name: /提出调用/ }).click();
     await page.getByText("已提出调用：已批准").waitFor();
 

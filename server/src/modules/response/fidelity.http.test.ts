@@ -1,12 +1,12 @@
 /**
- * Plan fidelity of the response (issue 13), on the real server with users the admin creates:
+ * Plan fidelity of the response (issue 13), on the real server with the demo accounts:
  * - 000 §4.3.1 Ⅱ级 “由区相关专项应急指挥部（或临时应急指挥部）启动应急机制”, §2.1.4 “区专项应急指挥部总指挥由
  *   分管区领导担任”, “如发生其他突发事件，由分管区领导和区委、区政府相关主责单位主要负责同志成立临时应急指挥部”;
  * - 000 §4.9 “较大以上突发事件由启动应急响应的市属部门宣布应急结束”.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  ApiClient,
+  type ApiClient,
   type Problem,
   startTestServer,
   type TestServer,
@@ -17,28 +17,12 @@ import { workspace } from "./support.js";
 const clock = new ManualClock("2026-07-01T02:00:00Z");
 let server: TestServer;
 let duty: ApiClient;
-let admin: ApiClient;
-const PASSWORD = "fidelity-pass-1";
 
 beforeAll(async () => {
   server = await startTestServer({ clock });
   duty = await server.login("duty");
-  admin = await server.login("admin");
 });
 afterAll(() => server.close());
-
-async function account(username: string, unitId: string, roles: string[], categories?: string[]) {
-  const res = await admin.post("/api/users", {
-    username,
-    displayName: username,
-    unitId,
-    roles,
-    password: PASSWORD,
-    ...(categories ? { categories } : {}),
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return ApiClient.login(server.url, username, PASSWORD);
-}
 
 async function register(subtypeId: string, level: string): Promise<string> {
   const res = await duty.post<{ id: string }>("/api/incidents", {
@@ -57,7 +41,8 @@ type Activated = { response: { activatingUnit: { id: string } } };
 
 describe("000 §4.3.1 Ⅱ级 by the HQ that decides, special or temporary (§2.1.4)", () => {
   it("a 一般 暴雪 (no special HQ): the temporary HQ's 分管区领导 or 区城管委's head starts Ⅱ级, nobody else", async () => {
-    const nature = await account("leader_nature", "committee", ["district_leader"], ["自然灾害"]);
+    // The demo's district leader in charge of 自然灾害 (暴雪's category).
+    const nature = await server.login("leader_nature");
     const refused = ["chengguan_staff", "hqoffice", "leader", "office", "deputy", "director", "jianwai"];
     const first = await register("snowstorm", "general");
     for (const name of refused) {
