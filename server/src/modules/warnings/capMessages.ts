@@ -6,8 +6,9 @@ import type { AppContext } from "../../context.js";
 import { conflict } from "../../errors.js";
 import type { CommandScope } from "../../http/command.js";
 import { findSubtype } from "../plans/index.js";
-import { buildCapXml, type CapSnapshot } from "./cap/export.js";
+import { buildCapXml } from "./cap/export.js";
 import { capIdentifier, orgCode } from "./cap/mapping.js";
+import type { CapSnapshot } from "./capSnapshot.js";
 import { areaOf, contentOf, sourceOf } from "./model.js";
 import { governedBy } from "./publicationRules.js";
 import {

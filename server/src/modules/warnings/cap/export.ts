@@ -4,36 +4,13 @@
  */
 
 import { beijingIso } from "../../../../../shared/beijingTime.js";
-import type { PlanProfile, WarningColour } from "../../../../../shared/plan/schema.js";
+import type { PlanProfile } from "../../../../../shared/plan/schema.js";
 import type { AreaShape, CircleShape } from "../../geo/index.js";
+import type { CapSnapshot } from "../capSnapshot.js";
 import { colourName } from "../rules.js";
 import { capCategory, capSeverity, capUrgencyCertainty } from "./mapping.js";
 
 export const CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2";
-
-/** What one CAP message says: the warning as published in it. */
-export interface CapSnapshot {
-  title: string;
-  colour: WarningColour;
-  subtypeId: string | null;
-  subtypeName: string | null;
-  issuerName: string;
-  onsetAt: string | null;
-  expiresAt: string | null;
-  content: {
-    precautions?: string;
-    situation?: string;
-    governmentMeasures?: string;
-    publicAdvice?: string;
-    hotline?: string;
-    en?: { title?: string; description?: string; instruction?: string };
-  };
-  area: { divisionCodes: string[]; features: AreaShape[]; description?: string };
-  areaNames: string[];
-  governedBy?: string;
-  /** For a relayed warning: the upper-level alert it relays. */
-  relayOf?: { sender: string; identifier: string; sent: string };
-}
 
 export interface CapEnvelope {
   identifier: string;

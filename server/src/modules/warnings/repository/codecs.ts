@@ -8,7 +8,7 @@ import { type Static, type TSchema, Type } from "typebox";
 import { WARNING_CHANNELS, type WarningChannel } from "../../../../../shared/warnings.js";
 import { jsonColumn } from "../../../db/json.js";
 import type { AreaShape } from "../../geo/index.js";
-import type { CapSnapshot } from "../cap/export.js";
+import type { CapSnapshot } from "../capSnapshot.js";
 import type { WarningResponse } from "../publicationRules.js";
 import { Colour, ContentSchema } from "../schema.js";
 
