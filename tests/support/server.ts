@@ -7,6 +7,22 @@ import { createTestDatabase, type TestDatabase } from "./db.js";
 
 export const TEST_PASSWORD = "Fenghuo-test-2026";
 
+/** The twelve demo accounts every module's authority tests walk (one per role of the first demo). */
+export const CORE_DEMO_USERS = [
+  "duty",
+  "office_staff",
+  "office",
+  "chengguan",
+  "chengguan_staff",
+  "hqoffice",
+  "leader",
+  "deputy",
+  "director",
+  "jianwai",
+  "commander",
+  "admin",
+] as const;
+
 export interface TestServer {
   url: string;
   password: string;

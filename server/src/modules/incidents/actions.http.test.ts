@@ -7,7 +7,12 @@
  * share one. Incidents are built through the module's commands, not the API, to keep this fast.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiClient, startTestServer, type TestServer } from "../../../../tests/support/server.js";
+import {
+  type ApiClient,
+  CORE_DEMO_USERS,
+  startTestServer,
+  type TestServer,
+} from "../../../../tests/support/server.js";
 import type { Principal } from "../../authz/principal.js";
 import { ManualClock } from "../../clock.js";
 import { runCommand } from "../../http/command.js";
@@ -26,20 +31,7 @@ let server: TestServer;
 let duty: Principal;
 const clients = new Map<string, ApiClient>();
 
-const USERS = [
-  "duty",
-  "office_staff",
-  "office",
-  "chengguan",
-  "chengguan_staff",
-  "hqoffice",
-  "leader",
-  "deputy",
-  "director",
-  "jianwai",
-  "commander",
-  "admin",
-] as const;
+const USERS = CORE_DEMO_USERS;
 
 const ACTIONS: readonly IncidentAction[] = [
   "read",

@@ -21,7 +21,7 @@
  *   profile's `taxonomy.fallback.formedBy` (Chaoyang: 分管区领导 and the lead unit's 主要负责同志).
  */
 import type { Party, PlanProfile, Scope } from "../../../../shared/plan/schema.js";
-import { ROLE_LABELS, type Role } from "../../../../shared/roles.js";
+import { ROLE_LABELS, ROLES, type Role } from "../../../../shared/roles.js";
 import type { OrgFile } from "../org/index.js";
 
 /** The plan the resolver reads: the profile and its org file (a LoadedPlan is one). */
@@ -60,18 +60,7 @@ export interface PartyCase {
 }
 
 /** Roles that act for the holder's own unit when a party names a unit without a role. */
-export const UNIT_ACTING_ROLES: readonly Role[] = [
-  "duty_officer",
-  "office_staff",
-  "office_director",
-  "dept_staff",
-  "dept_head",
-  "hq_office_head",
-  "district_leader",
-  "committee_deputy_director",
-  "committee_director",
-  "street_staff",
-];
+export const UNIT_ACTING_ROLES: readonly Role[] = ROLES.filter((r) => r !== "admin" && r !== "commander");
 
 /** 区应急办 and who acts for it (its staff and director, its duty room): the one definition. */
 export const EMERGENCY_OFFICE: Party = { scope: "emergency_office", label: "区应急办" };

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ApiClient,
   type ApiResponse,
+  CORE_DEMO_USERS,
   startTestServer,
   type TestServer,
 } from "../../../../tests/support/server.js";
@@ -30,20 +31,7 @@ import type { CommandPostBody } from "./schema.js";
 import { type WorkspaceView, workspace } from "./support.js";
 import { createTask } from "./tasks.js";
 
-const USERS = [
-  "duty",
-  "office_staff",
-  "office",
-  "chengguan",
-  "chengguan_staff",
-  "hqoffice",
-  "leader",
-  "deputy",
-  "director",
-  "jianwai",
-  "commander",
-  "admin",
-] as const;
+const USERS = CORE_DEMO_USERS;
 type Username = (typeof USERS)[number];
 
 type Action = keyof typeof responsePolicy.rules;
