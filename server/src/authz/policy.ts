@@ -85,17 +85,22 @@ function authority<R>(rule: ActionRule<R>, user: SessionUser, resource: R): Verd
   if (req.parties.length === 0 && also.length === 0) {
     return { ok: false, status: 403, detail: req.missing ?? "预案未规定此项权限", needed: [] };
   }
+  const isDrafter = req.notBy === user.id;
+  if (
+    !isDrafter &&
+    (fillsAny(req.plan, user, req.parties, req.case) || also.some((c) => c.test(user, undefined)))
+  ) {
+    return { ok: true };
+  }
+  // Labels only for a refusal: allowedActions asks every action of every row in a list.
   const needed = [...partyLabels(req.plan, req.parties, req.case, req.unitName), ...also.map((c) => c.label)];
-  if (req.notBy && req.notBy === user.id) {
+  if (isDrafter) {
     return {
       ok: false,
       status: 403,
       detail: `不能审批本人起草或提出的事项，须由：${needed.join("；或 ")}`,
       needed,
     };
-  }
-  if (fillsAny(req.plan, user, req.parties, req.case) || also.some((c) => c.test(user, undefined))) {
-    return { ok: true };
   }
   const source = req.source ? `（依据 ${req.source}）` : "";
   const what = req.what ?? "此操作";
